@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Build the Spacecraft Catalog site. Run with --help for the options."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+DESCRIPTION = """\
+Build a static catalog of every spacecraft in Launch Library 2.
+
+Without --fetch the build touches no network: it uses the data of the last
+completed fetch in the cache, or else the sample snapshot shipped in content/.
+With --fetch it first pulls every page of the API's spacecraft endpoint; a failed
+or interrupted fetch leaves the cached data and the previous site as they were.
+"""
+
+EPILOG = """\
+examples:
+  python build.py                       build output/ from local data, offline
+  python build.py --fetch               pull the live API, then build
+  python build.py --fetch --api-url https://lldev.thespacedevs.com/2.3.0/
+  python build.py --base-url https://USER.github.io/REPO/   add sitemap and canonical links
+
+exit status: 0 on success, 1 on failure (one line on stderr says what failed), 2 on bad usage.
+"""
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    from catalog.api import DEFAULT_API_URL
+
+    parser = argparse.ArgumentParser(
+        prog="build.py", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--fetch", action="store_true",
+                        help="pull every spacecraft from the API into the cache before building")
+    parser.add_argument("--api-url", metavar="URL", default=os.environ.get("LL2_API_URL") or DEFAULT_API_URL,
+                        help="API root (default %(default)s; env LL2_API_URL)")
+    parser.add_argument("--api-key", metavar="KEY", default=os.environ.get("LL2_API_KEY") or None,
+                        help='sent as "Authorization: Token KEY" (env LL2_API_KEY); lifts the anonymous rate limit')
+    parser.add_argument("--max-wait", metavar="SECONDS", type=float, default=1800.0,
+                        help="longest total time to wait out rate limiting (HTTP 429) before giving up "
+                             "(default %(default).0f)")
+    parser.add_argument("--cache", metavar="DIR", type=Path, default=Path(".cache"),
+                        help="fetched data and downloaded files (default %(default)s/)")
+    parser.add_argument("--out", metavar="DIR", type=Path, default=Path("output"),
+                        help="where the site is written (default %(default)s/)")
+    parser.add_argument("--base-url", metavar="URL", default=None,
+                        help="absolute URL the site is published at; adds sitemap.xml and canonical links")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+                        format="%(levelname)s: %(message)s" if args.quiet else "%(message)s",
+                        stream=sys.stderr)
+    from catalog import api, pipeline
+    from catalog.errors import CatalogError
+
+    options = None
+    if args.fetch:
+        options = api.FetchOptions(api_url=args.api_url, api_key=args.api_key, max_wait=args.max_wait)
+    started = time.perf_counter()
+    try:
+        report = pipeline.build(out=args.out, cache=args.cache, base_url=args.base_url, fetch_options=options)
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; the previous data and site are unchanged", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc} ({exc.filename or 'file system'})", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug, not bad input: one line unless asked for the traceback
+        if args.debug:
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"built {report.pages} pages for {report.records} spacecraft into {args.out}/ "
+              f"({report.written} files written) in {time.perf_counter() - started:.2f} s",
+              file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""Group spacecraft by configuration, agency and status, in a stable order, in one pass."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .models import Agency, Configuration, FetchMeta, Group, Spacecraft, Status
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """Everything a build renders, gathered before anything is written."""
+
+    spacecraft: tuple[Spacecraft, ...]  # sorted by name, then id
+    configurations: tuple[Group, ...]
+    agencies: tuple[Group, ...]
+    statuses: tuple[Group, ...]
+    meta: FetchMeta
+
+    @property
+    def in_space(self) -> tuple[Spacecraft, ...]:
+        return tuple(s for s in self.spacecraft if s.in_space)
+
+
+def sort_key(craft: Spacecraft) -> tuple[str, int]:
+    return (craft.name.casefold(), craft.id)
+
+
+def build_catalog(spacecraft: Sequence[Spacecraft], meta: FetchMeta) -> Catalog:
+    """Sort the spacecraft and build every group; linear in the number of records."""
+    ordered = tuple(sorted(spacecraft, key=sort_key))
+    by_config: dict[int, list[Spacecraft]] = defaultdict(list)
+    by_status: dict[int, list[Spacecraft]] = defaultdict(list)
+    configs: dict[int, Configuration] = {}
+    statuses: dict[int, Status] = {}
+    for craft in ordered:
+        by_config[craft.config.id].append(craft)
+        by_status[craft.status.id].append(craft)
+        configs[craft.config.id] = craft.config
+        statuses[craft.status.id] = craft.status
+
+    config_groups = [
+        Group("configuration", c.slug, c.name, c, tuple(by_config[c.id]))
+        for c in configs.values()
+    ]
+    config_groups.sort(key=lambda g: (g.name.casefold(), g.subject.id))
+
+    by_agency: dict[int, list[Group]] = defaultdict(list)
+    agencies: dict[int, Agency] = {}
+    for group in config_groups:
+        agency = group.subject.agency  # type: ignore[union-attr]
+        by_agency[agency.id].append(group)
+        agencies[agency.id] = agency
+    agency_groups = [
+        Group("agency", a.slug, a.name, a,
+              tuple(sorted((s for g in by_agency[a.id] for s in g.spacecraft), key=sort_key)),
+              configurations=tuple(g.subject for g in by_agency[a.id]))  # type: ignore[misc]
+        for a in agencies.values()
+    ]
+    agency_groups.sort(key=lambda g: (g.name.casefold(), g.subject.id))
+
+    status_groups = [Group("status", s.slug, s.name, s, tuple(by_status[s.id])) for s in statuses.values()]
+    status_groups.sort(key=lambda g: (g.subject.id, g.name))
+
+    return Catalog(ordered, tuple(config_groups), tuple(agency_groups), tuple(status_groups), meta)

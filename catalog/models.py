@@ -1,0 +1,141 @@
+"""Frozen models of the catalog: what templates, the search index and images work from. No I/O."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class License:
+    name: str
+    link: str | None  # http(s) only; anything else was dropped by normalize
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    id: int | None
+    name: str
+    image_url: str | None
+    thumbnail_url: str | None
+    credit: str | None
+    license: License
+
+    @property
+    def key(self) -> str:
+        """Identity used to download each image once: the API id, else the URL."""
+        return f"id-{self.id}" if self.id is not None else f"url-{self.image_url or self.thumbnail_url}"
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    seconds: int
+    text: str  # human-readable, e.g. "36 d 7 h 42 min"
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    id: int
+    name: str
+    abbrev: str | None
+    type: str | None
+    slug: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.abbrev})" if self.abbrev else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    id: int
+    name: str
+    description: str | None
+    manufacturer: str | None
+    maiden_flight: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    label: str
+    value: str
+    link: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Configuration:
+    id: int
+    name: str
+    type: str | None
+    agency: Agency
+    family: tuple[Family, ...]
+    in_use: bool | None
+    image: Image | None
+    specs: tuple[Spec, ...]  # empty in normal mode; detailed mode adds capability, history...
+    details: str | None
+    slug: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    id: int
+    name: str
+    slug: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Flight:
+    id: int
+    launch_name: str | None
+    launch_date: str | None  # ISO date (YYYY-MM-DD) of the launch NET
+    destination: str | None
+    mission_end: str | None  # ISO date
+    duration: Duration | None
+    turnaround: Duration | None
+    landing: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Spacecraft:
+    id: int
+    name: str
+    serial_number: str | None
+    is_placeholder: bool
+    in_space: bool
+    time_in_space: Duration | None
+    time_docked: Duration | None
+    flights_count: int | None
+    mission_ends_count: int | None
+    fastest_turnaround: Duration | None
+    status: Status
+    description: str
+    config: Configuration
+    image: Image | None
+    flights: tuple[Flight, ...] | None  # None in normal mode (the API sent no flights)
+    slug: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A set of spacecraft sharing a configuration, agency or status."""
+
+    kind: str  # "configuration" | "agency" | "status"
+    slug: str
+    name: str
+    subject: Configuration | Agency | Status
+    spacecraft: tuple[Spacecraft, ...]
+    configurations: tuple[Configuration, ...] = field(default=())
+
+    @property
+    def flights_total(self) -> int:
+        return sum(s.flights_count or 0 for s in self.spacecraft)
+
+    @property
+    def in_space_count(self) -> int:
+        return sum(1 for s in self.spacecraft if s.in_space)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchMeta:
+    api_url: str | None
+    count: int | None
+    fetched_at: str | None  # ISO 8601 UTC; None for the shipped sample
+    records: int

@@ -1,0 +1,318 @@
+"""Turn raw LL2 spacecraft dicts into models: parse durations, default nullables, assign slugs."""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any
+
+import isodate
+
+from .models import (
+    Agency,
+    Configuration,
+    Duration,
+    Family,
+    Flight,
+    Image,
+    License,
+    Spacecraft,
+    Spec,
+    Status,
+)
+
+log = logging.getLogger(__name__)
+
+_NON_WORD = re.compile(r"[\W_]+")
+MAX_SLUG = 80
+
+
+class RecordError(ValueError):
+    """A raw record that cannot be turned into a model."""
+
+
+def slugify(text: str, *, fallback: str) -> str:
+    """Make a file-name-safe slug: letters of any script, digits and single dashes."""
+    slug = _NON_WORD.sub("-", unicodedata.normalize("NFKC", text).casefold()).strip("-")
+    return slug[:MAX_SLUG].rstrip("-") or fallback
+
+
+def text(value: Any) -> str | None:
+    """Return a stripped string, or None for null, non-strings and empty strings."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value or None
+
+
+def http_url(value: Any) -> str | None:
+    """Return the URL when it is http(s), else None (javascript:, data:, relative...)."""
+    url = text(value)
+    if url and url.lower().startswith(("http://", "https://")) and " " not in url:
+        return url
+    return None
+
+
+def integer(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def format_seconds(total: int) -> str:
+    """Show a duration like "36 d 7 h 42 min"; seconds only when under an hour."""
+    if total <= 0:
+        return "0 min" if total == 0 else "−" + format_seconds(-total)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{days} d"] if days else []
+    if hours:
+        parts.append(f"{hours} h")
+    if minutes:
+        parts.append(f"{minutes} min")
+    if seconds and total < 3600:
+        parts.append(f"{seconds} s")
+    return " ".join(parts) or "0 min"
+
+
+@lru_cache(maxsize=65536)
+def duration(value: str | None) -> Duration | None:
+    """Parse an ISO 8601 duration ("P36DT7H42M8S") into seconds and text; None when absent or bad."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = isodate.parse_duration(value.strip())
+    except (isodate.ISO8601Error, ValueError, TypeError):
+        log.warning("unreadable duration %r", value)
+        return None
+    if not isinstance(parsed, timedelta):  # years or months: measure from a fixed epoch
+        parsed = parsed.totimedelta(start=isodate.parse_date("2000-01-01"))
+    seconds = int(parsed.total_seconds())
+    return Duration(seconds, format_seconds(seconds))
+
+
+def iso_date(value: Any) -> str | None:
+    """Return the YYYY-MM-DD part of an ISO date or date-time."""
+    value = text(value)
+    return value[:10] if value and re.match(r"\d{4}-\d\d-\d\d", value) else None
+
+
+def _number(value: Any, unit: str) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return f"{value:g} {unit}"
+
+
+class Normalizer:
+    """Turn raw records into models, sharing one object per configuration, agency, status, image.
+
+    Sharing matters at scale: 100,000 records name about 60 configurations.
+    """
+
+    def __init__(self) -> None:
+        self._configs: dict[int, Configuration] = {}
+        self._agencies: dict[int, Agency] = {}
+        self._statuses: dict[int, Status] = {}
+        self._images: dict[Any, Image] = {}
+        self._slugs: dict[str, set[str]] = {"spacecraft": set(), "configuration": set(),
+                                             "agency": set(), "status": set()}
+
+    def unique_slug(self, kind: str, name: str, ident: int) -> str:
+        """Slug from the name; a later record of the same name gets its id appended."""
+        used = self._slugs[kind]
+        slug = slugify(name, fallback=f"{kind}-{ident}")
+        if slug in used:
+            slug = f"{slug}-{ident}"
+            while slug in used:
+                slug += "-x"
+        used.add(slug)
+        return slug
+
+    def spacecraft(self, raw: Any) -> Spacecraft:
+        """Turn one raw spacecraft dict into a model; raise RecordError when it cannot be used."""
+        if not isinstance(raw, dict):
+            raise RecordError("not an object")
+        ident = integer(raw.get("id"))
+        if ident is None:
+            raise RecordError("no integer id")
+        name = text(raw.get("name"))
+        if name is None:
+            raise RecordError(f"spacecraft {ident}: no name")
+        config = self.configuration(raw.get("spacecraft_config"), owner=ident)
+        flights = raw.get("flights")
+        return Spacecraft(
+            id=ident,
+            name=name,
+            serial_number=text(raw.get("serial_number")),
+            is_placeholder=raw.get("is_placeholder") is True,
+            in_space=raw.get("in_space") is True,
+            time_in_space=duration(raw.get("time_in_space")),
+            time_docked=duration(raw.get("time_docked")),
+            flights_count=integer(raw.get("flights_count")),
+            mission_ends_count=integer(raw.get("mission_ends_count")),
+            fastest_turnaround=duration(raw.get("fastest_turnaround")),
+            status=self.status(raw.get("status")),
+            description=text(raw.get("description")) or "",
+            config=config,
+            image=self.image(raw.get("image")),
+            flights=tuple(self.flights(flights)) if isinstance(flights, list) else None,
+            slug=self.unique_slug("spacecraft", name, ident),
+        )
+
+    def configuration(self, raw: Any, *, owner: int) -> Configuration:
+        if not isinstance(raw, dict) or integer(raw.get("id")) is None or not text(raw.get("name")):
+            raise RecordError(f"spacecraft {owner}: no usable spacecraft_config")
+        ident = raw["id"]
+        if ident in self._configs:  # every record embeds its configuration; the first copy serves all
+            return self._configs[ident]
+        name = text(raw["name"]) or ""
+        config = Configuration(
+            id=ident,
+            name=name,
+            type=text((raw.get("type") or {}).get("name")) if isinstance(raw.get("type"), dict) else None,
+            agency=self.agency(raw.get("agency")),
+            family=tuple(self.families(raw.get("family"))),
+            in_use=raw.get("in_use") if isinstance(raw.get("in_use"), bool) else None,
+            image=self.image(raw.get("image")),
+            specs=self.specs(raw),
+            details=text(raw.get("details")),
+            slug=self.unique_slug("configuration", name, ident),
+        )
+        self._configs[ident] = config
+        return config
+
+    def agency(self, raw: Any) -> Agency:
+        if not isinstance(raw, dict) or integer(raw.get("id")) is None:
+            raw = {"id": 0, "name": "Unknown agency"}
+        ident = raw["id"]
+        if ident not in self._agencies:
+            name = text(raw.get("name")) or f"Agency {ident}"
+            kind = raw.get("type")
+            self._agencies[ident] = Agency(
+                id=ident,
+                name=name,
+                abbrev=text(raw.get("abbrev")),
+                type=text(kind.get("name")) if isinstance(kind, dict) else None,
+                slug=self.unique_slug("agency", text(raw.get("abbrev")) or name, ident),
+            )
+        return self._agencies[ident]
+
+    def status(self, raw: Any) -> Status:
+        if not isinstance(raw, dict) or integer(raw.get("id")) is None:
+            raw = {"id": 0, "name": "Unknown"}
+        ident = raw["id"]
+        if ident not in self._statuses:
+            name = text(raw.get("name")) or f"Status {ident}"
+            self._statuses[ident] = Status(ident, name, self.unique_slug("status", name, ident))
+        return self._statuses[ident]
+
+    def image(self, raw: Any) -> Image | None:
+        if not isinstance(raw, dict):
+            return None
+        image_url, thumb_url = http_url(raw.get("image_url")), http_url(raw.get("thumbnail_url"))
+        if not image_url and not thumb_url:
+            return None
+        ident = integer(raw.get("id"))
+        key = ident if ident is not None else image_url or thumb_url
+        if key not in self._images:
+            lic = raw.get("license") if isinstance(raw.get("license"), dict) else {}
+            self._images[key] = Image(
+                id=ident,
+                name=text(raw.get("name")) or "",
+                image_url=image_url,
+                thumbnail_url=thumb_url,
+                credit=text(raw.get("credit")),
+                license=License(text(lic.get("name")) or "Unknown", http_url(lic.get("link"))),
+            )
+        return self._images[key]
+
+    def families(self, raw: Any) -> Iterator[Family]:
+        for fam in raw if isinstance(raw, list) else ():
+            if isinstance(fam, dict) and integer(fam.get("id")) is not None and text(fam.get("name")):
+                maker = fam.get("manufacturer")
+                yield Family(
+                    id=fam["id"],
+                    name=text(fam["name"]) or "",
+                    description=text(fam.get("description")),
+                    manufacturer=text(maker.get("name")) if isinstance(maker, dict) else None,
+                    maiden_flight=iso_date(fam.get("maiden_flight")),
+                )
+
+    def specs(self, raw: dict[str, Any]) -> tuple[Spec, ...]:
+        """The detailed-mode configuration fields worth showing, in reading order."""
+        def yes_no(v: Any) -> str | None:
+            return None if not isinstance(v, bool) else ("Yes" if v else "No")
+
+        def count(v: Any) -> str | None:
+            return None if integer(v) is None else f"{v:,}"
+
+        rows: list[tuple[str, str | None, str | None]] = [
+            ("Capability", text(raw.get("capability")), None),
+            ("History", text(raw.get("history")), None),
+            ("Maiden flight", iso_date(raw.get("maiden_flight")), None),
+            ("Human-rated", yes_no(raw.get("human_rated")), None),
+            ("Crew capacity", count(raw.get("crew_capacity")), None),
+            ("Height", _number(raw.get("height"), "m"), None),
+            ("Diameter", _number(raw.get("diameter"), "m"), None),
+            ("Payload capacity", _number(raw.get("payload_capacity"), "kg"), None),
+            ("Payload return capacity", _number(raw.get("payload_return_capacity"), "kg"), None),
+            ("Flight life", text(raw.get("flight_life")), None),
+            ("Spacecraft flown", count(raw.get("spacecraft_flown")), None),
+            ("Launches", count(raw.get("total_launch_count")), None),
+            ("Successful launches", count(raw.get("successful_launches")), None),
+            ("Failed launches", count(raw.get("failed_launches")), None),
+            ("Attempted landings", count(raw.get("attempted_landings")), None),
+            ("Successful landings", count(raw.get("successful_landings")), None),
+            ("Failed landings", count(raw.get("failed_landings")), None),
+            ("Fastest turnaround", _duration_text(raw.get("fastest_turnaround")), None),
+            ("Wikipedia", "Wikipedia article", http_url(raw.get("wiki_link"))),
+            ("More information", "Official page", http_url(raw.get("info_link"))),
+        ]
+        return tuple(Spec(label, value, link) for label, value, link in rows
+                     if value and (link or label not in ("Wikipedia", "More information")))
+
+    def flights(self, raw: list[Any]) -> Iterator[Flight]:
+        for item in raw:
+            if not isinstance(item, dict) or integer(item.get("id")) is None:
+                continue
+            launch = item.get("launch") if isinstance(item.get("launch"), dict) else {}
+            landing = item.get("landing") if isinstance(item.get("landing"), dict) else {}
+            yield Flight(
+                id=item["id"],
+                launch_name=text(launch.get("name")),
+                launch_date=iso_date(launch.get("net")),
+                destination=text(item.get("destination")),
+                mission_end=iso_date(item.get("mission_end")),
+                duration=duration(item.get("duration")),
+                turnaround=duration(item.get("turn_around_time")),
+                landing=_landing_text(landing),
+            )
+
+
+def _duration_text(value: Any) -> str | None:
+    parsed = duration(value)
+    return parsed.text if parsed else None
+
+
+def _landing_text(landing: dict[str, Any]) -> str | None:
+    location = landing.get("landing_location")
+    where = text(location.get("name")) if isinstance(location, dict) else None
+    success = landing.get("success")
+    outcome = {True: "Landed", False: "Landing failed"}.get(success) if isinstance(success, bool) else None
+    parts = [p for p in (outcome, where) if p]
+    return " — ".join(parts) or None
+
+
+def normalize_all(records: Iterable[Any]) -> list[Spacecraft]:
+    """Normalize records in order, skipping (with a warning naming the id) those that cannot be used."""
+    normalizer = Normalizer()
+    out: list[Spacecraft] = []
+    for raw in records:
+        try:
+            out.append(normalizer.spacecraft(raw))
+        except RecordError as exc:
+            ident = raw.get("id") if isinstance(raw, dict) else None
+            log.warning("skipping spacecraft record %s: %s", ident if ident is not None else "?", exc)
+    return out

@@ -1,0 +1,155 @@
+"""build(): gather everything (load, normalize, group, plan), then write the site in one commit."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from . import api, content, snapshot, urls
+from .groups import Catalog, build_catalog
+from .models import FetchMeta, Image
+from .normalize import normalize_all
+from .render import make_env, render
+from .writer import SiteWriter
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str
+    template: str
+    context: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    records: int
+    pages: int
+    written: int
+    data_file: Path
+
+
+def fetch(options: api.FetchOptions, cache: Path) -> Path:
+    """Pull every record and store them in the cache; the old cache survives any failure."""
+    records, count = api.fetch_all(options)
+    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    meta = FetchMeta(api_url=options.api_url, count=count, fetched_at=now, records=len(records))
+    target = snapshot.cache_file(cache)
+    snapshot.write_records(target, records, meta)
+    log.info("saved %d records to %s", len(records), target)
+    return target
+
+
+def build(*, out: Path, cache: Path, base_url: str | None = None,
+          fetch_options: api.FetchOptions | None = None) -> BuildReport:
+    """Build the site into `out` from the cache (fetching first when asked) or the shipped snapshot."""
+    # 1. Data: a fresh crawl when asked, else the last completed one, else the snapshot.
+    data_file = fetch(fetch_options, cache) if fetch_options else snapshot.source_file(cache)
+    log.info("reading %s", data_file)
+    meta = snapshot.read_meta(data_file)
+
+    # 2. Gather: normalize records into models and group them, before anything is written.
+    catalog = build_catalog(normalize_all(snapshot.iter_records(data_file)), meta)
+    log.info("%d spacecraft in %d configurations, %d agencies, %d statuses",
+             len(catalog.spacecraft), len(catalog.configurations), len(catalog.agencies), len(catalog.statuses))
+    pages = content.load_pages()
+
+    # 3. Write: render every page, then swap the new site in, or leave the old one whole.
+    env = make_env()
+    env.globals["site"] = site_globals(catalog, base_url)
+    writer = SiteWriter(out)
+    count = 0
+    try:
+        for page in plan(catalog, pages):
+            writer.write(page.path, render(env, page.template, page.path, page.context))
+            count += 1
+        copy_static(writer)
+        writer.write(".nojekyll", b"")
+        written = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    return BuildReport(records=len(catalog.spacecraft), pages=count, written=written, data_file=data_file)
+
+
+def site_globals(catalog: Catalog, base_url: str | None) -> dict[str, Any]:
+    """Values every template may use: counts, the data's age, the base URL."""
+    return {
+        "title": "Spacecraft Catalog",
+        "meta": catalog.meta,
+        "data_as_of": (catalog.meta.fetched_at or "")[:10] or None,
+        "base_url": base_url.rstrip("/") + "/" if base_url else None,
+        "counts": {
+            "spacecraft": len(catalog.spacecraft),
+            "configurations": len(catalog.configurations),
+            "agencies": len(catalog.agencies),
+            "statuses": len(catalog.statuses),
+        },
+    }
+
+
+def plan(catalog: Catalog, pages: list[content.MarkdownPage]) -> Iterator[Page]:
+    """Yield every page of the site: what to render, where."""
+    biggest = sorted(catalog.configurations, key=lambda g: (-len(g.spacecraft), g.name.casefold()))[:12]
+    yield Page("index.html", "home.html",
+               {"catalog": catalog, "top_configurations": biggest, "in_space": catalog.in_space})
+    yield from list_pages("spacecraft", "All spacecraft", catalog.spacecraft)
+    for craft in catalog.spacecraft:
+        yield Page(urls.path_for(craft), "spacecraft.html", {"craft": craft})
+    for section, groups, title in (
+        ("configurations", catalog.configurations, "Configurations"),
+        ("agencies", catalog.agencies, "Agencies"),
+        ("statuses", catalog.statuses, "Statuses"),
+    ):
+        yield Page(urls.index_path(section), "groups.html", {"groups": groups, "title": title, "section": section})
+        for group in groups:
+            yield Page(urls.path_for(group), f"{group.kind}.html", {"group": group, "crafts": group.spacecraft})
+    yield Page("credits.html", "credits.html", {"credits": credits(catalog)})
+    for md in pages:
+        yield Page(md.path, "markdown.html", {"page": md})
+    yield Page("404.html", "404.html", {})
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    image: Image
+    pages: tuple[Any, ...]  # the spacecraft and configurations that show the image
+
+
+def credits(catalog: Catalog) -> list[Credit]:
+    """Every image with the pages that use it, in order of first appearance."""
+    users: dict[str, list[Any]] = {}
+    images: dict[str, Image] = {}
+    for group in catalog.configurations:
+        config = group.subject
+        if config.image:  # type: ignore[union-attr]
+            images.setdefault(config.image.key, config.image)  # type: ignore[union-attr]
+            users.setdefault(config.image.key, []).append(config)  # type: ignore[union-attr]
+    for craft in catalog.spacecraft:
+        image = craft.image or craft.config.image
+        if image:
+            images.setdefault(image.key, image)
+            users.setdefault(image.key, []).append(craft)
+    return [Credit(images[key], tuple(users[key])) for key in sorted(images, key=lambda k: images[k].name.casefold() + k)]
+
+
+def list_pages(section: str, title: str, crafts: tuple) -> Iterator[Page]:
+    """Split a long list of spacecraft into numbered pages."""
+    size = urls.LIST_PAGE_SIZE
+    total = max(1, -(-len(crafts) // size))
+    for number in range(1, total + 1):
+        chunk = crafts[(number - 1) * size: number * size]
+        yield Page(urls.index_path(section, number), "list.html",
+                   {"title": title, "crafts": chunk, "section": section, "number": number, "total": total})
+
+
+def copy_static(writer: SiteWriter) -> None:
+    """Publish static/ (CSS, scripts) under static/."""
+    for source in sorted(p for p in STATIC.rglob("*") if p.is_file()):
+        writer.write("static/" + source.relative_to(STATIC).as_posix(), source.read_bytes())

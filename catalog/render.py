@@ -1,0 +1,46 @@
+"""The Jinja environment: autoescaped, strict about undefined names, with the catalog's filters."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import urls
+from .models import Duration
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def duration_text(value: Duration | None) -> str:
+    return value.text if value else "—"
+
+
+def number(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def initials(name: str) -> str:
+    """Up to two initials for an image placeholder ("Crew Dragon 2" -> "CD")."""
+    words = [w for w in name.replace("-", " ").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+def make_env(templates: Path = TEMPLATES) -> jinja2.Environment:
+    """Build the environment every page is rendered with."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(duration=duration_text, number=number, initials=initials)
+    env.globals.update(path_for=urls.path_for, index_path=urls.index_path)
+    return env
+
+
+def render(env: jinja2.Environment, template: str, path: str, context: dict[str, Any]) -> bytes:
+    """Render one page for the output path `path`; `root` leads back to the site root."""
+    return env.get_template(template).render(context, page_path=path, root=urls.root_of(path)).encode()

@@ -1,0 +1,80 @@
+"""Read and write raw records: the fetch cache and the snapshot shipped in content/.
+
+Format: JSON Lines. The first line is {"meta": {...}}; each further line is one raw record, sorted
+by id. One file, so one atomic rename publishes a complete crawl; lines, so 100,000 records stream
+without holding the raw dicts in memory.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import CatalogError
+from .models import FetchMeta
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "spacecraft.jsonl"
+SNAPSHOT = Path(__file__).resolve().parent.parent / "content" / "data" / FILE_NAME
+
+
+def cache_file(cache_dir: Path) -> Path:
+    return cache_dir / "data" / FILE_NAME
+
+
+def source_file(cache_dir: Path) -> Path:
+    """The data an offline build uses: the last completed fetch if any, else the shipped snapshot."""
+    cached = cache_file(cache_dir)
+    return cached if cached.is_file() else SNAPSHOT
+
+
+def write_records(path: Path, records: Iterable[dict[str, Any]], meta: FetchMeta) -> None:
+    """Write meta and records to path atomically: a temp file beside it, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            header = {"api_url": meta.api_url, "count": meta.count,
+                      "fetched_at": meta.fetched_at, "records": meta.records}
+            out.write(json.dumps({"meta": header}, sort_keys=True) + "\n")
+            for record in records:
+                out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_meta(path: Path) -> FetchMeta:
+    """Read the header line of a data file."""
+    try:
+        with path.open(encoding="utf-8") as src:
+            first = src.readline()
+    except OSError as exc:
+        raise CatalogError(f"cannot read data file {path}: {exc.strerror}") from None
+    try:
+        meta = json.loads(first)["meta"]
+        return FetchMeta(api_url=meta.get("api_url"), count=meta.get("count"),
+                         fetched_at=meta.get("fetched_at"), records=int(meta.get("records") or 0))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise CatalogError(f"{path} is not a spacecraft data file (bad first line)") from None
+
+
+def iter_records(path: Path) -> Iterator[Any]:
+    """Yield the raw records of a data file; a line that is not JSON is skipped with a warning."""
+    with path.open(encoding="utf-8") as src:
+        src.readline()
+        for number, line in enumerate(src, start=2):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line)
+            except ValueError:
+                log.warning("%s line %d is not valid JSON; record skipped", path, number)

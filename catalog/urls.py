@@ -1,0 +1,32 @@
+"""The one place that maps models to output paths. Paths are site-relative and name a file."""
+from __future__ import annotations
+
+from .models import Agency, Configuration, Group, Spacecraft, Status
+
+SECTIONS = {"configuration": "configurations", "agency": "agencies", "status": "statuses"}
+LIST_PAGE_SIZE = 1000  # spacecraft per list page; the real catalog (~600) fits on one
+
+
+def path_for(obj: object) -> str:
+    """Output path of a model's page, relative to the site root (e.g. "spacecraft/soyuz-29.html")."""
+    if isinstance(obj, Spacecraft):
+        return f"spacecraft/{obj.slug}.html"
+    if isinstance(obj, Group):
+        return f"{SECTIONS[obj.kind]}/{obj.slug}.html"
+    if isinstance(obj, Configuration):
+        return f"configurations/{obj.slug}.html"
+    if isinstance(obj, Agency):
+        return f"agencies/{obj.slug}.html"
+    if isinstance(obj, Status):
+        return f"statuses/{obj.slug}.html"
+    raise TypeError(f"no page for {type(obj).__name__}")
+
+
+def index_path(section: str, page: int = 1) -> str:
+    """Path of a section's index, or of its n-th list page."""
+    return f"{section}/index.html" if page == 1 else f"{section}/page-{page}.html"
+
+
+def root_of(path: str) -> str:
+    """The relative prefix that leads from a page back to the site root ("", "../"...)."""
+    return "../" * path.count("/")
