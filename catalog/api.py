@@ -38,9 +38,14 @@ class FetchOptions:
     sleep: Callable[[float], None] = time.sleep
 
 
+class _Retry(Retry):
+    # 429 is handled by Client.get_json, which also reads the wait from the body and reports it.
+    RETRY_AFTER_STATUS_CODES = frozenset({503})
+
+
 def make_session(options: FetchOptions) -> requests.Session:
     """Build a session that retries 5xx and connection errors with backoff (not 429: see get_json)."""
-    retry = Retry(
+    retry = _Retry(
         total=options.retries,
         connect=options.retries,
         read=options.retries,
@@ -115,7 +120,9 @@ class Client:
 
 
 def _reason(exc: requests.RequestException) -> str:
-    if isinstance(exc, requests.Timeout):
+    # After retries, requests wraps urllib3's MaxRetryError; its .reason says what really happened.
+    cause = getattr(exc.args[0], "reason", None) if exc.args else None
+    if isinstance(exc, requests.Timeout) or isinstance(cause, TimeoutError) or "timed out" in str(cause):
         return "timed out"
     if isinstance(exc, requests.exceptions.RetryError):
         return "too many failed attempts"

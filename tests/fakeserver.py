@@ -94,7 +94,7 @@ class FakeLL2:
                     return self._send(200, body, "application/json")
                 self._send(404, b'{"detail": "Not found."}', "application/json")
 
-            def _fault(self, kind: str, arg: Any) -> None:
+            def _fault(self, kind: str, arg: Any = None) -> None:
                 if kind == "429":
                     headers = {"Retry-After": str(arg)} if arg is not None else {}
                     body = b'{"detail": "Request was throttled. Expected available in 1 second."}'

@@ -1,0 +1,125 @@
+"""The LL2 client against a real HTTP server on loopback: pagination, throttling, retries, errors."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from catalog import api
+from records import spacecraft
+
+PATH = "/2.3.0/spacecraft/"
+
+
+def options(fake, **kw) -> api.FetchOptions:
+    """Fast settings for tests: no real sleeping on 429, tiny backoff, short timeouts."""
+    slept = kw.pop("slept", [])
+    defaults = dict(api_url=fake.url, timeout=2.0, retries=3, backoff=0.01, max_wait=60.0, sleep=slept.append)
+    defaults.update(kw)
+    return api.FetchOptions(**defaults)
+
+
+def test_follows_next_through_every_page_when_server_caps_page_size(fake_api, caplog):
+    fake_api.records = [spacecraft(i) for i in range(1, 24)]
+    fake_api.page_cap = 5
+    caplog.set_level(logging.INFO)
+    records, count = api.fetch_all(options(fake_api))
+    assert [r["id"] for r in records] == list(range(1, 24))
+    assert count == 23
+    asked = [r for r in fake_api.requests if r.startswith(PATH)]
+    assert len(asked) == 5
+    assert "limit=100" in asked[0] and "mode=detailed" in asked[0]
+    assert "fetched page 5 of 5" in caplog.text
+
+
+def test_record_repeated_across_pages_is_kept_once_and_count_mismatch_warns(fake_api, caplog):
+    fake_api.records = [spacecraft(i) for i in range(1, 11)]
+    fake_api.page_cap = 4
+    fake_api.repeat_on_page = {4: spacecraft(2, "Soyuz 2 (updated)")}
+    fake_api.count_override = 12
+    records, _ = api.fetch_all(options(fake_api))
+    assert len(records) == 10
+    assert next(r for r in records if r["id"] == 2)["name"] == "Soyuz 2 (updated)"
+    assert "reported 12 spacecraft but 10 distinct records" in caplog.text
+
+
+def test_429_waits_as_the_retry_after_header_says(fake_api, caplog):
+    fake_api.records = [spacecraft(1)]
+    fake_api.fault(PATH, "429", 7)
+    slept: list[float] = []
+    records, _ = api.fetch_all(options(fake_api, slept=slept))
+    assert len(records) == 1
+    assert slept == [7.0]
+    assert "waiting 7 s" in caplog.text
+
+
+def test_429_without_header_waits_the_seconds_named_in_the_body(fake_api):
+    fake_api.records = [spacecraft(1)]
+    fake_api.fault(PATH, "429", None)  # body: "Expected available in 1 second."
+    slept: list[float] = []
+    api.fetch_all(options(fake_api, slept=slept))
+    assert slept == [1.0]
+
+
+def test_429_gives_up_after_the_wait_budget_with_a_clear_message(fake_api):
+    fake_api.records = [spacecraft(1)]
+    fake_api.always[PATH] = ("429", 3000)
+    with pytest.raises(api.FetchError, match=r"rate-limited \(HTTP 429\).*3000 s.*--api-key"):
+        api.fetch_all(options(fake_api, max_wait=600))
+
+
+def test_transient_503_is_retried(fake_api):
+    fake_api.records = [spacecraft(1), spacecraft(2)]
+    fake_api.fault(PATH, "503", times=2)
+    records, _ = api.fetch_all(options(fake_api))
+    assert len(records) == 2
+    assert len(fake_api.requests) == 3
+
+
+def test_permanent_500_fails_naming_url_and_status(fake_api):
+    fake_api.always[PATH] = ("500",)
+    with pytest.raises(api.FetchError) as err:
+        api.fetch_all(options(fake_api, retries=2))
+    assert "HTTP 500" in str(err.value) and fake_api.url in str(err.value)
+    assert len(fake_api.requests) == 3  # first try + 2 retries
+
+
+def test_malformed_json_fails_naming_url(fake_api):
+    fake_api.fault(PATH, "badjson")
+    with pytest.raises(api.FetchError, match="did not return valid JSON"):
+        api.fetch_all(options(fake_api))
+
+
+def test_unreachable_host_fails_with_one_line(fake_api):
+    port = fake_api.port
+    fake_api.stop()
+    with pytest.raises(api.FetchError, match=f"could not reach http://127.0.0.1:{port}/.*connection failed"):
+        api.fetch_all(options(fake_api, retries=1))
+
+
+def test_slow_reply_times_out(fake_api):
+    fake_api.records = [spacecraft(1)]
+    fake_api.delays[PATH] = 1.5
+    with pytest.raises(api.FetchError, match="timed out"):
+        api.fetch_all(options(fake_api, timeout=0.3, retries=0))
+
+
+def test_api_key_is_sent_as_token_header(fake_api):
+    seen = {}
+
+    fake_api.records = [spacecraft(1)]
+    client = api.Client(options(fake_api, api_key="s3cret"))
+    assert client.session.headers["Authorization"] == "Token s3cret"
+    client.get_json(fake_api.url + "spacecraft/?limit=1")
+    seen["ok"] = True
+    assert seen
+
+
+def test_throttle_wait_reads_header_then_body():
+    class R:
+        def __init__(self, headers, text):
+            self.headers, self.text = headers, text
+
+    assert api.throttle_wait(R({"Retry-After": "12"}, "")) == 12
+    assert api.throttle_wait(R({}, "Request was throttled. Expected available in 845 seconds.")) == 845
+    assert api.throttle_wait(R({}, "nothing")) is None
