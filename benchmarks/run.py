@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""Time the build at several catalog sizes and print one table.
+
+    python benchmarks/run.py                      # N = 600, 10,000 and 100,000
+    python benchmarks/run.py --sizes 600,10000    # quicker
+
+For each N: a full build into an empty folder (data and thumbnails already cached), timed as a
+subprocess `python build.py --cache C --out O -q`, interpreter start included; its peak memory
+(max RSS of that child); the output's size; the search index raw and gzipped; then a rebuild with
+nothing changed (time and files written). Last, the thumbnail step on 200 new 2000x1500 JPEGs
+beside a naive one-process Pillow open/resize/save loop on the same files.
+
+Work files live in benchmarks/.work/ (gitignored) and are reused between runs.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402
+
+WORK = HERE / ".work"
+TARGETS = {600: 0.6, 10_000: 2.0, 100_000: 20.0}  # seconds, full build, 2 cores
+MEMORY_TARGET_MB = 1024
+THUMB_TARGET_RATIO = 4.0
+
+
+@dataclass
+class Run:
+    wall: float
+    peak_mb: float
+    stderr: str
+    returncode: int
+
+
+@dataclass
+class Row:
+    n: int
+    pages: int
+    full: Run
+    rebuild: Run
+    rebuild_written: int | None
+    output_bytes: int
+    index_raw: int | None
+    index_gzip: int | None
+
+
+def run_build(cache: Path, out: Path, *, quiet: bool = True) -> Run:
+    """Run build.py in a child process; wall time from spawn to exit, and that child's max RSS."""
+    cmd = [sys.executable, str(ROOT / "build.py"), "--cache", str(cache), "--out", str(out)]
+    if quiet:
+        cmd.append("-q")
+    err = WORK / "build-stderr.txt"
+    with err.open("wb") as sink:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=sink)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    text = err.read_text(encoding="utf-8", errors="replace")
+    if proc.returncode != 0:
+        sys.exit(f"build failed (exit {proc.returncode}): {' '.join(cmd)}\n{text}")
+    return Run(wall, usage.ru_maxrss / 1024, text, proc.returncode)  # ru_maxrss is in KiB on Linux
+
+
+def dataset(n: int) -> Path:
+    """The cache folder for n records, regenerated only when synth.py changed."""
+    cache = WORK / f"cache-{n}"
+    stamp = cache / "synth.stamp"
+    version = hashlib.sha1((HERE / "synth.py").read_bytes()).hexdigest()
+    if not stamp.is_file() or stamp.read_text() != version:
+        print(f"  generating {n:,} records...", file=sys.stderr)
+        synth.write_dataset(cache, n)
+        seed_images(cache, n)
+        stamp.write_text(version)
+    return cache
+
+
+def seed_images(cache: Path, n: int) -> None:
+    """Put a local original behind every image URL the data uses, where the image cache expects it."""
+    try:
+        from catalog import images
+    except ImportError:
+        return
+    store = getattr(images, "cache_path", None)
+    if store is None:
+        return
+    sources = synth.make_source_images(WORK / "sources-small", 16, size=(800, 600))
+    for number, url in enumerate(synth.image_urls(n=n)):
+        target = store(cache, url)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(sources[number % len(sources)], target)
+
+
+def tree_size(folder: Path) -> tuple[int, int]:
+    """(HTML files, total bytes) of an output folder."""
+    pages = size = 0
+    for dirpath, _, files in os.walk(folder):
+        for name in files:
+            size += os.path.getsize(os.path.join(dirpath, name))
+            pages += name.endswith(".html")
+    return pages, size
+
+
+def measure(n: int, *, repeat: int) -> Row:
+    cache = dataset(n)
+    out = WORK / f"out-{n}"
+    run_build(cache, out)  # warm-up: thumbnails made and cached, files in the page cache
+    fulls = []
+    for _ in range(repeat):
+        shutil.rmtree(out, ignore_errors=True)
+        fulls.append(run_build(cache, out))
+    full = min(fulls, key=lambda r: r.wall)
+    full.peak_mb = max(r.peak_mb for r in fulls)
+    pages, size = tree_size(out)
+    rebuilds = [run_build(cache, out, quiet=False) for _ in range(repeat)]
+    rebuild = min(rebuilds, key=lambda r: r.wall)
+    found = re.search(r"\((\d+) files written\)", rebuild.stderr)
+    index = out / "search-index.json"
+    raw = gz = None
+    if index.is_file():
+        data = index.read_bytes()
+        raw, gz = len(data), len(gzip.compress(data, compresslevel=9, mtime=0))
+    return Row(n, pages, full, rebuild, int(found.group(1)) if found else None, size, raw, gz)
+
+
+def thumbnails(count: int) -> tuple[float, float] | None:
+    """Seconds for the project's thumbnail step and for a naive Pillow loop, on the same new images."""
+    try:
+        from catalog import images
+    except ImportError:
+        return None
+    make = getattr(images, "make_thumbnails", None)
+    if make is None:
+        return None
+    sources = synth.make_source_images(WORK / "sources", count)
+    target = WORK / "thumbs-project"
+    shutil.rmtree(target, ignore_errors=True)
+    started = time.perf_counter()
+    make(sources, target)
+    project = time.perf_counter() - started
+    naive_dir = WORK / "thumbs-naive"
+    shutil.rmtree(naive_dir, ignore_errors=True)
+    started = time.perf_counter()
+    naive_loop(sources, naive_dir)
+    naive = time.perf_counter() - started
+    return project, naive
+
+
+def naive_loop(sources: list[Path], folder: Path, width: int = 480) -> None:
+    """What one would write first: open, resize with a good filter, save, one image at a time."""
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in sources:
+        with Image.open(source) as img:
+            img = img.convert("RGB")
+            height = round(img.height * width / img.width)
+            img.resize((width, height), Image.LANCZOS).save(folder / source.name, "JPEG", quality=82)
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, {platform.system()}"
+
+
+def kib(value: int | None) -> str:
+    return "—" if value is None else f"{value / 1024:,.0f}"
+
+
+def print_table(rows: list[Row], thumbs: tuple[float, float] | None, count: int) -> None:
+    print(f"Machine: {machine()}")
+    print()
+    head = ("N", "pages", "full build s", "ms/page", "peak MB", "output MB", "index KiB raw/gz",
+            "no-change s", "files written", "targets")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join("---:" for _ in head) + "|")
+    for row in rows:
+        print("| " + " | ".join((
+            f"{row.n:,}", f"{row.pages:,}", f"{row.full.wall:.2f}", f"{1000 * row.full.wall / row.pages:.3f}",
+            f"{row.full.peak_mb:,.0f}", f"{row.output_bytes / 1e6:,.1f}",
+            f"{kib(row.index_raw)} / {kib(row.index_gzip)}",
+            f"{row.rebuild.wall:.2f}", "?" if row.rebuild_written is None else f"{row.rebuild_written}",
+            verdict(row),
+        )) + " |")
+    print()
+    if thumbs is None:
+        print("Thumbnails: skipped (catalog.images has no make_thumbnails yet)")
+    else:
+        project, naive = thumbs
+        print(f"Thumbnails, {count} new 2000x1500 JPEGs: project {project:.2f} s ({count / project:.0f}/s), "
+              f"naive Pillow loop {naive:.2f} s ({count / naive:.0f}/s): {naive / project:.1f}x "
+              f"({'meets' if naive / project >= THUMB_TARGET_RATIO else 'misses'} the {THUMB_TARGET_RATIO:.0f}x target)")
+
+
+def verdict(row: Row) -> str:
+    misses = []
+    target = TARGETS.get(row.n)
+    if target is not None and row.full.wall >= target:
+        misses.append(f"build ≥ {target} s")
+    if row.n >= 100_000 and row.full.peak_mb >= MEMORY_TARGET_MB:
+        misses.append("memory ≥ 1 GB")
+    if row.rebuild_written != 0:
+        misses.append("rebuild wrote files")
+    if row.rebuild.wall >= row.full.wall / 2:
+        misses.append("rebuild ≥ half")
+    return "ok" if not misses else "MISS: " + ", ".join(misses)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="600,10000,100000", help="comma-separated N (default %(default)s)")
+    parser.add_argument("--repeat", type=int, default=0,
+                        help="timed runs per size, best kept (default 3, 1 from 100,000 records)")
+    parser.add_argument("--thumbnails", type=int, default=200, metavar="COUNT",
+                        help="new source images for the thumbnail comparison; 0 skips it (default %(default)s)")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    WORK.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for n in sizes:
+        print(f"N = {n:,}", file=sys.stderr)
+        rows.append(measure(n, repeat=args.repeat or (1 if n >= 100_000 else 3)))
+    thumbs = thumbnails(args.thumbnails) if args.thumbnails else None
+    print_table(rows, thumbs, args.thumbnails)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

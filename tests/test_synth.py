@@ -1,0 +1,60 @@
+"""The benchmark's synthetic records: LL2-shaped, varied like the real data, deterministic."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from records import spacecraft
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+import synth  # noqa: E402
+from catalog import snapshot  # noqa: E402
+from catalog.groups import build_catalog  # noqa: E402
+from catalog.normalize import normalize_all  # noqa: E402
+
+
+def test_records_have_the_api_shape():
+    real = spacecraft(1, flights=[])
+    for record in synth.make_records(100):
+        assert set(record) - {"flights"} == set(real) - {"flights"}
+        assert set(record["spacecraft_config"]) == set(real["spacecraft_config"])
+        if record["image"]:
+            assert set(record["image"]) == set(real["image"])
+        assert 100 <= len(record["description"]) <= 400
+
+
+def test_records_vary_like_the_real_catalog():
+    records = list(synth.make_records(3000))
+    assert len({r["spacecraft_config"]["id"] for r in records}) == synth.CONFIGURATIONS
+    assert len({r["spacecraft_config"]["agency"]["id"] for r in records}) == synth.AGENCIES
+    assert len({r["status"]["id"] for r in records}) == len(synth.STATUSES)
+    images = [r["image"]["id"] for r in records if r["image"]]
+    assert len(set(images)) < len(images) / 5  # many records share one image
+    detailed = [r for r in records if r["response_mode"] == "detailed"]
+    assert detailed and all(isinstance(r["flights"], list) for r in detailed)
+    assert any(r["flights"] for r in detailed)
+
+
+def test_same_seed_same_records_and_another_seed_differs():
+    assert list(synth.make_records(50)) == list(synth.make_records(50))
+    assert list(synth.make_records(50, seed=2)) != list(synth.make_records(50))
+
+
+def test_written_dataset_builds_a_catalog(tmp_path):
+    target = synth.write_dataset(tmp_path / "cache", 500)
+    assert target == snapshot.cache_file(tmp_path / "cache")
+    assert snapshot.read_meta(target).records == 500
+    catalog = build_catalog(normalize_all(snapshot.iter_records(target)), snapshot.read_meta(target))
+    assert len(catalog.spacecraft) == 500
+    assert len({craft.slug for craft in catalog.spacecraft}) == 500
+    assert len(catalog.statuses) == len(synth.STATUSES)
+
+
+def test_source_images_are_large_jpegs(tmp_path):
+    from PIL import Image
+
+    paths = synth.make_source_images(tmp_path, 2, size=(400, 300))
+    assert len(set(p.read_bytes() for p in paths)) == 2
+    with Image.open(paths[0]) as img:
+        assert (img.format, img.size) == ("JPEG", (400, 300))
