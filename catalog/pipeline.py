@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import api, content, snapshot, urls
+from . import api, content, search, snapshot, urls
 from .groups import Catalog, build_catalog
 from .models import FetchMeta, Image
 from .normalize import normalize_all
@@ -69,6 +69,8 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
         for page in plan(catalog, pages):
             writer.write(page.path, render(env, page.template, page.path, page.context))
             count += 1
+        for path, data in search.files(catalog).items():
+            writer.write(path, data)
         copy_static(writer)
         writer.write(".nojekyll", b"")
         written = writer.commit()
@@ -110,6 +112,7 @@ def plan(catalog: Catalog, pages: list[content.MarkdownPage]) -> Iterator[Page]:
         yield Page(urls.index_path(section), "groups.html", {"groups": groups, "title": title, "section": section})
         for group in groups:
             yield Page(urls.path_for(group), f"{group.kind}.html", {"group": group, "crafts": group.spacecraft})
+    yield Page("search.html", "search.html", {"catalog": catalog})
     yield Page("credits.html", "credits.html", {"credits": credits(catalog)})
     for md in pages:
         yield Page(md.path, "markdown.html", {"page": md})

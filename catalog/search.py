@@ -1,0 +1,99 @@
+"""The client-side search index, built from models (never from HTML).
+
+Two files carry the same data: ``search-index.json`` for anything that can fetch it, and
+``search-index.js`` (``window.SPACECRAFT_INDEX = {...};``) because a browser refuses ``fetch()``
+of a local file, so the search page loads the data through ``<script src>`` under file://.
+
+Format (version 1): compact JSON (no spaces, UTF-8, keys sorted), each table a header of field
+names plus rows of values, so no name is repeated per record::
+
+    {"version": 1,
+     "agencies":       {"fields": ["id", "name", "abbrev"], "rows": [[121, "SpaceX", "SpX"], ...]},
+     "configurations": {"fields": ["id", "name", "type", "agency"], "rows": [[6, "Crew Dragon 2", "Capsule", 0], ...]},
+     "statuses":       {"fields": ["id", "name"], "rows": [[1, "Active"], ...]},
+     "thumbnails":     ["thumbs/…webp", ...],
+     "spacecraft":     {"fields": [...SPACECRAFT_FIELDS], "rows": [[...], ...]}}
+
+- ``configuration.agency``, ``spacecraft.configuration``, ``spacecraft.status`` and
+  ``spacecraft.thumbnail`` are positions in the agencies, configurations, statuses and
+  thumbnails tables (``thumbnail`` is null when the spacecraft has no thumbnail).
+- ``id`` fields are the Launch Library 2 ids, which the search page uses in its URL
+  (``status=1``, ``spacecraft_config=6``, ``agency=121``) like the API's own filters.
+- ``in_space`` and ``is_placeholder`` are 1 or 0; counts and durations (seconds) are integers,
+  or null when the API gave none.
+- ``url`` and ``thumbnail`` paths are relative to the site root (where search.html lives).
+- Rows follow the catalog's order (name, then id); lookup tables follow the group order.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from . import urls
+from .groups import Catalog
+from .models import Duration, Spacecraft
+
+VERSION = 1
+JSON_PATH = "search-index.json"
+JS_PATH = "search-index.js"
+JS_GLOBAL = "SPACECRAFT_INDEX"
+
+AGENCY_FIELDS = ("id", "name", "abbrev")
+CONFIGURATION_FIELDS = ("id", "name", "type", "agency")
+STATUS_FIELDS = ("id", "name")
+SPACECRAFT_FIELDS = (
+    "id", "name", "serial", "configuration", "status", "in_space", "is_placeholder",
+    "flights_count", "mission_ends_count", "time_in_space", "time_docked", "url", "thumbnail",
+)
+
+Thumbnailer = Callable[[Spacecraft], "str | None"]
+
+
+def _seconds(value: Duration | None) -> int | None:
+    return value.seconds if value else None
+
+
+def build_index(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> dict[str, Any]:
+    """Build the index as plain data; `thumbnail` maps a spacecraft to its thumbnail path, or None."""
+    agencies = {g.subject.id: i for i, g in enumerate(catalog.agencies)}
+    configs = {g.subject.id: i for i, g in enumerate(catalog.configurations)}
+    statuses = {g.subject.id: i for i, g in enumerate(catalog.statuses)}
+    thumbs: dict[str, int] = {}
+    rows = []
+    for craft in catalog.spacecraft:
+        thumb = thumbnail(craft) if thumbnail else None
+        rows.append([
+            craft.id, craft.name, craft.serial_number, configs[craft.config.id], statuses[craft.status.id],
+            int(craft.in_space), int(craft.is_placeholder), craft.flights_count, craft.mission_ends_count,
+            _seconds(craft.time_in_space), _seconds(craft.time_docked), urls.path_for(craft),
+            None if thumb is None else thumbs.setdefault(thumb, len(thumbs)),
+        ])
+    return {
+        "version": VERSION,
+        "agencies": {"fields": list(AGENCY_FIELDS), "rows": [
+            [a.id, a.name, a.abbrev] for a in (g.subject for g in catalog.agencies)]},  # type: ignore[union-attr]
+        "configurations": {"fields": list(CONFIGURATION_FIELDS), "rows": [
+            [c.id, c.name, c.type, agencies[c.agency.id]]  # type: ignore[union-attr]
+            for c in (g.subject for g in catalog.configurations)]},
+        "statuses": {"fields": list(STATUS_FIELDS), "rows": [
+            [s.id, s.name] for s in (g.subject for g in catalog.statuses)]},
+        "thumbnails": list(thumbs),
+        "spacecraft": {"fields": list(SPACECRAFT_FIELDS), "rows": rows},
+    }
+
+
+def to_json(index: dict[str, Any]) -> bytes:
+    """Serialize compactly and deterministically (sorted keys, no spaces, UTF-8)."""
+    return json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def to_js(data: bytes) -> bytes:
+    """Wrap the JSON bytes in a script that assigns them to a global, loadable from file://."""
+    return b"window." + JS_GLOBAL.encode() + b" = " + data + b";\n"
+
+
+def files(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> dict[str, bytes]:
+    """The index files to publish, by site path."""
+    data = to_json(build_index(catalog, thumbnail=thumbnail))
+    return {JSON_PATH: data + b"\n", JS_PATH: to_js(data)}
