@@ -45,6 +45,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--max-wait", metavar="SECONDS", type=float, default=1800.0,
                         help="longest total time to wait out rate limiting (HTTP 429) before giving up "
                              "(default %(default).0f)")
+    parser.add_argument("--retries", metavar="N", type=int, default=5,
+                        help="retries of a request after a server error (5xx) or a dropped connection, "
+                             "with growing pauses (default %(default)s)")
     parser.add_argument("--cache", metavar="DIR", type=Path, default=Path(".cache"),
                         help="fetched data and downloaded files (default %(default)s/)")
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("output"),
@@ -66,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
 
     options = None
     if args.fetch:
-        options = api.FetchOptions(api_url=args.api_url, api_key=args.api_key, max_wait=args.max_wait)
+        options = api.FetchOptions(api_url=args.api_url, api_key=args.api_key, max_wait=args.max_wait,
+                                  retries=args.retries)
     started = time.perf_counter()
     try:
         report = pipeline.build(out=args.out, cache=args.cache, base_url=args.base_url, fetch_options=options)

@@ -1,0 +1,109 @@
+"""build.py end to end, as a user runs it: fetch from a fake LL2, rebuild offline, fail cleanly."""
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image as PILImage
+
+from records import config, fleet, image
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build.py"
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(BUILD), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def jpeg(color: str) -> bytes:
+    buf = io.BytesIO()
+    PILImage.new("RGB", (64, 48), color).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+@pytest.fixture
+def served_fleet(fake_api):
+    """Twenty-three records whose images the fake server itself serves."""
+    url = fake_api.add_file("/media/soyuz.jpg", jpeg("navy"))
+    records = fleet(23)
+    for raw in records:
+        for holder in (raw, raw["spacecraft_config"]):
+            if holder.get("image"):
+                holder["image"] = image(holder["image"]["id"], url=url, thumb=None)
+    fake_api.records = records
+    fake_api.page_cap = 10
+    return fake_api
+
+
+def test_fetch_then_offline_rebuild_is_byte_identical(served_fleet, tmp_path):
+    api_url = served_fleet.url
+    done = run("--fetch", "--api-url", api_url, "--cache", "C", "--out", "O", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "fetched page 3 of 3" in done.stderr
+    pages = {p.name for p in (tmp_path / "O" / "spacecraft").glob("*.html")}
+    assert pages >= {f"craft-{i}.html" for i in range(1, 24)}
+    assert (tmp_path / "C" / "data" / "spacecraft.jsonl").is_file()
+
+    served_fleet.stop()  # offline from here on
+    again = run("--cache", "C", "--out", "O2", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert tree(tmp_path / "O") == tree(tmp_path / "O2")
+
+
+def test_failed_fetch_keeps_previous_data_and_site(served_fleet, tmp_path):
+    assert run("--fetch", "--api-url", served_fleet.url, "--cache", "C", "--out", "O", cwd=tmp_path).returncode == 0
+    data_before = (tmp_path / "C" / "data" / "spacecraft.jsonl").read_bytes()
+    site_before = tree(tmp_path / "O")
+
+    served_fleet.records.append(config(99))  # would change the data, but the crawl fails first
+    served_fleet.always["/2.3.0/spacecraft/"] = ("500",)
+    failed = run("--fetch", "--api-url", served_fleet.url, "--retries", "1", "--cache", "C", "--out", "O", cwd=tmp_path,
+                 env={"PATH": "/usr/bin:/bin", "LL2_API_KEY": "k"})
+    assert failed.returncode == 1
+    last = failed.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ") and "HTTP 500" in last and served_fleet.url in last
+    assert "Traceback" not in failed.stderr
+    assert (tmp_path / "C" / "data" / "spacecraft.jsonl").read_bytes() == data_before
+    assert tree(tmp_path / "O") == site_before
+
+
+def test_fresh_clone_builds_from_the_shipped_snapshot(tmp_path):
+    done = run("--out", "site", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "content/data/spacecraft.jsonl" in done.stderr
+    assert (tmp_path / "site" / "spacecraft" / "soyuz-29.html").is_file()
+    assert not (tmp_path / ".cache").exists()  # an offline build creates no cache
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_build(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "thesis.tex").write_text("precious")
+    done = run("--out", "docs", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "refusing to replace docs" in done.stderr
+    assert (tmp_path / "docs" / "thesis.tex").read_text() == "precious"
+
+
+def test_help_explains_every_option(tmp_path):
+    done = run("--help", cwd=tmp_path)
+    assert done.returncode == 0
+    for option in ("--fetch", "--api-url", "--api-key", "--cache", "--out", "LL2_API_URL", "LL2_API_KEY"):
+        assert option in done.stdout
+
+
+def test_unreadable_data_file_is_one_line(tmp_path):
+    bad = tmp_path / "C" / "data" / "spacecraft.jsonl"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("not json\n")
+    done = run("--cache", "C", "--out", "O", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == f"error: {Path('C/data/spacecraft.jsonl')} is not a spacecraft data file (bad first line)"
