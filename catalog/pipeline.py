@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import api, content, search, snapshot, urls
+from . import api, content, search, seo, snapshot, urls
 from .groups import Catalog, build_catalog
 from .models import FetchMeta, Image
 from .normalize import normalize_all
@@ -63,6 +63,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
     # 3. Write: render every page, then swap the new site in, or leave the old one whole.
     env = make_env()
     env.globals["site"] = site_globals(catalog, base_url)
+    env.globals.update(seo.template_globals(env.globals["site"]["base_url"]))
     writer = SiteWriter(out)
     count = 0
     try:
@@ -71,6 +72,8 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
             count += 1
         for path, data in search.files(catalog).items():
             writer.write(path, data)
+        for path, data in seo.site_files(writer.new, env.globals["site"]["base_url"]).items():
+            writer.write(path, data)  # after the pages: the sitemap lists every one written
         copy_static(writer)
         writer.write(".nojekyll", b"")
         written = writer.commit()

@@ -1,0 +1,141 @@
+"""What search engines and link previews read: page URLs, sitemap.xml, robots.txt and JSON-LD.
+
+Absolute URLs exist only when the build knows where the site is published (--base-url); without
+it nothing here emits an absolute link to the site, so the output still works from any folder.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import quote
+from xml.sax.saxutils import escape
+
+from markupsafe import Markup
+
+from . import urls
+from .models import Image, Spacecraft
+
+NOT_INDEXED = frozenset({"404.html"})  # served for any missing address: no canonical URL of its own
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+
+# JSON inside <script> ends at the first "</script"; escaping these keeps any API text inside it.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                              "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def page_url(base_url: str, path: str) -> str:
+    """Absolute URL of a page: the site root for the home page, else base + path."""
+    return base_url if path == "index.html" else base_url + quote(path, safe="/")
+
+
+def link(path: str, *, page_path: str, base_url: str | None) -> str:
+    """URL of a site path as seen from page_path: absolute with a base URL, else relative."""
+    return page_url(base_url, path) if base_url else urls.root_of(page_path) + quote(path, safe="/")
+
+
+def indexed(paths: Iterable[str]) -> list[str]:
+    """The HTML pages a search engine should know about, sorted."""
+    return sorted(p for p in set(paths) if p.endswith(".html") and p not in NOT_INDEXED)
+
+
+def sitemap_xml(paths: Iterable[str], base_url: str) -> bytes:
+    """A sitemap listing every indexed page by its absolute URL (no dates: rebuilds stay byte-identical)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"<url><loc>{escape(page_url(base_url, p))}</loc></url>" for p in indexed(paths)]
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def robots_txt(base_url: str | None) -> bytes:
+    """Allow every crawler; point at the sitemap when the site's address is known."""
+    text = "User-agent: *\nAllow: /\n"
+    if base_url:
+        text += f"\nSitemap: {base_url}{SITEMAP}\n"
+    return text.encode()
+
+
+def site_files(paths: Iterable[str], base_url: str | None) -> dict[str, bytes]:
+    """The files written beside the pages: robots.txt always, sitemap.xml with a base URL."""
+    files = {ROBOTS: robots_txt(base_url)}
+    if base_url:
+        files[SITEMAP] = sitemap_xml(paths, base_url)
+    return files
+
+
+def script_json(data: Any) -> Markup:
+    """JSON safe to place inside a <script> element, whatever text the API sent."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.translate(_SCRIPT_SAFE))
+
+
+def image_object(image: Image, *, thumbnail: str | None = None) -> dict[str, Any]:
+    """A schema.org ImageObject carrying the image's credit and license."""
+    source = image.image_url or image.thumbnail_url
+    obj: dict[str, Any] = {"@type": "ImageObject", "name": image.name or None,
+                           "contentUrl": source, "url": source, "thumbnailUrl": thumbnail}
+    if image.credit:
+        obj["creditText"] = image.credit
+        obj["copyrightNotice"] = image.credit
+    if image.license.link:
+        obj["license"] = image.license.link
+        obj["acquireLicensePage"] = image.license.link
+    return {k: v for k, v in obj.items() if v}
+
+
+def spacecraft_ld(craft: Spacecraft, *, page_path: str, base_url: str | None,
+                  thumbnail: Callable[[Image], str | None] = lambda image: None) -> dict[str, Any]:
+    """JSON-LD for a spacecraft page: the craft as a schema.org Thing, and the page's breadcrumbs."""
+    def url(path: str) -> str:
+        return link(path, page_path=page_path, base_url=base_url)
+
+    config = craft.config
+    here = url(page_path)
+    thing: dict[str, Any] = {
+        "@type": "Thing",
+        "@id": here + "#spacecraft",
+        "name": craft.name,
+        "url": here,
+        "description": craft.description or None,
+        "alternateName": craft.serial_number if craft.serial_number and craft.serial_number != craft.name else None,
+        "identifier": {"@type": "PropertyValue", "propertyID": "Launch Library 2 spacecraft id", "value": craft.id},
+        "additionalType": "https://www.wikidata.org/wiki/Q40218",  # "spacecraft"
+    }
+    image = craft.image or config.image
+    if image and (image.image_url or image.thumbnail_url):
+        thing["image"] = image_object(image, thumbnail=thumbnail(image))
+    crumbs = [("Home", "index.html"), ("Configurations", urls.index_path("configurations")),
+              (config.name, urls.path_for(config)), (craft.name, page_path)]
+    trail = {
+        "@type": "BreadcrumbList",
+        "itemListElement": [{"@type": "ListItem", "position": n, "name": name, "item": url(path)}
+                            for n, (name, path) in enumerate(crumbs, start=1)],
+    }
+    return {"@context": "https://schema.org",
+            "@graph": [{k: v for k, v in thing.items() if v is not None}, trail]}
+
+
+def preview_image(image: Image | None, *, thumbnail: Callable[[Image], str | None] = lambda image: None) -> str | None:
+    """Absolute URL of the picture a link preview shows: our thumbnail, else the API's own."""
+    if image is None:
+        return None
+    return thumbnail(image) or image.thumbnail_url or image.image_url
+
+
+def template_globals(base_url: str | None, *,
+                     thumbnail_path: Callable[[Image], str | None] | None = None) -> dict[str, Callable[..., Any]]:
+    """Functions templates/_meta.html calls; thumbnail_path maps an image to its site path, if any."""
+    def thumbnail(image: Image) -> str | None:
+        path = thumbnail_path(image) if thumbnail_path else None
+        return page_url(base_url, path) if path and base_url else None
+
+    def ld(craft: Spacecraft, page_path: str) -> Markup:
+        return script_json(spacecraft_ld(craft, page_path=page_path, base_url=base_url, thumbnail=thumbnail))
+
+    def canonical(page_path: str) -> str | None:
+        return page_url(base_url, page_path) if base_url and page_path not in NOT_INDEXED else None
+
+    return {"seo_canonical": canonical, "seo_json_ld": ld,
+            "seo_preview_image": lambda image: preview_image(image, thumbnail=thumbnail)}
