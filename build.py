@@ -24,6 +24,7 @@ examples:
   python build.py --fetch               pull the live API, then build
   python build.py --fetch --api-url https://lldev.thespacedevs.com/2.3.0/
   python build.py --base-url https://USER.github.io/REPO/   add sitemap and canonical links
+  python build.py --serve --port 8080   build, then preview at http://127.0.0.1:8080/
 
 exit status: 0 on success, 1 on failure (one line on stderr says what failed), 2 on bad usage.
 """
@@ -54,6 +55,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="where the site is written (default %(default)s/)")
     parser.add_argument("--base-url", metavar="URL", default=None,
                         help="absolute URL the site is published at; adds sitemap.xml and canonical links")
+    parser.add_argument("--serve", action="store_true",
+                        help="after building, serve the site on localhost until Ctrl+C (a preview)")
+    parser.add_argument("--port", metavar="N", type=int, default=8000,
+                        help="port for --serve (default %(default)s; 0 picks a free one)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
     return parser.parse_args(argv)
@@ -92,6 +97,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"built {report.pages} pages for {report.records} spacecraft into {args.out}/ "
               f"({report.written} files written) in {time.perf_counter() - started:.2f} s",
               file=sys.stderr)
+    return serve(args.out, args.port) if args.serve else 0
+
+
+def serve(folder: Path, port: int) -> int:
+    """Serve the built site on localhost until interrupted."""
+    from catalog.serve import make_server, url_of
+
+    try:
+        server = make_server(folder, port=port)
+    except OSError as exc:
+        print(f"error: cannot serve on port {port}: {exc.strerror or exc} (try --port 0)", file=sys.stderr)
+        return 1
+    print(f"serving {folder}/ at {url_of(server)}index.html (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    with server:
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
     return 0
 
 
