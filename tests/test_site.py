@@ -1,0 +1,154 @@
+"""A full build of fixture data, checked by parsing the HTML the way a visitor's browser would."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from catalog import pipeline, snapshot
+from catalog.errors import CatalogError
+from catalog.models import FetchMeta
+from htmlcheck import broken_links, parse
+from records import config, fleet, flight, image, spacecraft
+
+HOSTILE = '<script>alert("x")</script> & <b>bold</b>'
+
+
+def fixture_records() -> list[dict]:
+    records = fleet(30)
+    records.append(spacecraft(101, HOSTILE, description='Line one <img src=x onerror="alert(1)">\nLine two',
+                              serial_number='"><svg onload=alert(1)>',
+                              image=image(5, license_name="<i>Evil</i>", license_link="javascript:alert(1)")))
+    records.append(spacecraft(102, "Союз МС-25", cfg=config(38, "Soyuz MS", detailed=True,
+                                                            wiki_link="javascript:alert(2)"),
+                              flights=[flight(7, name="Soyuz-2.1a | Soyuz MS-25")], in_space=True))
+    records.append(spacecraft(103, "Dragon", cfg=config(6, "Crew Dragon 2", agency=121)))
+    records.append(spacecraft(104, "Dragon", cfg=config(6, "Crew Dragon 2", agency=121)))
+    return records
+
+
+def write_data(cache: Path, records: list[dict], fetched_at: str = "2026-11-20T06:00:00Z") -> None:
+    meta = FetchMeta(api_url="https://ll.example/2.3.0/", count=len(records), fetched_at=fetched_at,
+                     records=len(records))
+    snapshot.write_records(snapshot.cache_file(cache), records, meta)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("site")
+    write_data(root / "cache", fixture_records())
+    pipeline.build(out=root / "out", cache=root / "cache")
+    return root / "out"
+
+
+def test_every_record_has_its_page_with_its_name_as_h1(site):
+    for raw in fixture_records():
+        pages = [p for p in (site / "spacecraft").glob("*.html") if parse(p).h1.strip() == raw["name"]]
+        assert pages, f"no page for spacecraft {raw['id']} {raw['name']!r}"
+    names = [parse(p).h1 for p in (site / "spacecraft").glob("*.html") if p.name not in ("index.html",)]
+    assert names.count("Dragon") == 2  # two records, same name, two pages
+
+
+def test_every_group_page_exists_with_the_group_name(site):
+    expected = {
+        "configurations": ["Soyuz", "Crew Dragon 2", "Apollo Command/Service Module", "Soyuz MS"],
+        "agencies": ["Russian Federal Space Agency (ROSCOSMOS)", "SpaceX", "North American Aviation"],
+        "statuses": ["Active", "Destroyed", "Single Use"],
+    }
+    for section, names in expected.items():
+        index = parse(site / section / "index.html")
+        headings = {parse(p).h1 for p in (site / section).glob("*.html") if p.name != "index.html"}
+        for name in names:
+            assert any(name in h for h in headings), f"no {section} page for {name}"
+            assert name in index.text
+
+
+def test_every_link_and_asset_resolves_to_a_file(site):
+    assert broken_links(site) == []
+
+
+def test_site_root_files(site):
+    assert (site / ".nojekyll").is_file()
+    assert parse(site / "404.html").h1 == "Page not found"
+    about = parse(site / "about.html")
+    assert about.h1 == "About this catalog"
+    assert "Launch Library 2" in about.text
+
+
+def test_home_shows_counts_in_space_and_data_date(site):
+    home = parse(site / "index.html")
+    assert "34 spacecraft" in home.text
+    assert "Data as of 2026-11-20" in home.text
+    in_space = [url for _, url in home.links if url.startswith("spacecraft/")]
+    assert "spacecraft/союз-мс-25.html" in in_space
+
+
+def test_hostile_text_stays_text(site):
+    page_file = next(p for p in (site / "spacecraft").glob("*.html") if parse(p).h1 == HOSTILE)
+    page = parse(page_file)
+    html = page_file.read_text()
+    assert "<script>alert" not in html and "<img src=x" not in html and "<svg onload" not in html
+    # only our own external scripts, or JSON-LD data; no inline code
+    assert all(s.get("src") or s.get("type") == "application/ld+json" for s in page.scripts)
+    assert 'Line one <img src=x onerror="alert(1)">' in page.text
+    assert '"><svg onload=alert(1)>' in page.text
+    assert "<i>Evil</i>" in page.text
+    assert not [u for _, u in page.links if u.lower().startswith("javascript:")]
+    config_page = parse(site / "configurations" / "soyuz-ms.html")
+    assert not [u for _, u in config_page.links if u.lower().startswith("javascript:")]
+
+
+def test_description_line_breaks_are_kept(site):
+    page_file = next(p for p in (site / "spacecraft").glob("*.html") if parse(p).h1 == HOSTILE)
+    assert 'onerror="alert(1)"&gt;\nLine two' in page_file.read_text().replace("&#34;", '"')
+
+
+def test_detailed_mode_shows_flights_and_specs(site):
+    craft = parse(site / "spacecraft" / "союз-мс-25.html")
+    assert "Soyuz-2.1a | Soyuz MS-25" in craft.text
+    assert "79 d 15 h 23 min" in craft.text
+    config_page = parse(site / "configurations" / "soyuz-ms.html")
+    assert "Crew capacity 3" in config_page.text
+    assert "Crew transport" in config_page.text
+
+
+def test_spacecraft_page_shows_the_facts(site):
+    page = parse(site / "spacecraft" / "craft-10.html")
+    for fact in ("Serial number Soyuz 7K-T #10", "Status Destroyed", "In space Yes", "Time in space 79 d 15 h 23 min",
+                 "Time docked 78 d 10 h 24 min", "Configuration Crew Dragon 2", "Agency SpaceX (SpX)"):
+        assert fact in page.text
+    assert ("a.href", "../configurations/crew-dragon-2.html") in page.links
+    assert ("a.href", "../agencies/spx.html") in page.links
+
+
+def test_lists_carry_the_api_ordering_fields_for_sorting(site):
+    html = (site / "spacecraft" / "index.html").read_text()
+    for key in ("data-flights_count", "data-id", "data-mission_ends_count", "data-time_docked", "data-time_in_space"):
+        assert key in html
+
+
+def test_rebuild_is_byte_identical_and_writes_nothing(site, tmp_path):
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    report = pipeline.build(out=site, cache=site.parent / "cache")
+    assert report.written == 0
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    other = tmp_path / "other"
+    pipeline.build(out=other, cache=site.parent / "cache")
+    assert {p.relative_to(other): p.read_bytes() for p in other.rglob("*") if p.is_file()} == \
+        {p.relative_to(site): b for p, b in before.items()}
+
+
+def test_failed_build_leaves_previous_site_whole(tmp_path, monkeypatch):
+    write_data(tmp_path / "cache", fixture_records()[:5])
+    pipeline.build(out=tmp_path / "out", cache=tmp_path / "cache")
+    before = {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    write_data(tmp_path / "cache", fixture_records())
+
+    def explode(*args, **kwargs):
+        raise CatalogError("template exploded")
+
+    monkeypatch.setattr(pipeline, "copy_static", explode)  # fails after every page was rendered
+    with pytest.raises(CatalogError):
+        pipeline.build(out=tmp_path / "out", cache=tmp_path / "cache")
+    assert {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp tree left
