@@ -1,0 +1,59 @@
+"""The built pages in real headless Chromium, opened from disk: sorting lists, keyboard use."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from catalog import pipeline
+from records import spacecraft
+from test_site import write_data
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("browse")
+    records = [
+        spacecraft(1, "Alpha", flights_count=2, time_in_space="P10D", time_docked="P1D", mission_ends_count=2),
+        spacecraft(2, "Bravo", flights_count=9, time_in_space="P2D", time_docked="P0D", mission_ends_count=1),
+        spacecraft(3, "Charlie", flights_count=5, time_in_space="P30D", time_docked="P20D", mission_ends_count=0),
+    ]
+    write_data(root / "cache", records)
+    pipeline.build(out=root / "out", cache=root / "cache")
+    return root / "out"
+
+
+def card_names(page) -> list[str]:
+    return page.locator("#group-list .card-title").all_inner_texts()
+
+
+@pytest.mark.parametrize("ordering, expected", [
+    ("name", ["Alpha", "Bravo", "Charlie"]),
+    ("-flights_count", ["Bravo", "Charlie", "Alpha"]),
+    ("flights_count", ["Alpha", "Charlie", "Bravo"]),
+    ("-time_in_space", ["Charlie", "Alpha", "Bravo"]),
+    ("time_docked", ["Bravo", "Alpha", "Charlie"]),
+    ("-mission_ends_count", ["Alpha", "Bravo", "Charlie"]),
+    ("-id", ["Charlie", "Bravo", "Alpha"]),
+])
+def test_group_list_sorts_in_the_browser_from_disk(site, page, ordering, expected):
+    page.goto((site / "configurations" / "soyuz.html").as_uri())
+    page.select_option("#main .sort-select", ordering)
+    assert card_names(page) == expected
+
+
+def test_keyboard_reaches_skip_link_first_and_it_moves_focus_to_main(site, page):
+    page.goto((site / "index.html").as_uri())
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to content"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+
+
+def test_spacecraft_card_link_opens_its_page(site, page):
+    page.goto((site / "spacecraft" / "index.html").as_uri())
+    page.get_by_role("link", name="Bravo").first.click()
+    assert page.locator("h1").inner_text() == "Bravo"
+    assert page.url.endswith("/spacecraft/bravo.html")
