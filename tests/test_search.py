@@ -1,0 +1,377 @@
+"""The search index format, and the search page in a real Chromium from file:// and over HTTP."""
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+import records as rec
+from catalog import pipeline, search, snapshot, urls
+from catalog.groups import build_catalog
+from catalog.models import FetchMeta
+from catalog.normalize import normalize_all
+
+META = FetchMeta(api_url=None, count=None, fetched_at=None, records=0)
+STATUSES = [{"id": 1, "name": "Active"}, {"id": 2, "name": "Retired"}, {"id": 3, "name": "Destroyed"},
+            {"id": 4, "name": "Single Use"}]
+
+
+def fixture_records() -> list[dict]:
+    """130 generated spacecraft with varied numbers, plus a few with Cyrillic, accents and serials."""
+    soyuz, dragon = rec.config(1, "Soyuz"), rec.config(6, "Crew Dragon 2", agency=121)
+    apollo = rec.config(10, "Apollo Command/Service Module", agency=999)
+    apollo["image"] = None
+    configs = [soyuz, dragon, apollo]
+    out = []
+    for i in range(1, 131):
+        out.append(rec.spacecraft(
+            1000 + (i * 53) % 1000, f"Craft {i:03d}", cfg=copy.deepcopy(configs[i % 3]),
+            status=STATUSES[i % 4], serial_number=f"SN-{i:03d}",
+            flights_count=None if i % 13 == 0 else (i * 7) % 11, mission_ends_count=(i * 5) % 9,
+            time_in_space=f"PT{(i * 37) % 500}H", time_docked=None if i % 4 == 0 else f"PT{(i * 11) % 97}H",
+            in_space=i % 5 == 0, is_placeholder=i % 11 == 0, image=None if i % 2 else rec.image(100 + i % 3)))
+    out += [
+        rec.spacecraft(5001, "Союз МС-25", cfg=rec.config(38, "Soyuz MS"), serial_number="Союз МС №755",
+                       status=STATUSES[0], in_space=True, flights_count=1),
+        rec.spacecraft(5002, "Crew Dragon Endeavour", cfg=copy.deepcopy(dragon), serial_number="C206",
+                       status=STATUSES[0], in_space=True, flights_count=5),
+        rec.spacecraft(5003, "Hermès 1", cfg=rec.config(20, "Hermès spaceplane", agency=999), serial_number=None,
+                       status=STATUSES[1], is_placeholder=True, flights_count=0, image=None),
+    ]
+    return out
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return build_catalog(normalize_all(fixture_records()), META)
+
+
+# ---- The index format ----
+
+def rows_as_dicts(index: dict) -> list[dict]:
+    fields = index["spacecraft"]["fields"]
+    return [dict(zip(fields, row)) for row in index["spacecraft"]["rows"]]
+
+
+def test_index_has_one_row_per_spacecraft_in_catalog_order(catalog):
+    index = search.build_index(catalog)
+    rows = rows_as_dicts(index)
+    assert [r["id"] for r in rows] == [c.id for c in catalog.spacecraft]
+    assert index["spacecraft"]["fields"] == list(search.SPACECRAFT_FIELDS)
+    assert index["version"] == 1
+
+
+def test_index_rows_resolve_through_lookup_tables(catalog):
+    index = search.build_index(catalog)
+    configs, agencies, statuses = (index[k]["rows"] for k in ("configurations", "agencies", "statuses"))
+    row = next(r for r in rows_as_dicts(index) if r["id"] == 5002)
+    config = configs[row["configuration"]]
+    assert config[:3] == [6, "Crew Dragon 2", "Capsule"]
+    assert agencies[config[3]] == [121, "SpaceX", "SpX"]
+    assert statuses[row["status"]] == [1, "Active"]
+    assert row == {**row, "name": "Crew Dragon Endeavour", "serial": "C206", "in_space": 1, "is_placeholder": 0,
+                   "flights_count": 5, "url": "spacecraft/crew-dragon-endeavour.html", "thumbnail": None}
+
+
+def test_index_keeps_durations_in_seconds_and_missing_values_as_null(catalog):
+    rows = {r["id"]: r for r in rows_as_dicts(search.build_index(catalog))}
+    craft = {c.id: c for c in catalog.spacecraft}
+    for ident, row in rows.items():
+        c = craft[ident]
+        assert row["time_in_space"] == (c.time_in_space.seconds if c.time_in_space else None)
+        assert row["time_docked"] == (c.time_docked.seconds if c.time_docked else None)
+        assert row["flights_count"] == c.flights_count
+    assert rows[1000 + (13 * 53) % 1000]["flights_count"] is None
+    assert rows[1000 + (4 * 53) % 1000]["time_docked"] is None
+    assert rows[5003]["serial"] is None
+
+
+def test_thumbnails_are_a_lookup_table_of_distinct_paths(catalog):
+    def thumb(craft):
+        return None if craft.image is None else f"thumbs/{craft.image.key}.webp"
+
+    index = search.build_index(catalog, thumbnail=thumb)
+    assert sorted(index["thumbnails"]) == sorted({thumb(c) for c in catalog.spacecraft} - {None})
+    for craft, row in zip(catalog.spacecraft, rows_as_dicts(index)):
+        got = None if row["thumbnail"] is None else index["thumbnails"][row["thumbnail"]]
+        assert got == thumb(craft)
+
+
+def test_json_and_js_files_carry_the_same_data_compactly(catalog):
+    files = search.files(catalog)
+    data = json.loads(files["search-index.json"])
+    assert data == search.build_index(catalog)
+    js = files["search-index.js"].decode()
+    prefix = "window.SPACECRAFT_INDEX = "
+    assert js.startswith(prefix) and js.endswith(";\n")
+    assert json.loads(js[len(prefix):-2]) == data
+    assert "Союз МС-25" in js  # UTF-8, not \u escapes
+    assert b", " not in files["search-index.json"] and b": " not in files["search-index.json"]
+
+
+def test_index_bytes_do_not_depend_on_input_order():
+    records = fixture_records()
+    first = search.files(build_catalog(normalize_all(records), META))
+    second = search.files(build_catalog(normalize_all(list(reversed(records))), META))
+    assert first == second
+
+
+# ---- The search page in a browser ----
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """One build of the fixture records, shared by the module's browser tests."""
+    root = tmp_path_factory.mktemp("search-site")
+    records = fixture_records()
+    snapshot.write_records(snapshot.cache_file(root / "cache"), records,
+                           FetchMeta(api_url=None, count=len(records), fetched_at=None, records=len(records)))
+    pipeline.build(out=root / "site", cache=root / "cache")
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def http_root(site):
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - keep pytest output clean
+        pass
+
+
+@pytest.fixture
+def page(page):
+    """The shared page fixture, failing fast: everything here renders within milliseconds."""
+    page.set_default_timeout(5000)
+    return page
+
+
+@pytest.fixture(params=["file", "http"])
+def root(request, site):
+    """The site's root URL, from file:// and from a local web server."""
+    return site.as_uri() + "/" if request.param == "file" else request.getfixturevalue("http_root")
+
+
+@pytest.fixture
+def file_root(site):
+    return site.as_uri() + "/"
+
+
+def names(page) -> list[str]:
+    return page.locator("#search-results .result-name").all_inner_texts()
+
+
+def query(page) -> str:
+    return page.evaluate("location.search")
+
+
+def expected(catalog, *, where=lambda c: True, ordering: str = "") -> list[str]:
+    """The names the page should list, in order, computed from the models."""
+    crafts = [c for c in catalog.spacecraft if where(c)]
+    if ordering:
+        key = ordering.lstrip("-")
+
+        def value(c):
+            v = getattr(c, key)
+            return v.seconds if hasattr(v, "seconds") else v
+
+        present = [c for c in crafts if value(c) is not None]
+        present.sort(key=value, reverse=ordering.startswith("-"))  # stable: ties keep name order
+        crafts = present + [c for c in crafts if value(c) is None]
+    return [c.name for c in crafts]
+
+
+def test_typing_a_partial_latin_query_lists_the_match(page, root):
+    page.goto(root + "search.html")
+    page.get_by_label("Name, configuration or serial number").fill("dragon endeav")
+    assert names(page) == ["Crew Dragon Endeavour"]
+    expect(page.locator("#search-count")).to_have_text("1 spacecraft matches.")
+    assert query(page) == "?search=dragon+endeav"
+
+
+def test_cyrillic_query_finds_cyrillic_name(page, root):
+    page.goto(root + "search.html")
+    box = page.get_by_label("Name, configuration or serial number")
+    for text in ("Союз", "СОЮЗ мс", "юз", "мс-25", "755"):
+        box.fill(text)
+        assert names(page) == ["Союз МС-25"], text
+
+
+def test_search_ignores_case_and_accents(page, file_root):
+    page.goto(file_root + "search.html")
+    box = page.get_by_label("Name, configuration or serial number")
+    for text in ("hermes", "HERMÈS", "Hérmes 1", "spaceplane"):
+        box.fill(text)
+        assert names(page) == ["Hermès 1"], text
+
+
+def test_search_matches_serial_number_and_configuration_name(page, file_root, catalog):
+    page.goto(file_root + "search.html")
+    box = page.get_by_label("Name, configuration or serial number")
+    box.fill("c206")
+    assert names(page) == ["Crew Dragon Endeavour"]
+    box.fill("sn-125")  # "sn" appears only in serial numbers
+    assert names(page) == ["Craft 125"]
+    box.fill("command/service")
+    assert names(page) == expected(catalog, where=lambda c: c.config.id == 10)
+    box.fill("zzzz")
+    assert names(page) == []
+    expect(page.locator("#search-count")).to_have_text("No spacecraft match.")
+
+
+def test_empty_query_shows_everything_a_hundred_at_a_time(page, file_root, catalog):
+    page.goto(file_root + "search.html")
+    everything = expected(catalog)
+    expect(page.locator("#search-count")).to_have_text(f"All {len(everything)} spacecraft.")
+    assert names(page) == everything[:100]
+    more = page.get_by_role("button", name="Show 33 more")
+    more.click()
+    assert names(page) == everything
+    expect(more).to_be_hidden()
+
+
+FILTERS = [
+    ("Status", "status", "3", lambda c: c.status.id == 3),
+    ("Configuration", "spacecraft_config", "6", lambda c: c.config.id == 6),
+    ("Agency", "agency", "999", lambda c: c.config.agency.id == 999),
+    ("In space", "in_space", "true", lambda c: c.in_space),
+    ("In space", "in_space", "false", lambda c: not c.in_space),
+    ("Placeholder", "is_placeholder", "true", lambda c: c.is_placeholder),
+    ("Placeholder", "is_placeholder", "false", lambda c: not c.is_placeholder),
+]
+
+
+@pytest.mark.parametrize("label,param,value,where", FILTERS, ids=[f"{f[1]}={f[2]}" for f in FILTERS])
+def test_each_filter_narrows_results_and_goes_into_the_url(page, file_root, catalog, label, param, value, where):
+    page.goto(file_root + "search.html?search=craft")
+    page.get_by_label(label, exact=True).select_option(value)
+    want = expected(catalog, where=lambda c: where(c) and c.name.startswith("Craft"))
+    assert 0 < len(want) < 130
+    assert names(page) == want[:100]
+    expect(page.locator("#search-count")).to_have_text(f"{len(want)} spacecraft match.")
+    assert query(page) == f"?search=craft&{param}={value}"
+
+
+ORDERINGS = [sign + key for key in ("flights_count", "id", "mission_ends_count", "time_docked", "time_in_space")
+             for sign in ("", "-")]
+
+
+def test_each_ordering_from_a_linked_url(page, file_root, catalog):
+    for ordering in ORDERINGS:  # one page for all ten: loading is the slow part
+        page.goto(file_root + f"search.html?ordering={ordering}&status=1")
+        want = expected(catalog, where=lambda c: c.status.id == 1, ordering=ordering)
+        assert names(page) == want, ordering
+        expect(page.get_by_label("Order by", exact=True)).to_have_value(ordering)
+        expect(page.get_by_label("Status", exact=True)).to_have_value("1")
+
+
+def test_choosing_an_ordering_reorders_and_goes_into_the_url(page, file_root, catalog):
+    page.goto(file_root + "search.html?search=craft")
+    page.get_by_label("Order by", exact=True).select_option("-time_in_space")
+    want = expected(catalog, where=lambda c: c.name.startswith("Craft"), ordering="-time_in_space")
+    assert names(page) == want[:100]
+    assert query(page) == "?search=craft&ordering=-time_in_space"
+    page.get_by_label("Order by", exact=True).select_option("")
+    assert names(page) == expected(catalog, where=lambda c: c.name.startswith("Craft"))[:100]
+    assert query(page) == "?search=craft"
+
+
+def test_a_linked_query_sets_every_control(page, root, catalog):
+    page.goto(root + "search.html?search=CRAFT&agency=63&in_space=true&is_placeholder=false&ordering=-flights_count")
+    expect(page.get_by_label("Name, configuration or serial number")).to_have_value("CRAFT")
+    expect(page.get_by_label("Agency", exact=True)).to_have_value("63")
+    expect(page.get_by_label("In space", exact=True)).to_have_value("true")
+    expect(page.get_by_label("Placeholder", exact=True)).to_have_value("false")
+    want = expected(catalog, ordering="-flights_count", where=lambda c: c.name.startswith("Craft")
+                    and c.config.agency.id == 63 and c.in_space and not c.is_placeholder)
+    assert want and names(page) == want
+
+
+def test_an_unknown_filter_value_matches_nothing_and_says_so(page, file_root):
+    page.goto(file_root + "search.html?status=999")
+    expect(page.locator("#search-count")).to_have_text("No spacecraft match.")
+    expect(page.get_by_label("Status", exact=True)).to_have_value("999")
+
+
+def test_following_a_result_and_coming_back(page, root):
+    page.goto(root + "search.html")
+    page.get_by_label("Name, configuration or serial number").fill("endeavour")
+    page.get_by_role("link", name="Crew Dragon Endeavour").click()
+    expect(page.locator("h1")).to_have_text("Crew Dragon Endeavour")
+    assert page.url.endswith("/spacecraft/crew-dragon-endeavour.html")
+    page.go_back()
+    expect(page.get_by_label("Name, configuration or serial number")).to_have_value("endeavour")
+    assert names(page) == ["Crew Dragon Endeavour"]
+
+
+def test_back_button_walks_through_committed_states(page, file_root):
+    page.goto(file_root + "search.html")
+    box = page.get_by_label("Name, configuration or serial number")
+    box.press_sequentially("hermès")  # one history entry for the whole word, not one per key
+    page.get_by_label("Status", exact=True).select_option("2")
+    assert query(page) == "?search=herm%C3%A8s&status=2"
+    page.go_back()
+    expect(page.get_by_label("Status", exact=True)).to_have_value("")
+    expect(box).to_have_value("hermès")
+    assert query(page) == "?search=herm%C3%A8s"
+    page.go_back()
+    expect(box).to_have_value("")
+    assert query(page) == ""
+    expect(page.locator("#search-count")).to_have_text("All 133 spacecraft.")
+    page.go_forward()
+    expect(box).to_have_value("hermès")
+    assert names(page) == ["Hermès 1"]
+
+
+def test_home_page_form_opens_search_with_results(page, root):
+    page.goto(root + "index.html")
+    page.get_by_label("Search the catalog").fill("союз")
+    page.get_by_label("Search the catalog").press("Enter")
+    expect(page.locator("#search-count")).to_have_text("1 spacecraft matches.")
+    assert names(page) == ["Союз МС-25"]
+
+
+def test_result_shows_configuration_status_and_thumbnail_or_placeholder(page, file_root, catalog):
+    page.goto(file_root + "search.html?search=hermes")
+    result = page.locator("#search-results li")
+    expect(result).to_have_count(1)
+    expect(result).to_contain_text("Hermès spaceplane")
+    expect(result).to_contain_text("Retired")
+    expect(result).to_contain_text("Placeholder")
+    link = result.get_by_role("link")
+    assert link.get_attribute("href") == urls.path_for(next(c for c in catalog.spacecraft if c.id == 5003))
+
+
+def test_results_are_reachable_by_keyboard_with_visible_focus(page, file_root):
+    page.goto(file_root + "search.html?search=endeavour")
+    page.get_by_label("Name, configuration or serial number").focus()
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('result-link')"):
+            break
+    else:
+        pytest.fail("no search result was reachable with Tab")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Crew Dragon Endeavour")
+
+
+def test_result_count_is_announced_politely(page, file_root):
+    page.goto(file_root + "search.html")
+    status = page.get_by_role("status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    page.get_by_label("Name, configuration or serial number").fill("craft 12")
+    expect(status).to_have_text("12 spacecraft match.")  # 012, 112, 120-129
