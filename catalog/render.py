@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from . import urls
 from .models import Duration
@@ -37,8 +38,31 @@ def make_env(templates: Path = TEMPLATES) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(duration=duration_text, number=number, initials=initials)
-    env.globals.update(path_for=urls.path_for, index_path=urls.index_path)
+    env.globals.update(path_for=urls.path_for, index_path=urls.index_path, card_html=CardCache(env))
     return env
+
+
+class CardCache:
+    """Render each spacecraft's card once per page depth: the same card shows on four list pages.
+
+    Cards are most of the work of a build (every spacecraft is listed under its configuration,
+    agency, status and in the full list), and a card depends only on the spacecraft and `root`.
+    """
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.modules: dict[str, Any] = {}
+        self.cards: dict[tuple[int, str], Markup] = {}
+
+    def __call__(self, craft: Any, root: str) -> Markup:
+        key = (craft.id, root)
+        html = self.cards.get(key)
+        if html is None:
+            module = self.modules.get(root)
+            if module is None:
+                module = self.modules[root] = self.env.get_template("_partials.html").make_module({"root": root})
+            html = self.cards[key] = Markup(module.card(craft))
+        return html
 
 
 def render(env: jinja2.Environment, template: str, path: str, context: dict[str, Any]) -> bytes:
