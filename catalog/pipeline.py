@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import api, content, search, seo, snapshot, urls
+from . import api, content, images, search, seo, snapshot, urls
 from .groups import Catalog, build_catalog
 from .models import FetchMeta, Image
 from .normalize import normalize_all
@@ -60,9 +60,13 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
              len(catalog.spacecraft), len(catalog.configurations), len(catalog.agencies), len(catalog.statuses))
     pages = content.load_pages()
 
-    # 3. Write: render every page, then swap the new site in, or leave the old one whole.
+    # 3. Images: download new ones (only with --fetch), resize what is missing; failures show placeholders.
+    thumbs = images.prepare(catalog, cache=cache, options=fetch_options)
+
+    # 4. Write: render every page, then swap the new site in, or leave the old one whole.
     env = make_env()
     env.globals["site"] = site_globals(catalog, base_url)
+    env.globals["thumbs"] = thumbs.pictures
     env.globals.update(seo.template_globals(env.globals["site"]["base_url"]))
     writer = SiteWriter(out)
     count = 0
@@ -75,6 +79,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
         for path, data in seo.site_files(writer.new, env.globals["site"]["base_url"]).items():
             writer.write(path, data)  # after the pages: the sitemap lists every one written
         copy_static(writer)
+        thumbs.publish(writer)
         writer.write(".nojekyll", b"")
         written = writer.commit()
     except BaseException:

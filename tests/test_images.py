@@ -1,0 +1,524 @@
+"""Images: downloads through the fake LL2, thumbnails of messy inputs, placeholders and credits in the HTML."""
+from __future__ import annotations
+
+import io
+import logging
+import struct
+import subprocess
+import sys
+import warnings
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from PIL import Image as PILImage
+
+from catalog import api, images, pipeline
+from records import config, image, spacecraft
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- Images made in code ------------------------------------------------------------------------
+
+def encode(im: PILImage.Image, fmt: str, **options) -> bytes:
+    buf = io.BytesIO()
+    im.save(buf, fmt, **options)
+    return buf.getvalue()
+
+
+def halves(size: tuple[int, int], left: str, right: str, mode: str = "RGB") -> PILImage.Image:
+    """An image whose left half is one colour and right half another (to see rotations)."""
+    im = PILImage.new(mode, size, left)
+    im.paste(PILImage.new(mode, (size[0] - size[0] // 2, size[1]), right), (size[0] // 2, 0))
+    return im
+
+
+def photo(size=(1000, 750), color="navy") -> bytes:
+    return encode(PILImage.new("RGB", size, color), "JPEG", quality=90)
+
+
+def cmyk_jpeg() -> bytes:
+    return encode(PILImage.new("CMYK", (1000, 750), (0, 255, 255, 0)), "JPEG")  # pure red in CMYK
+
+
+def alpha_png() -> bytes:
+    im = PILImage.new("RGBA", (600, 400), (0, 0, 0, 0))  # transparent, with an opaque green square
+    im.paste(PILImage.new("RGBA", (200, 200), (0, 160, 0, 255)), (200, 100))
+    return encode(im, "PNG")
+
+
+def palette_gif() -> bytes:
+    im = PILImage.new("P", (500, 500), 0)
+    im.putpalette([255, 0, 0, 0, 0, 255] + [0] * 762)
+    im.paste(1, (0, 0, 250, 500))
+    return encode(im, "GIF", transparency=0)
+
+
+def animated_gif() -> bytes:
+    frames = [PILImage.new("RGB", (400, 300), c) for c in ("red", "blue", "lime")]
+    return encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+
+
+def rotated_jpeg() -> bytes:
+    """Stored landscape, left red and right blue; EXIF orientation 6 shows it portrait, red on top."""
+    exif = PILImage.Exif()
+    exif[0x0112] = 6
+    exif[0x010F] = "Secret Camera Inc."
+    return encode(halves((1200, 600), "red", "blue"), "JPEG", exif=exif.tobytes(), quality=95)
+
+
+def grey16_png() -> bytes:
+    return encode(PILImage.new("I;16", (300, 200), 40000), "PNG")
+
+
+def bomb_png(width: int = 40000, height: int = 40000) -> bytes:
+    """A PNG whose header claims a huge size: it must be refused before any pixel is decoded."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 1024)) + chunk(b"IEND", b""))
+
+
+def truncated_jpeg() -> bytes:
+    noisy = PILImage.effect_noise((800, 600), 64).convert("RGB")
+    data = encode(noisy, "JPEG", quality=90)
+    return data[: len(data) // 3]
+
+
+HTML = b"<!DOCTYPE html><html><body><h1>Access denied</h1></body></html>"
+
+
+# --- Thumbnails of messy inputs -----------------------------------------------------------------
+
+def render(tmp_path: Path, data: bytes) -> tuple[dict, dict[int, tuple[PILImage.Image, PILImage.Image]]]:
+    """Run the worker on data; return its result and, per width, the WebP and JPEG it wrote."""
+    source = tmp_path / "source"
+    source.write_bytes(data)
+    out = tmp_path / "thumbs"
+    out.mkdir()
+    result = images.resize_job(str(source), str(out), "stem")
+    made = {}
+    for width, _ in result.get("sizes", []):
+        webp, jpeg = images.thumb_names("stem", width)
+        made[width] = (PILImage.open(out / webp), PILImage.open(out / jpeg))
+    return result, made
+
+
+@pytest.mark.parametrize("data, sizes", [
+    (photo(), [[320, 240], [800, 600]]),
+    (cmyk_jpeg(), [[320, 240], [800, 600]]),
+    (alpha_png(), [[320, 213], [600, 400]]),  # never upscaled: 600 px wide at most
+    (palette_gif(), [[320, 320], [500, 500]]),
+    (animated_gif(), [[320, 240], [400, 300]]),
+    (rotated_jpeg(), [[240, 480], [600, 1200]]),  # portrait once the EXIF orientation is applied
+    (photo((100, 2000)), [[24, 480], [60, 1200]]),  # very tall: held to 1.5 times its width's box
+    (photo((40, 30)), [[40, 30]]),  # tiny: one rendition, its own size
+    (grey16_png(), [[300, 200]]),
+], ids=["jpeg", "cmyk", "png-alpha", "gif-palette", "gif-animated", "exif-rotated", "tall", "tiny", "grey16"])
+def test_messy_inputs_become_rgb_webp_and_jpeg_of_the_right_size(tmp_path, data, sizes):
+    result, made = render(tmp_path, data)
+    assert result == {"sizes": sizes}
+    for width, height in sizes:
+        webp, jpeg = made[width]
+        assert (webp.format, jpeg.format) == ("WEBP", "JPEG")
+        assert webp.size == jpeg.size == (width, height)
+        assert webp.mode == jpeg.mode == "RGB"
+        assert not jpeg.getexif() and "icc_profile" not in jpeg.info and "exif" not in webp.info
+
+
+def pixel(im: PILImage.Image, x: float, y: float) -> tuple[int, int, int]:
+    return im.convert("RGB").getpixel((int(x * (im.width - 1)), int(y * (im.height - 1))))
+
+
+def near(color: tuple[int, ...], expected: tuple[int, ...], tolerance: int = 40) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(color, expected))
+
+
+def test_what_the_thumbnails_show(tmp_path):
+    cases = {
+        "cmyk": (cmyk_jpeg(), [((0.5, 0.5), (255, 0, 0))]),
+        "alpha": (alpha_png(), [((0.05, 0.05), images.BACKGROUND), ((0.5, 0.5), (0, 160, 0))]),
+        "palette": (palette_gif(), [((0.25, 0.5), (0, 0, 255)), ((0.75, 0.5), images.BACKGROUND)]),
+        "animated": (animated_gif(), [((0.5, 0.5), (255, 0, 0))]),  # the first frame
+        "rotated": (rotated_jpeg(), [((0.5, 0.1), (255, 0, 0)), ((0.5, 0.9), (0, 0, 255))]),
+        "grey16": (grey16_png(), [((0.5, 0.5), (156, 156, 156))]),  # 40000 / 256, not clipped to white
+    }
+    for name, (data, checks) in cases.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        _, made = render(folder, data)
+        for webp, jpeg in made.values():
+            for (x, y), expected in checks:
+                for im in (webp, jpeg):
+                    assert near(pixel(im, x, y), expected), (name, im.format, (x, y), pixel(im, x, y))
+
+
+@pytest.mark.parametrize("data, reason", [
+    (bomb_png(), "too many pixels"),
+    (truncated_jpeg(), "unreadable image"),
+    (HTML, "unreadable image"),
+    (b"", "unreadable image"),
+])
+def test_bad_sources_fail_with_a_reason_and_write_nothing(tmp_path, data, reason):
+    result, made = render(tmp_path, data)
+    assert reason in result["error"]
+    assert not made and not list((tmp_path / "thumbs").iterdir())
+
+
+def test_bombs_are_refused_from_the_header_without_decoding(tmp_path):
+    # 40000 x 40000 x 3 bytes would need 4.8 GB: refusing it from the header is the only way to pass.
+    with pytest.raises(images.ImageError, match="too many pixels"):
+        images.check_header(bomb_png())
+    with pytest.raises(images.ImageError, match="over the limit"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)  # as the download threads do
+        images.check_header(bomb_png(8000, 7000))  # between the limit and twice it: Pillow only warns
+    assert "too many pixels" in images.resize_job(str(_write(tmp_path, bomb_png(8000, 7000))), str(tmp_path), "s")["error"]
+
+
+def _write(folder: Path, data: bytes) -> Path:
+    path = folder / "src.png"
+    path.write_bytes(data)
+    return path
+
+
+def test_rendition_sizes_never_upscale_and_drop_duplicates():
+    assert images.rendition_sizes((4000, 3000)) == [(320, 240), (800, 600)]
+    assert images.rendition_sizes((500, 375)) == [(320, 240), (500, 375)]
+    assert images.rendition_sizes((320, 240)) == [(320, 240)]
+    assert images.rendition_sizes((1, 1)) == [(1, 1)]
+    assert images.rendition_sizes((10000, 10)) == [(320, 1), (800, 1)]
+
+
+def test_sniff_knows_images_by_their_first_bytes():
+    assert images.sniff(photo()) == "jpg"
+    assert images.sniff(alpha_png()) == "png"
+    assert images.sniff(animated_gif()) == "gif"
+    assert images.sniff(encode(PILImage.new("RGB", (8, 8)), "WEBP")) == "webp"
+    assert images.sniff(HTML) is None
+    assert images.sniff(b"") is None
+
+
+def test_thumbnail_names_follow_the_source_bytes_and_the_parameters(monkeypatch):
+    stem = images.thumb_stem("abc")
+    assert stem == images.thumb_stem("abc") != images.thumb_stem("abd")
+    monkeypatch.setattr(images, "PARAMS", images.PARAMS + " sharper")
+    assert images.thumb_stem("abc") != stem
+
+
+# --- Downloading --------------------------------------------------------------------------------
+
+def options_for(fake_api, **overrides) -> api.FetchOptions:
+    settings = dict(api_url=fake_api.url, timeout=1.0, retries=0, backoff=0.0, sleep=lambda s: None)
+    settings.update(overrides)
+    return api.FetchOptions(**settings)
+
+
+def test_download_refuses_huge_bodies_html_and_errors(fake_api):
+    session = api.make_session(options_for(fake_api))
+    good = fake_api.add_file("/media/ok.jpg", photo())
+    huge = fake_api.add_file("/media/huge.jpg", photo((2000, 1500)) + b"\0" * 50_000)
+    html = fake_api.add_file("/media/html.jpg", HTML, "image/jpeg")
+    assert images.download(session, good, timeout=1, max_bytes=100_000) == (photo(), "jpg")
+    with pytest.raises(images.ImageError, match="too big"):
+        images.download(session, huge, timeout=1, max_bytes=40_000)
+    with pytest.raises(images.ImageError, match="an HTML page"):
+        images.download(session, html, timeout=1)
+    with pytest.raises(images.ImageError, match="HTTP 404"):
+        images.download(session, fake_api.origin + "/media/gone.jpg", timeout=1)
+    fake_api.fault("/media/ok.jpg", "503")
+    with pytest.raises(images.TransientError, match="HTTP 503"):
+        images.download(session, good, timeout=1)
+
+
+def test_the_api_key_is_not_sent_to_image_hosts(fake_api, tmp_path, monkeypatch):
+    seen = []
+    fake_api.add_file("/media/ok.jpg", photo())
+    original = api.make_session
+
+    def spy(options):
+        seen.append(options.api_key)
+        return original(options)
+
+    monkeypatch.setattr(api, "make_session", spy)
+    uses = {"id-1": images.Use(_image(1, fake_api.origin + "/media/ok.jpg"), ["spacecraft X"])}
+    assert images.fetch_sources(images.Store(tmp_path), uses, options_for(fake_api, api_key="SECRET")) == 1
+    assert seen == [None]
+
+
+def _image(ident, url, thumb=None):
+    from catalog.models import Image, License
+    return Image(ident, f"image {ident}", url, thumb, None, License("Unknown", None))
+
+
+# --- Whole builds against the fake LL2 ----------------------------------------------------------
+
+class Html(HTMLParser):
+    """The elements of a page that a reader sees as images, credits and placeholders."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.text: list[str] = []
+        self.feed(path.read_text(encoding="utf-8"))
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def all(self, tag: str, **want: str) -> list[dict[str, str]]:
+        return [a for t, a in self.tags if t == tag and all(want[k] in a.get(k.rstrip("_"), "").split()
+                                                            if k == "class_" else a.get(k) == v
+                                                            for k, v in want.items())]
+
+    def pictures(self) -> list[tuple[dict[str, str], dict[str, str]]]:
+        """(source, img) pairs of every <picture>."""
+        out = []
+        for i, (tag, _) in enumerate(self.tags):
+            if tag == "picture":
+                assert self.tags[i + 1][0] == "source" and self.tags[i + 2][0] == "img"
+                out.append((self.tags[i + 1][1], self.tags[i + 2][1]))
+        return out
+
+    def placeholders(self) -> list[str]:
+        return [a["aria-label"] for a in self.all("span", class_="placeholder")]
+
+
+BAD = {  # name -> (image file, content type, what the warning says)
+    "Missing": (None, None, "HTTP 404"),
+    "Webpage": (HTML, "image/jpeg", "an HTML page"),
+    "Bomb": (bomb_png(), "image/png", "too many pixels"),
+    "Truncated": (truncated_jpeg(), "image/jpeg", "could not be resized"),
+    "Slow": (photo(), "image/jpeg", "timed out"),
+    "Offline": (None, None, "connection failed"),
+}
+
+
+@pytest.fixture
+def served(fake_api):
+    """Spacecraft whose images the fake LL2 serves: good, shared, fallbacks and every bad case."""
+    def add(path, data, ctype="image/jpeg"):
+        return fake_api.add_file(path, data, ctype)
+
+    shared = add("/media/soyuz.jpg", photo(color="navy"))
+    config_img = image(10, url=shared, thumb=None, credit="NASA", license_name="Public Domain",
+                       license_link="https://www.nasa.gov/multimedia/guidelines/index.html")
+    soyuz = config(1, "Soyuz", img=config_img)
+    plain = config(2, "Vostok", image=None)
+    records = [spacecraft(i, f"Soyuz {i}", cfg=soyuz, image=None) for i in (1, 2, 3)]
+    records.append(spacecraft(4, "Alpha", cfg=plain, image=image(
+        11, url=add("/media/alpha.png", alpha_png(), "image/png"), thumb=None, credit=None,
+        license_name="CC BY-SA 4.0", license_link="https://creativecommons.org/licenses/by-sa/4.0/")))
+    records.append(spacecraft(5, "Fallback", cfg=plain, image=image(
+        12, url=fake_api.origin + "/media/gone.jpg", thumb=add("/media/fallback_thumb.gif", animated_gif(), "image/gif"))))
+    records.append(spacecraft(6, "Rotated", cfg=plain, image=image(13, url=add("/media/rot.jpg", rotated_jpeg()), thumb=None)))
+    for number, (name, (data, ctype, _)) in enumerate(BAD.items(), start=20):
+        path = f"/media/{name.lower()}.img"
+        url = add(path, data, ctype) if data is not None else fake_api.origin + path
+        if name == "Slow":
+            fake_api.delays[path] = 2.5
+        if name == "Offline":
+            url = "http://127.0.0.1:9/media/offline.jpg"  # the discard port: nothing listens there
+        records.append(spacecraft(number, name, cfg=plain, image=image(number, url=url, thumb=None)))
+    fake_api.records = records
+    return fake_api
+
+
+def build(fake_api, tmp_path: Path, *, fetch: bool = True, out: str = "out"):
+    return pipeline.build(out=tmp_path / out, cache=tmp_path / "cache",
+                          fetch_options=options_for(fake_api) if fetch else None)
+
+
+def image_requests(fake_api) -> list[str]:
+    return [r for r in fake_api.requests if r.startswith("/media/")]
+
+
+def picture_files(site: Path, page: str, pic: tuple[dict[str, str], dict[str, str]]) -> dict[str, PILImage.Image]:
+    """Open every file a <picture> names, resolved from page; keys are the URLs as written."""
+    source, img = pic
+    urls = [img["src"]] + [p.split()[0] for p in (source["srcset"] + "," + img["srcset"]).split(",")]
+    return {url: PILImage.open(site / Path(page).parent / url) for url in urls}
+
+
+def test_images_are_downloaded_once_resized_and_shown_with_credits(served, tmp_path, caplog):
+    caplog.set_level(logging.INFO)
+    build(served, tmp_path)
+    site = tmp_path / "out"
+
+    # one download per image, however many pages share it
+    assert image_requests(served).count("/media/soyuz.jpg") == 1
+
+    # the main image of a spacecraft page: eager, WebP and JPEG at both sizes
+    page = Html(site / "spacecraft/soyuz-1.html")
+    [(source, img)] = page.pictures()
+    assert source["type"] == "image/webp" and source["sizes"] == img["sizes"]
+    assert img["alt"] == "Soyuz 1" and img["loading"] == "eager" and img["decoding"] == "async"
+    assert (img["width"], img["height"]) == ("800", "600")
+    files = picture_files(site, "spacecraft/soyuz-1.html", (source, img))
+    assert img["src"].startswith("../img/") and img["src"].endswith("-800w.jpg")
+    assert sorted((u.rsplit("-", 1)[1], f.format, f.size) for u, f in files.items()) == [
+        ("320w.jpg", "JPEG", (320, 240)), ("320w.webp", "WEBP", (320, 240)),
+        ("800w.jpg", "JPEG", (800, 600)), ("800w.webp", "WEBP", (800, 600))]
+    assert "NASA" in "".join(page.text)
+    assert page.all("a", rel="license")[0]["href"] == "https://www.nasa.gov/multimedia/guidelines/index.html"
+
+    # cards further down a list load lazily, from the small rendition, with the page's relative root
+    cards = Html(site / "spacecraft/index.html").pictures()
+    assert cards and all(img["loading"] == "lazy" for _, img in cards)
+    assert all(img["src"] == img["srcset"].split(",")[0].split()[0] for _, img in cards)  # the smallest
+    assert all((site / "spacecraft" / img["src"]).is_file() for _, img in cards)
+
+    # the fallback thumbnail URL is used when the image URL fails; tiny images are not upscaled
+    [(_, img)] = Html(site / "spacecraft/fallback.html").pictures()
+    assert (img["width"], img["height"]) == ("400", "300")
+    [(_, img)] = Html(site / "spacecraft/rotated.html").pictures()
+    assert (img["width"], img["height"]) == ("600", "1200")
+    [(_, img)] = Html(site / "spacecraft/alpha.html").pictures()
+    assert img["width"] == "600"
+
+    # every bad image: a placeholder on its page and a warning naming the spacecraft and the URL
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    for name, (_, _, reason) in BAD.items():
+        page = Html(site / f"spacecraft/{name.lower()}.html")
+        assert page.pictures() == [] and page.placeholders() == [f"{name}: no image available"]
+        said = [w for w in warnings if f"spacecraft {name}" in w]
+        assert len(said) == 1 and reason in said[0], (name, warnings)
+        assert (f"/media/{name.lower()}.img" in said[0]) or "127.0.0.1:9" in said[0]
+    # a spacecraft whose record has no image at all gets the placeholder without a warning
+    assert not any("Vostok" in w for w in warnings)
+
+
+def test_credits_page_lists_each_image_with_thumbnail_credit_license_and_pages(served, tmp_path):
+    build(served, tmp_path)
+    site = tmp_path / "out"
+    rows = credit_rows(site / "credits.html")
+    soyuz = rows["Soyuz"]
+    assert soyuz["credit"] == "NASA" and soyuz["license"] == ("Public Domain", "https://www.nasa.gov/multimedia/guidelines/index.html")
+    assert soyuz["used"] == ["Soyuz", "Soyuz 1", "Soyuz 2", "Soyuz 3"]
+    assert soyuz["thumb"].endswith("-320w.jpg") and (site / soyuz["thumb"]).is_file()
+    assert rows["Alpha"]["credit"] == "Unknown"
+    assert rows["Alpha"]["license"] == ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/")
+    assert rows["Missing"]["license"] == ("Unknown", None) and rows["Missing"]["thumb"] is None
+    assert rows["Missing"]["placeholder"] == "Missing: no image available"
+
+
+def credit_rows(path: Path) -> dict[str, dict]:
+    """Rows of the credits table keyed by the first page using the image."""
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.rows, self.cell, self.row, self.in_link = [], None, None, False
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "tr":
+                self.row = []
+            elif tag == "td" and self.row is not None:
+                self.cell = {"text": "", "links": [], "img": None, "placeholder": None}
+                self.row.append(self.cell)
+            elif self.cell is not None and tag == "a":
+                self.cell["links"].append([a.get("href"), ""])
+                self.in_link = True
+            elif self.cell is not None and tag == "img":
+                self.cell["img"] = a["src"]
+            elif self.cell is not None and tag == "span" and "placeholder" in (a.get("class") or ""):
+                self.cell["placeholder"] = a.get("aria-label")
+
+        def handle_endtag(self, tag):
+            if tag == "tr" and self.row:
+                self.rows.append(self.row)
+                self.row = None
+            if tag == "td":
+                self.cell = None
+            if tag == "a":
+                self.in_link = False
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell["text"] += data
+                if self.in_link:
+                    self.cell["links"][-1][1] += data
+
+    parser = Rows()
+    parser.feed(path.read_text(encoding="utf-8"))
+    out = {}
+    for thumb, _name, credit, lic, used in parser.rows:
+        users = [text for _, text in used["links"]]
+        out[users[0]] = {
+            "thumb": thumb["img"], "placeholder": thumb["placeholder"], "credit": credit["text"].strip(),
+            "license": (lic["text"].strip(), lic["links"][0][0] if lic["links"] else None), "used": users,
+        }
+    return out
+
+
+def test_a_second_build_downloads_and_resizes_nothing_and_offline_builds_reuse_the_cache(served, tmp_path, caplog):
+    build(served, tmp_path)
+    thumbs = tmp_path / "cache/images/thumbs"
+    before = {p.name: p.stat().st_mtime_ns for p in thumbs.iterdir()}
+    published = {p.name: p.stat().st_ino for p in (tmp_path / "out/img").iterdir()}
+    asked = len(image_requests(served))
+    assert before and asked
+
+    for fetch, out in ((True, "out"), (False, "out"), (False, "elsewhere")):
+        caplog.clear()
+        caplog.set_level(logging.INFO)
+        build(served, tmp_path, fetch=fetch, out=out)
+        summary = [r.getMessage() for r in caplog.records if r.getMessage().startswith("images:")]
+        assert summary and ", 0 downloaded, 0 resized," in summary[0]
+        assert {p.name: p.stat().st_mtime_ns for p in thumbs.iterdir()} == before
+        # transient failures (the slow and the unreachable host) are tried again on --fetch only
+        retried = {r for r in image_requests(served)[asked:]}
+        assert retried == ({"/media/slow.img"} if fetch else set()), retried
+        asked = len(image_requests(served))
+        page = Html(tmp_path / out / "spacecraft/soyuz-2.html")
+        assert len(page.pictures()) == 1
+    assert {p.name: p.stat().st_ino for p in (tmp_path / "out/img").iterdir()} == published  # not rewritten
+    assert sorted(p.name for p in (tmp_path / "elsewhere/img").iterdir()) == sorted(published)
+
+
+def test_a_changed_image_url_is_downloaded_again(served, tmp_path):
+    build(served, tmp_path)
+    first = Html(tmp_path / "out/spacecraft/soyuz-1.html").pictures()[0][1]["src"]
+    new_url = served.add_file("/media/soyuz-v2.jpg", photo(color="orange"))
+    for raw in served.records[:3]:
+        raw["spacecraft_config"]["image"]["image_url"] = new_url
+    build(served, tmp_path)
+    second = Html(tmp_path / "out/spacecraft/soyuz-1.html").pictures()[0][1]["src"]
+    assert first != second and not (tmp_path / "out" / "spacecraft" / first).exists()
+    assert near(pixel(PILImage.open(tmp_path / "out/spacecraft" / second), 0.5, 0.5), (255, 165, 0))
+
+
+def test_offline_build_without_a_cache_shows_placeholders_and_touches_no_network(served, tmp_path):
+    build(served, tmp_path)  # fetch the data, then forget the images
+    for path in (tmp_path / "cache/images").iterdir():
+        if path.is_dir():
+            for f in path.iterdir():
+                f.unlink()
+    (tmp_path / "cache/images/index.json").unlink()
+    asked = len(served.requests)
+    build(served, tmp_path, fetch=False, out="offline")
+    assert len(served.requests) == asked
+    page = Html(tmp_path / "offline/spacecraft/soyuz-1.html")
+    assert page.pictures() == [] and page.placeholders() == ["Soyuz 1: no image available"]
+    assert not (tmp_path / "offline/img").exists()
+
+
+def test_build_py_fetch_end_to_end_with_images(fake_api, tmp_path):
+    good = fake_api.add_file("/media/good.jpg", photo())
+    cfg = config(1, "Soyuz", img=image(1, url=good, thumb=None))
+    fake_api.records = [spacecraft(1, "Soyuz 1", cfg=cfg, image=None),
+                        spacecraft(2, "Lost", cfg=cfg, image=image(2, url=fake_api.origin + "/media/lost.jpg", thumb=None))]
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--fetch", "--api-url", fake_api.url,
+                           "--cache", "C", "--out", "O"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    [warning] = [line for line in done.stderr.splitlines() if "no image for" in line]
+    assert "spacecraft Lost" in warning and fake_api.origin + "/media/lost.jpg: HTTP 404" in warning
+    site = tmp_path / "O"
+    [(_, img)] = Html(site / "spacecraft/soyuz-1.html").pictures()
+    assert PILImage.open(site / "spacecraft" / img["src"]).size == (800, 600)
+    assert Html(site / "spacecraft/lost.html").placeholders() == ["Lost: no image available"]
