@@ -67,7 +67,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
     env = make_env()
     env.globals["site"] = site_globals(catalog, base_url)
     env.globals["thumbs"] = thumbs.pictures
-    env.globals.update(seo.template_globals(env.globals["site"]["base_url"]))
+    env.globals.update(seo.template_globals(env.globals["site"]["base_url"], pictures=thumbs.pictures))
     writer = SiteWriter(out)
     count = 0
     try:

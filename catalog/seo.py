@@ -6,8 +6,8 @@ it nothing here emits an absolute link to the site, so the output still works fr
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
@@ -15,6 +15,9 @@ from markupsafe import Markup
 
 from . import urls
 from .models import Image, Spacecraft
+
+if TYPE_CHECKING:
+    from .images import Picture
 
 NOT_INDEXED = frozenset({"404.html"})  # served for any missing address: no canonical URL of its own
 SITEMAP = "sitemap.xml"
@@ -125,11 +128,12 @@ def preview_image(image: Image | None, *, thumbnail: Callable[[Image], str | Non
 
 
 def template_globals(base_url: str | None, *,
-                     thumbnail_path: Callable[[Image], str | None] | None = None) -> dict[str, Callable[..., Any]]:
-    """Functions templates/_meta.html calls; thumbnail_path maps an image to its site path, if any."""
+                     pictures: Mapping[str, Picture] | None = None) -> dict[str, Callable[..., Any]]:
+    """Functions templates/_meta.html calls; pictures are the published thumbnails by Image.key."""
     def thumbnail(image: Image) -> str | None:
-        path = thumbnail_path(image) if thumbnail_path else None
-        return page_url(base_url, path) if path and base_url else None
+        picture = (pictures or {}).get(image.key)
+        # The largest JPEG: every link preview service reads JPEG, not all read WebP.
+        return page_url(base_url, picture.pick("page").jpeg) if picture and base_url else None
 
     def ld(craft: Spacecraft, page_path: str) -> Markup:
         return script_json(spacecraft_ld(craft, page_path=page_path, base_url=base_url, thumbnail=thumbnail))

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from PIL import Image
 
 from catalog import pipeline
 from fixturesite import HOSTILE, build_site, html_pages, read_head
@@ -83,9 +84,11 @@ def test_every_page_has_its_canonical_url_and_preview_tags(published):
 def test_preview_image_is_an_absolute_url_of_the_pages_picture(published):
     with_image = read_head(published / "spacecraft/craft-1.html")  # a Crew Dragon: the configuration's picture
     [og_image] = with_image.meta["og:image"]
-    assert og_image.startswith(("https://", "http://")), og_image
-    if og_image.startswith(BASE):  # our own thumbnail: it must be published
-        assert (published / og_image[len(BASE):]).is_file()
+    assert og_image.startswith(BASE), og_image  # our own thumbnail, published with the site
+    with Image.open(published / og_image[len(BASE):]) as thumb:
+        assert thumb.format == "JPEG" and thumb.width >= 320
+    thing = json.loads(with_image.json_ld[0])["@graph"][0]
+    assert thing["image"]["thumbnailUrl"] == og_image
     assert with_image.meta["twitter:image"] == [og_image]
     assert with_image.meta["twitter:card"] == ["summary_large_image"]
     assert with_image.meta["og:image:alt"] == ["Craft 1"]
