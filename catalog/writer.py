@@ -1,9 +1,13 @@
 """Write the site so that a failed build never damages the last good one.
 
-Pages are compared with the manifest of the previous build; the first page that differs starts a
-new tree beside the output (hard links of the old files, so nothing is copied), changed pages are
-written there, and the new tree replaces the old with two renames. A build with nothing new writes
-no file at all.
+Pages are compared with the manifest of the previous build; changed pages are written into a new
+tree beside the output, and at commit the unchanged files of the old site are hard-linked in (so
+nothing is copied) and the new tree replaces the old with two renames. A build with nothing new
+writes no file at all.
+
+Worker processes may share one writer: the parent calls `begin()` before forking, each worker
+calls `detach()` and writes its pages into the same tree, and hands `results()` back to the
+parent's `absorb()`, which still refuses two pages at one path.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import logging
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from .errors import CatalogError
 
@@ -30,15 +35,16 @@ class SiteWriter:
 
     def __init__(self, out: Path) -> None:
         self.out = out
-        self.old = self._read_manifest(out)
+        self.old, self.previous_build = self._read_manifest(out)
         self.new: dict[str, str] = {}
         self.tmp: Path | None = None
         self.written = 0
+        self._dirs: set[Path] = set()
 
     @staticmethod
-    def _read_manifest(out: Path) -> dict[str, str]:
+    def _read_manifest(out: Path) -> tuple[dict[str, str], dict[str, Any]]:
         if not out.exists():
-            return {}
+            return {}, {}
         if not out.is_dir():
             raise CatalogError(f"refusing to build into {out}: it is a file, not a folder")
         marker = out / MARKER
@@ -48,12 +54,13 @@ class SiteWriter:
                     f"refusing to replace {out}: it is not empty and has no {MARKER} from an earlier "
                     "build (choose another --out, or empty it yourself)"
                 )
-            return {}
+            return {}, {}
         try:
-            manifest = json.loads(marker.read_text(encoding="utf-8"))["files"]
-            return manifest if isinstance(manifest, dict) else {}
-        except (ValueError, KeyError, TypeError):
-            return {}  # unreadable manifest: every page counts as changed, the marker still proves ownership
+            data = json.loads(marker.read_text(encoding="utf-8"))
+            manifest, build = data["files"], data.get("build")
+            return (manifest if isinstance(manifest, dict) else {}), (build if isinstance(build, dict) else {})
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return {}, {}  # unreadable manifest: every page counts as changed, the marker still proves ownership
 
     def _claim(self, path: str, digest: str) -> bool:
         """Record path; return True when its content differs from the previous build."""
@@ -64,21 +71,21 @@ class SiteWriter:
         self.new[path] = digest
         return self.old.get(path) != digest
 
-    def _start(self) -> Path:
+    def begin(self) -> Path:
+        """Create the new tree now (empty: the old site's files join it at commit); return it."""
         if self.tmp is None:
             self.tmp = self.out.with_name(f".{self.out.name}.building-{os.getpid()}")
             if self.tmp.exists():
                 shutil.rmtree(self.tmp)
-            if self.old:
-                shutil.copytree(self.out, self.tmp, copy_function=os.link)
-            else:
-                self.tmp.mkdir(parents=True)
+            self.tmp.mkdir(parents=True)
+            self._dirs = {self.tmp}
         return self.tmp
 
     def write(self, path: str, data: bytes) -> None:
         """Add a page; it is written only when it differs from the previous build."""
         if self._claim(path, fingerprint(data)):
-            self._target(path).write_bytes(data)
+            with open(self._target(path), "wb") as out:
+                out.write(data)
             self.written += 1
 
     def copy(self, path: str, source: Path, digest: str) -> None:
@@ -92,23 +99,57 @@ class SiteWriter:
             self.written += 1
 
     def _target(self, path: str) -> Path:
-        target = self._start() / path
-        if target.exists():
-            target.unlink()  # a hard link shared with the live site: never write through it
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
+        # The new tree starts empty and a path is claimed once, so nothing is there yet: in
+        # particular never a hard link shared with the live site, which must not be written through.
+        target = self.begin() / path
+        folder = target.parent
+        if folder not in self._dirs:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(folder)
         return target
 
-    def commit(self) -> int:
-        """Make the new tree the site; return the number of files written (0: nothing changed)."""
+    # --- Worker processes -----------------------------------------------------------------------
+
+    def detach(self) -> None:
+        """In a forked worker: keep the shared tree, start an empty record of this worker's pages."""
+        if self.tmp is None:
+            raise RuntimeError("SiteWriter.begin() must run before workers are forked")
+        self.new, self.written = {}, 0
+
+    def results(self) -> tuple[dict[str, str], int]:
+        """What a worker hands back: its pages (path -> digest) and how many it wrote."""
+        return self.new, self.written
+
+    def absorb(self, pages: dict[str, str], written: int) -> None:
+        """Take in a worker's pages; a path claimed twice is a slug collision, as in one process."""
+        clash = next((path for path in pages if path in self.new), None)
+        if clash is not None:
+            raise CatalogError(f"two pages would be written to {clash} (a slug collision)")
+        self.new.update(pages)
+        self.written += written
+
+    # --- The swap -------------------------------------------------------------------------------
+
+    def commit(self, build: dict[str, Any] | None = None) -> int:
+        """Make the new tree the site; return the number of files written (0: nothing changed).
+
+        `build` (JSON-able: what the site was built from) is kept in the marker; when only it
+        changed, the marker alone is replaced and no page is written.
+        """
+        build = build or {}
         removed = self.old.keys() - self.new.keys()
-        if self.tmp is None and not removed:
+        if not self.written and not removed:
+            self.abort()
+            if build != self.previous_build and self.out.is_dir():
+                self._write_marker(self.out, build)
             return 0
-        tmp = self._start()
+        tmp = self.begin()
+        if self.out.exists():
+            # Bring in every file of the old site this build did not write (hard links: no copying).
+            shutil.copytree(self.out, tmp, copy_function=_link_unless_present, dirs_exist_ok=True)
         for path in removed:
             (tmp / path).unlink(missing_ok=True)
-        manifest = json.dumps({"generator": "spacecraft-catalog", "files": self.new}, sort_keys=True, indent=0)
-        (tmp / MARKER).write_text(manifest + "\n", encoding="utf-8")
+        self._write_marker(tmp, build)
         if self.out.exists():
             old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
             os.rename(self.out, old)
@@ -119,8 +160,26 @@ class SiteWriter:
         self.tmp = None
         return self.written + len(removed)
 
+    def _write_marker(self, folder: Path, build: dict[str, Any]) -> None:
+        manifest = json.dumps({"generator": "spacecraft-catalog", "files": self.new, "build": build},
+                              sort_keys=True, indent=0)
+        part = folder / f"{MARKER}.part"
+        part.write_text(manifest + "\n", encoding="utf-8")
+        os.replace(part, folder / MARKER)
+
     def abort(self) -> None:
         """Throw away a half-written tree; the live site was never touched."""
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.tmp = None
+
+
+def _link_unless_present(source: str, target: str) -> None:
+    """copytree's copy function: hard-link an old file unless this build wrote that path."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        pass  # written by this build
+    except OSError:
+        if not os.path.exists(target):
+            shutil.copyfile(source, target)
