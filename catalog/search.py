@@ -27,7 +27,7 @@ names plus rows of values, so no name is repeated per record::
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import urls
@@ -48,6 +48,19 @@ SPACECRAFT_FIELDS = (
 )
 
 Thumbnailer = Callable[[Spacecraft], "str | None"]
+
+
+def thumbnail_from(pictures: Mapping[str, Any] | None) -> Thumbnailer | None:
+    """Map a spacecraft to its smallest WebP thumbnail, from catalog/images.py's Image.key -> Picture."""
+    if not pictures:
+        return None
+
+    def thumbnail(craft: Spacecraft) -> str | None:
+        image = craft.image or craft.config.image
+        picture = pictures.get(image.key) if image else None
+        return picture.pick("thumb").webp if picture else None
+
+    return thumbnail
 
 
 def _seconds(value: Duration | None) -> int | None:

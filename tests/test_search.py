@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -18,6 +19,7 @@ from catalog.models import FetchMeta
 from catalog.normalize import normalize_all
 
 META = FetchMeta(api_url=None, count=None, fetched_at=None, records=0)
+PAGE = 50  # results rendered at a time by static/js/search.js
 STATUSES = [{"id": 1, "name": "Active"}, {"id": 2, "name": "Retired"}, {"id": 3, "name": "Destroyed"},
             {"id": 4, "name": "Single Use"}]
 
@@ -171,7 +173,7 @@ def file_root(site):
 
 
 def names(page) -> list[str]:
-    return page.locator("#search-results .result-name").all_inner_texts()
+    return page.locator("#search-results .result-name").all_text_contents()
 
 
 def query(page) -> str:
@@ -232,14 +234,19 @@ def test_search_matches_serial_number_and_configuration_name(page, file_root, ca
     expect(page.locator("#search-count")).to_have_text("No spacecraft match.")
 
 
-def test_empty_query_shows_everything_a_hundred_at_a_time(page, file_root, catalog):
+def test_empty_query_shows_everything_fifty_at_a_time(page, file_root, catalog):
     page.goto(file_root + "search.html")
     everything = expected(catalog)
     expect(page.locator("#search-count")).to_have_text(f"All {len(everything)} spacecraft.")
-    assert names(page) == everything[:100]
-    more = page.get_by_role("button", name="Show 33 more")
+    assert names(page) == everything[:PAGE]
+    more = page.get_by_role("button", name=re.compile(r"^Show \d+ more"))
+    expect(more).to_have_text("Show 50 more (83 not shown yet)")
+    more.click()
+    assert names(page) == everything[:2 * PAGE]
+    expect(more).to_have_text("Show 33 more (33 not shown yet)")
     more.click()
     assert names(page) == everything
+    assert page.evaluate("document.activeElement.querySelector('.result-name').textContent") == everything[2 * PAGE]
     expect(more).to_be_hidden()
 
 
@@ -260,7 +267,7 @@ def test_each_filter_narrows_results_and_goes_into_the_url(page, file_root, cata
     page.get_by_label(label, exact=True).select_option(value)
     want = expected(catalog, where=lambda c: where(c) and c.name.startswith("Craft"))
     assert 0 < len(want) < 130
-    assert names(page) == want[:100]
+    assert names(page) == want[:PAGE]
     expect(page.locator("#search-count")).to_have_text(f"{len(want)} spacecraft match.")
     assert query(page) == f"?search=craft&{param}={value}"
 
@@ -282,10 +289,10 @@ def test_choosing_an_ordering_reorders_and_goes_into_the_url(page, file_root, ca
     page.goto(file_root + "search.html?search=craft")
     page.get_by_label("Order by", exact=True).select_option("-time_in_space")
     want = expected(catalog, where=lambda c: c.name.startswith("Craft"), ordering="-time_in_space")
-    assert names(page) == want[:100]
+    assert names(page) == want[:PAGE]
     assert query(page) == "?search=craft&ordering=-time_in_space"
     page.get_by_label("Order by", exact=True).select_option("")
-    assert names(page) == expected(catalog, where=lambda c: c.name.startswith("Craft"))[:100]
+    assert names(page) == expected(catalog, where=lambda c: c.name.startswith("Craft"))[:PAGE]
     assert query(page) == "?search=craft"
 
 

@@ -5,8 +5,9 @@
 // starts), choosing a filter or order pushes a new one.
 (function () {
   "use strict";
+  if (window.performance && performance.mark) performance.mark("search-start"); // for benchmarks
 
-  var PAGE = 100; // results rendered at a time: enough to scroll, small enough for one frame
+  var PAGE = 50; // results rendered at a time: five screens or so, and few enough to build within a frame
   var PARAMS = ["search", "status", "spacecraft_config", "agency", "in_space", "is_placeholder", "ordering"];
   var ORDERINGS = ["flights_count", "id", "mission_ends_count", "time_docked", "time_in_space"];
 
@@ -60,25 +61,55 @@
   }
 
   // ---- Orderings: one sorted permutation per key, computed on first use ----
+  // Each (value, position) pair is packed into one float, value high and position low, so a
+  // native numeric sort of a Float64Array does the work: no comparator calls, a few ms for 100,000.
+  // Missing values sort last either way; ties keep the catalog's name order (the position).
   var orders = {};
   function order(ordering) {
     if (orders[ordering]) return orders[ordering];
-    var perm = new Array(N);
-    for (var k = 0; k < N; k++) perm[k] = k;
     var desc = ordering.charAt(0) === "-", key = desc ? ordering.slice(1) : ordering;
+    var perm;
     if (ORDERINGS.indexOf(key) >= 0) {
-      var values = col[key];
-      // Missing values go last either way; ties keep the catalog's name order.
-      perm.sort(function (a, b) {
-        var x = values[a], y = values[b];
-        if (x === y) return a - b;
-        if (x === null) return 1;
-        if (y === null) return -1;
-        return desc ? y - x : x - y;
-      });
+      perm = sortedBy(col[key], desc);
+    } else { // no ordering, or one the API does not have: the catalog's name order
+      perm = new Array(N);
+      for (var k = 0; k < N; k++) perm[k] = k;
     }
     orders[ordering] = perm;
     return perm;
+  }
+  function sortedBy(values, desc) {
+    var lo = Infinity, hi = -Infinity, k, v;
+    for (k = 0; k < N; k++) {
+      v = values[k];
+      if (v !== null) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    }
+    if (lo === Infinity) { lo = 0; hi = 0; }
+    var slots = 1;
+    while (slots < N) slots *= 2;
+    var missing = hi - lo + 1; // one past the largest rank: after every present value
+    if ((missing + 1) * slots > 9007199254740991) return sortedSlowly(values, desc); // floats would round
+    var packed = new Float64Array(N);
+    for (k = 0; k < N; k++) {
+      v = values[k];
+      var rank = v === null ? missing : desc ? hi - v : v - lo;
+      packed[k] = rank * slots + k;
+    }
+    packed.sort();
+    var perm = new Array(N);
+    for (k = 0; k < N; k++) perm[k] = packed[k] % slots;
+    return perm;
+  }
+  function sortedSlowly(values, desc) {
+    var perm = new Array(N);
+    for (var k = 0; k < N; k++) perm[k] = k;
+    return perm.sort(function (a, b) {
+      var x = values[a], y = values[b];
+      if (x === y) return a - b;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return desc ? y - x : x - y;
+    });
   }
 
   // ---- State <-> URL ----
@@ -138,62 +169,44 @@
   }
 
   // ---- Rendering ----
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text) node.textContent = text;
-    return node;
-  }
+  // Rows are built as one HTML string and parsed once: several times faster than createElement
+  // per node. Every text from the index goes through escape().
+  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  function escape(text) { return String(text).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; }); }
   function grouped(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
   function initials(name) {
     var words = name.replace(/-/g, " ").split(/\s+/).filter(function (w) { return /^[\p{L}\p{N}]/u.test(w); });
     return words.slice(0, 2).map(function (w) { return w.charAt(0); }).join("").toUpperCase() || "?";
   }
+  var configInitials = configName.map(initials);
 
   function item(i) {
-    var li = el("li", "result");
-    var link = el("a", "result-link");
-    link.href = col.url[i];
-    var thumb = col.thumbnail[i];
-    if (thumb !== null && thumb !== undefined) {
-      var img = el("img", "result-thumb");
-      img.src = data.thumbnails[thumb];
-      img.alt = "";
-      img.loading = "lazy";
-      img.decoding = "async";
-      link.appendChild(img);
-    } else {
-      var ph = el("span", "result-thumb placeholder", initials(configName[col.configuration[i]]));
-      ph.setAttribute("aria-hidden", "true");
-      link.appendChild(ph);
-    }
-    var body = el("span", "result-body");
-    body.appendChild(el("span", "result-name", col.name[i]));
-    var sub = configName[col.configuration[i]];
-    if (col.serial[i] && col.serial[i] !== col.name[i]) sub += " · " + col.serial[i];
-    body.appendChild(el("span", "result-sub", sub));
-    var facts = el("span", "result-facts");
-    facts.appendChild(el("span", "badge status-" + ids.status[col.status[i]], statusName[col.status[i]]));
-    if (col.in_space[i]) facts.appendChild(el("span", "badge in-space", "In space"));
-    if (col.is_placeholder[i]) facts.appendChild(el("span", "badge", "Placeholder"));
-    var flights = col.flights_count[i];
-    facts.appendChild(el("span", "fact", flights === null ? "flights unknown" : grouped(flights) + (flights === 1 ? " flight" : " flights")));
-    body.appendChild(facts);
-    link.appendChild(body);
-    li.appendChild(link);
-    return li;
+    var cfg = col.configuration[i], thumb = col.thumbnail[i], serial = col.serial[i], flights = col.flights_count[i];
+    var sub = configName[cfg] + (serial && serial !== col.name[i] ? " · " + serial : "");
+    return '<li class="result"><a class="result-link" href="' + escape(col.url[i]) + '">' +
+      (thumb === null || thumb === undefined
+        ? '<span class="result-thumb placeholder" aria-hidden="true">' + escape(configInitials[cfg]) + "</span>"
+        : '<img class="result-thumb" loading="lazy" decoding="async" alt="" src="' + escape(data.thumbnails[thumb]) + '">') +
+      '<span class="result-body"><span class="result-name">' + escape(col.name[i]) + "</span>" +
+      '<span class="result-sub">' + escape(sub) + "</span>" +
+      '<span class="result-facts"><span class="badge status-' + ids.status[col.status[i]] + '">' +
+      escape(statusName[col.status[i]]) + "</span>" +
+      (col.in_space[i] ? ' <span class="badge in-space">In space</span>' : "") +
+      (col.is_placeholder[i] ? ' <span class="badge">Placeholder</span>' : "") +
+      ' <span class="fact">' + (flights === null ? "flights unknown" : grouped(flights) + (flights === 1 ? " flight" : " flights")) +
+      "</span></span></span></a></li>";
   }
 
   var results = [], shown = 0;
 
   function renderMore() {
-    var end = Math.min(results.length, shown + PAGE), frag = document.createDocumentFragment();
-    for (var k = shown; k < end; k++) frag.appendChild(item(results[k]));
-    list.appendChild(frag);
+    var end = Math.min(results.length, shown + PAGE), html = "";
+    for (var k = shown; k < end; k++) html += item(results[k]);
+    list.insertAdjacentHTML("beforeend", html);
     shown = end;
     var left = results.length - shown;
     more.hidden = left === 0;
-    more.textContent = "Show " + Math.min(left, PAGE) + " more (" + grouped(left) + " not shown)";
+    more.textContent = "Show " + Math.min(left, PAGE) + " more (" + grouped(left) + " not shown yet)";
   }
 
   function run(state) {
@@ -237,7 +250,12 @@
   form.addEventListener("reset", function () {
     setTimeout(function () { typing = false; commit(true); input.focus(); }, 0); // after the form has cleared
   });
-  more.addEventListener("click", renderMore);
+  more.addEventListener("click", function () {
+    var first = shown;
+    renderMore();
+    var link = list.children[first] && list.children[first].firstChild;
+    if (link) link.focus(); // keyboard users carry on from the first new result
+  });
   window.addEventListener("popstate", function () {
     typing = false;
     var state = readState(location.search);
@@ -248,5 +266,6 @@
   var initial = readState(location.search);
   showState(initial);
   run(initial);
-  window.spacecraftSearch = { run: run, fold: fold, size: N }; // for benchmarks and debugging
+  window.spacecraftSearch = { run: run, matches: matches, fold: fold, size: N }; // for benchmarks and debugging
+  if (window.performance && performance.mark) performance.mark("search-ready");
 })();
