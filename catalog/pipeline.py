@@ -74,7 +74,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
         for page in plan(catalog, pages):
             writer.write(page.path, render(env, page.template, page.path, page.context))
             count += 1
-        for path, data in search.files(catalog).items():
+        for path, data in search.files(catalog, thumbnail=search.thumbnail_from(thumbs.pictures)).items():
             writer.write(path, data)
         for path, data in seo.site_files(writer.new, env.globals["site"]["base_url"]).items():
             writer.write(path, data)  # after the pages: the sitemap lists every one written

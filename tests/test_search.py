@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import io
 import json
 import re
 import threading
@@ -10,13 +11,15 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from PIL import Image as PILImage
 from playwright.sync_api import expect
 
 import records as rec
-from catalog import pipeline, search, snapshot, urls
+from catalog import api, pipeline, search, urls
 from catalog.groups import build_catalog
 from catalog.models import FetchMeta
 from catalog.normalize import normalize_all
+from fakeserver import FakeLL2
 
 META = FetchMeta(api_url=None, count=None, fetched_at=None, records=0)
 PAGE = 50  # results rendered at a time by static/js/search.js
@@ -24,9 +27,12 @@ STATUSES = [{"id": 1, "name": "Active"}, {"id": 2, "name": "Retired"}, {"id": 3,
             {"id": 4, "name": "Single Use"}]
 
 
-def fixture_records() -> list[dict]:
+def fixture_records(media: str = "https://img.example/") -> list[dict]:
     """130 generated spacecraft with varied numbers, plus a few with Cyrillic, accents and serials."""
-    soyuz, dragon = rec.config(1, "Soyuz"), rec.config(6, "Crew Dragon 2", agency=121)
+    def img(ident: int) -> dict:
+        return rec.image(ident, url=f"{media}{ident}.jpg", thumb=None)
+
+    soyuz, dragon = rec.config(1, "Soyuz", img=img(1)), rec.config(6, "Crew Dragon 2", agency=121, img=img(6))
     apollo = rec.config(10, "Apollo Command/Service Module", agency=999)
     apollo["image"] = None
     configs = [soyuz, dragon, apollo]
@@ -37,16 +43,19 @@ def fixture_records() -> list[dict]:
             status=STATUSES[i % 4], serial_number=f"SN-{i:03d}",
             flights_count=None if i % 13 == 0 else (i * 7) % 11, mission_ends_count=(i * 5) % 9,
             time_in_space=f"PT{(i * 37) % 500}H", time_docked=None if i % 4 == 0 else f"PT{(i * 11) % 97}H",
-            in_space=i % 5 == 0, is_placeholder=i % 11 == 0, image=None if i % 2 else rec.image(100 + i % 3)))
+            in_space=i % 5 == 0, is_placeholder=i % 11 == 0, image=None if i % 2 else img(100 + i % 3)))
     out += [
-        rec.spacecraft(5001, "Союз МС-25", cfg=rec.config(38, "Soyuz MS"), serial_number="Союз МС №755",
-                       status=STATUSES[0], in_space=True, flights_count=1),
+        rec.spacecraft(5001, "Союз МС-25", cfg=rec.config(38, "Soyuz MS", img=img(1)), serial_number="Союз МС №755",
+                       status=STATUSES[0], in_space=True, flights_count=1, image=None),
         rec.spacecraft(5002, "Crew Dragon Endeavour", cfg=copy.deepcopy(dragon), serial_number="C206",
-                       status=STATUSES[0], in_space=True, flights_count=5),
-        rec.spacecraft(5003, "Hermès 1", cfg=rec.config(20, "Hermès spaceplane", agency=999), serial_number=None,
-                       status=STATUSES[1], is_placeholder=True, flights_count=0, image=None),
+                       status=STATUSES[0], in_space=True, flights_count=5, image=img(102)),
+        rec.spacecraft(5003, "Hermès 1", cfg=rec.config(20, "Hermès spaceplane", agency=999, img=img(1)),
+                       serial_number=None, status=STATUSES[1], is_placeholder=True, flights_count=0, image=None),
     ]
     return out
+
+
+MEDIA = (1, 6, 100, 101, 102)  # every image id the records use
 
 
 @pytest.fixture(scope="module")
@@ -128,12 +137,19 @@ def test_index_bytes_do_not_depend_on_input_order():
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    """One build of the fixture records, shared by the module's browser tests."""
+    """One build of the fixture records, fetched with their images from a fake LL2, for every browser test."""
     root = tmp_path_factory.mktemp("search-site")
-    records = fixture_records()
-    snapshot.write_records(snapshot.cache_file(root / "cache"), records,
-                           FetchMeta(api_url=None, count=len(records), fetched_at=None, records=len(records)))
-    pipeline.build(out=root / "site", cache=root / "cache")
+    fake = FakeLL2().start()
+    try:
+        for ident in MEDIA:
+            out = io.BytesIO()
+            PILImage.new("RGB", (400, 300), (ident % 256, 90, 160)).save(out, "JPEG")
+            fake.add_file(f"/media/{ident}.jpg", out.getvalue())
+        fake.records = fixture_records(fake.origin + "/media/")
+        options = api.FetchOptions(api_url=fake.url, retries=0, sleep=lambda seconds: None)
+        pipeline.build(out=root / "site", cache=root / "cache", fetch_options=options)
+    finally:
+        fake.stop()
     return root / "site"
 
 
@@ -351,8 +367,8 @@ def test_home_page_form_opens_search_with_results(page, root):
     assert names(page) == ["Союз МС-25"]
 
 
-def test_result_shows_configuration_status_and_thumbnail_or_placeholder(page, file_root, catalog):
-    page.goto(file_root + "search.html?search=hermes")
+def test_result_shows_configuration_status_and_thumbnail(page, root, catalog):
+    page.goto(root + "search.html?search=hermes")
     result = page.locator("#search-results li")
     expect(result).to_have_count(1)
     expect(result).to_contain_text("Hermès spaceplane")
@@ -360,6 +376,19 @@ def test_result_shows_configuration_status_and_thumbnail_or_placeholder(page, fi
     expect(result).to_contain_text("Placeholder")
     link = result.get_by_role("link")
     assert link.get_attribute("href") == urls.path_for(next(c for c in catalog.spacecraft if c.id == 5003))
+    thumb = result.locator("img")
+    assert thumb.get_attribute("src").startswith("img/") and thumb.get_attribute("src").endswith(".webp")
+    thumb.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('#search-results img').complete")
+    assert thumb.evaluate("img => img.naturalWidth") > 0  # the file is there and decodes
+
+
+def test_result_without_any_image_shows_a_placeholder(page, file_root):
+    page.goto(file_root + "search.html?search=craft+005")  # Apollo: no image of its own or its configuration
+    result = page.locator("#search-results li")
+    expect(result).to_have_count(1)
+    expect(result.locator("img")).to_have_count(0)
+    expect(result.locator(".placeholder")).to_have_text("AC")
 
 
 def test_results_are_reachable_by_keyboard_with_visible_focus(page, file_root):
