@@ -12,7 +12,8 @@ from . import api, content, images, search, seo, snapshot, urls
 from .groups import Catalog, build_catalog
 from .models import FetchMeta, Image
 from .normalize import normalize_all
-from .render import make_env, render
+from .parallel import render_pages
+from .render import make_env
 from .writer import SiteWriter
 
 log = logging.getLogger(__name__)
@@ -71,9 +72,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
     writer = SiteWriter(out)
     count = 0
     try:
-        for page in plan(catalog, pages):
-            writer.write(page.path, render(env, page.template, page.path, page.context))
-            count += 1
+        count = render_pages(writer, env, plan(catalog, pages))  # on every core
         for path, data in search.files(catalog, thumbnail=search.thumbnail_from(thumbs.pictures)).items():
             writer.write(path, data)
         for path, data in seo.site_files(writer.new, env.globals["site"]["base_url"]).items():

@@ -36,6 +36,7 @@ def make_env(templates: Path = TEMPLATES) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build: no stat() per page
     )
     env.filters.update(duration=duration_text, number=number, initials=initials)
     env.globals.update(path_for=urls.path_for, index_path=urls.index_path, card_html=CardCache(env))

@@ -1,0 +1,135 @@
+"""Render the pages on every core: forked workers share the catalog and write into one new tree.
+
+Rendering is most of a build, and pure Python, so threads do not help. Workers are forked after
+everything is gathered, so they inherit the catalog and the Jinja environment without copying or
+pickling them; they write their pages through the shared SiteWriter (the parent created its tree
+before forking) and send back only each page's path and digest.
+
+The parent renders the pages that list spacecraft (its card cache then renders each card once);
+the detail pages are handed out in small chunks from a shared counter, so the work balances itself
+whatever the page mix.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import signal
+from collections.abc import Iterable
+from typing import Any
+
+from .errors import CatalogError
+from .render import render
+from .writer import SiteWriter
+
+log = logging.getLogger(__name__)
+
+MIN_PAGES = 400  # below this a fork costs more than the second core saves
+CHUNK = 48  # pages a worker takes at a time
+
+
+def cpu_count() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def render_pages(writer: SiteWriter, env: Any, pages: Iterable[Any], *, workers: int | None = None,
+                 min_pages: int = MIN_PAGES) -> int:
+    """Render and write every page (objects with path, template, context); return how many."""
+    pages = list(pages)
+    workers = workers or cpu_count()
+    if workers < 2 or len(pages) < min_pages or not hasattr(os, "fork"):
+        for page in pages:
+            writer.write(page.path, render(env, page.template, page.path, page.context))
+        return len(pages)
+    lists = [p for p in pages if "crafts" in p.context or "in_space" in p.context]
+    shared = [p for p in pages if not ("crafts" in p.context or "in_space" in p.context)]
+    _Pool(writer, env, shared, workers - 1).run(lists)
+    return len(pages)
+
+
+class _Pool:
+    """The parent and `children` forked workers, pulling chunks of `shared` from one counter."""
+
+    def __init__(self, writer: SiteWriter, env: Any, shared: list[Any], children: int) -> None:
+        import multiprocessing
+
+        self.writer, self.env, self.shared, self.children = writer, env, shared, children
+        self.next_chunk = multiprocessing.get_context("fork").Value("q", 0)
+        self.pids: dict[int, int] = {}  # pid -> read end of its result pipe
+
+    def run(self, own: list[Any]) -> None:
+        self.writer.begin()  # the shared tree must exist before the fork
+        try:
+            for _ in range(self.children):
+                self._fork()
+            for page in own:
+                self._render(page)
+            self._work()
+            for pid in list(self.pids):
+                self.writer.absorb(*self._collect(pid))
+        finally:
+            self._stop()
+
+    def _fork(self) -> None:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: never return into the caller's code (its cleanup is the parent's)
+            os.close(read)
+            status = 1
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it, workers just stop
+                self.writer.detach()
+                self._work()
+                reply: tuple[str, Any] = ("ok", self.writer.results())
+                status = 0
+            except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+                reply = ("error", exc)
+            try:
+                data = pickle.dumps(reply)
+            except Exception:  # an exception that cannot be pickled: keep its words
+                data = pickle.dumps(("error", RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
+            with os.fdopen(write, "wb") as out:
+                out.write(data)
+            os._exit(status)
+        os.close(write)
+        self.pids[pid] = read
+
+    def _work(self) -> None:
+        while True:
+            with self.next_chunk.get_lock():
+                start = self.next_chunk.value
+                self.next_chunk.value = start + CHUNK
+            if start >= len(self.shared):
+                return
+            for page in self.shared[start:start + CHUNK]:
+                self._render(page)
+
+    def _render(self, page: Any) -> None:
+        self.writer.write(page.path, render(self.env, page.template, page.path, page.context))
+
+    def _collect(self, pid: int) -> tuple[dict[str, str], int]:
+        with os.fdopen(self.pids.pop(pid), "rb") as src:
+            data = src.read()
+        _, status = os.waitpid(pid, 0)
+        try:
+            kind, value = pickle.loads(data)
+        except Exception:
+            raise CatalogError(f"a render worker stopped without a result (exit status {os.waitstatus_to_exitcode(status)})") from None
+        if kind == "error":
+            raise value
+        return value
+
+    def _stop(self) -> None:
+        """After a failure here: stop the workers before the caller throws their tree away."""
+        for pid, read in self.pids.items():
+            try:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+            os.close(read)
+        self.pids.clear()

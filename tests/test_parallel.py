@@ -1,0 +1,84 @@
+"""Rendering on several cores gives the same site as one process, and fails as cleanly."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from catalog import pipeline, snapshot
+from catalog.errors import CatalogError
+from catalog.models import FetchMeta
+from catalog.parallel import render_pages
+from catalog.render import make_env
+from catalog.writer import SiteWriter
+from records import fleet
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build_with(monkeypatch, tmp_path: Path, out: Path, workers: int) -> pipeline.BuildReport:
+    cache = tmp_path / "cache"
+    if not snapshot.cache_file(cache).exists():
+        snapshot.write_records(snapshot.cache_file(cache), fleet(40),
+                               FetchMeta(api_url=None, count=40, fetched_at="2025-01-01T00:00:00Z", records=40))
+    monkeypatch.setattr(pipeline, "render_pages",
+                        lambda writer, env, pages: render_pages(writer, env, pages, workers=workers, min_pages=0))
+    return pipeline.build(out=out, cache=cache)
+
+
+def test_workers_build_the_same_bytes_as_one_process(monkeypatch, tmp_path):
+    one = build_with(monkeypatch, tmp_path, tmp_path / "one", workers=1)
+    three = build_with(monkeypatch, tmp_path, tmp_path / "three", workers=3)
+    assert (one.pages, one.written) == (three.pages, three.written)
+    assert tree(tmp_path / "one") == tree(tmp_path / "three")
+    assert "spacecraft/craft-7.html" in tree(tmp_path / "three")
+
+
+def test_workers_write_nothing_when_nothing_changed(monkeypatch, tmp_path):
+    build_with(monkeypatch, tmp_path, tmp_path / "site", workers=2)
+    before = tree(tmp_path / "site")
+    assert build_with(monkeypatch, tmp_path, tmp_path / "site", workers=2).written == 0
+    assert tree(tmp_path / "site") == before
+
+
+class Page:
+    def __init__(self, path: str, template: str, context: dict) -> None:
+        self.path, self.template, self.context = path, template, context
+
+
+def pages(n: int, *, broken: int | None = None, path=lambda i: f"p{i}.html") -> list[Page]:
+    return [Page(path(i), "broken.html" if i == broken else "ok.html", {"n": i}) for i in range(n)]
+
+
+@pytest.fixture
+def env(tmp_path):
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "ok.html").write_text("page {{ n }}")
+    (tmp_path / "tpl" / "broken.html").write_text("{{ missing.name }}")
+    return make_env(tmp_path / "tpl")
+
+
+def test_an_error_in_a_worker_fails_the_build_and_keeps_the_old_site(env, tmp_path):
+    out = tmp_path / "site"
+    writer = SiteWriter(out)
+    render_pages(writer, env, pages(200), workers=2, min_pages=0)
+    writer.commit()
+    before = tree(out)
+    writer = SiteWriter(out)
+    with pytest.raises(Exception, match="missing"):
+        try:
+            render_pages(writer, env, pages(200, broken=150), workers=2, min_pages=0)
+        finally:
+            writer.abort()
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "tpl"]  # no half-built tree left
+
+
+def test_two_workers_writing_one_path_is_a_slug_collision(env, tmp_path):
+    writer = SiteWriter(tmp_path / "site")
+    with pytest.raises(CatalogError, match="same.html"):
+        render_pages(writer, env, pages(200, path=lambda i: "same.html" if i in (3, 190) else f"p{i}.html"),
+                     workers=2, min_pages=0)
+    writer.abort()
