@@ -161,6 +161,8 @@ def prepare(catalog: Any, *, cache: Path, options: api.FetchOptions | None = Non
     if options is not None:
         downloaded = fetch_sources(store, uses, options, max_bytes=max_bytes)
     resized = make_thumbnails(store, uses, workers=workers)
+    if downloaded or resized:
+        store.prune()  # only after a change, so a build with nothing new deletes nothing either
     store.save()
     failed = report_failures(store, uses)
     pictures, files = describe(store, uses)
@@ -221,6 +223,19 @@ class Store:
         self.sources: dict[str, dict[str, Any]] = data.get("sources", {})
         self.thumbs: dict[str, dict[str, Any]] = data.get("thumbs", {})
         self._saved = self._dump()
+        self._listing: dict[Path, set[str]] = {}
+
+    def has(self, folder: Path, name: str) -> bool:
+        """Whether folder holds the file name; one directory listing per folder, not a stat per file."""
+        if folder not in self._listing:
+            try:
+                self._listing[folder] = {e.name for e in os.scandir(folder) if e.is_file()}
+            except FileNotFoundError:
+                self._listing[folder] = set()
+        return name in self._listing[folder]
+
+    def changed(self, folder: Path) -> None:
+        self._listing.pop(folder, None)
 
     def _load(self) -> dict[str, Any]:
         try:
@@ -239,11 +254,29 @@ class Store:
         entry = self.sources.get(key)
         if not entry or not entry.get("file"):
             return None
-        path = self.src_dir / entry["file"]
-        return path if path.is_file() else None
+        return self.src_dir / entry["file"] if self.has(self.src_dir, entry["file"]) else None
 
     def _dump(self) -> str:
         return json.dumps({"params": PARAMS, "sources": self.sources, "thumbs": self.thumbs}, sort_keys=True, indent=1)
+
+    def prune(self) -> int:
+        """Delete originals and thumbnails that no index entry names any more (a changed URL, old
+        parameters); return how many files went. Entries of images out of the catalog stay."""
+        sources = {e["file"] for e in self.sources.values() if e.get("file")}
+        stems = {thumb_stem(e["digest"]) for e in self.sources.values() if e.get("digest")}
+        self.thumbs = {stem: made for stem, made in self.thumbs.items() if stem in stems}
+        thumbs = {name for stem, made in self.thumbs.items() for width, _ in made.get("sizes", ())
+                  for name in thumb_names(stem, width)}
+        removed = 0
+        for folder, keep in ((self.src_dir, sources), (self.thumb_dir, thumbs)):
+            if not folder.is_dir():
+                continue
+            for entry in os.scandir(folder):
+                if entry.is_file() and entry.name not in keep:
+                    Path(entry.path).unlink(missing_ok=True)
+                    removed += 1
+            self.changed(folder)
+        return removed
 
     def save(self) -> None:
         """Write the index atomically, and only when it changed (an offline build creates no cache)."""
@@ -307,6 +340,7 @@ def fetch_sources(store: Store, uses: dict[str, Use], options: api.FetchOptions,
             for key, entry in zip(todo, pool.map(job, todo)):
                 store.sources[key] = entry
                 downloaded += not entry.get("error")
+    store.changed(store.src_dir)
     return downloaded
 
 
@@ -427,6 +461,7 @@ def make_thumbnails(store: Store, uses: dict[str, Use], *, workers: int | None =
     log.info("resizing %d images", len(jobs))
     for stem, result in run_jobs(jobs, store.thumb_dir, workers):
         store.thumbs[stem] = result
+    store.changed(store.thumb_dir)
     return len(jobs)
 
 
@@ -437,8 +472,7 @@ def thumbs_present(store: Store, stem: str) -> bool:
         return False
     if entry.get("error"):
         return True  # same bytes, same parameters: the same failure; do not try again
-    return all((store.thumb_dir / name).is_file()
-               for width, _ in entry["sizes"] for name in thumb_names(stem, width))
+    return all(store.has(store.thumb_dir, name) for width, _ in entry["sizes"] for name in thumb_names(stem, width))
 
 
 def run_jobs(jobs: dict[str, Path], out_dir: Path, workers: int | None) -> Iterable[tuple[str, dict[str, Any]]]:
@@ -448,8 +482,9 @@ def run_jobs(jobs: dict[str, Path], out_dir: Path, workers: int | None) -> Itera
     workers = min(workers or os.cpu_count() or 1, len(stems))
     if workers > 1:
         try:
-            # forkserver: workers are not forked from a process that runs threads (the downloads)
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
+            # fork where there is one: no re-import of __main__ (a script calling build() needs no
+            # `if __name__ == "__main__"` guard) and no start-up cost; the download threads have ended.
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
             context = multiprocessing.get_context(method)
             with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 results = list(pool.map(resize_job, [str(jobs[s]) for s in stems], [str(out_dir)] * len(stems),
@@ -492,12 +527,12 @@ def make_renditions(source: Path, out_dir: Path, stem: str, *, max_pixels: int =
             picture = to_rgb(ImageOps.exif_transpose(im))
     picture.info = {}  # strip EXIF, ICC, comments: nothing of the source's metadata is published
     sizes = rendition_sizes(picture.size)
-    for width, height in sizes:
-        small = picture if (width, height) == picture.size else picture.resize((width, height), PILImage.LANCZOS,
-                                                                               reducing_gap=3.0)
+    for width, height in reversed(sizes):  # largest first: each smaller one is made from the last
+        if (width, height) != picture.size:
+            picture = picture.resize((width, height), PILImage.LANCZOS, reducing_gap=3.0)
         webp, jpeg = thumb_names(stem, width)
-        save(small, out_dir / webp, "WEBP", WEBP_OPTIONS)
-        save(small, out_dir / jpeg, "JPEG", JPEG_OPTIONS)
+        save(picture, out_dir / webp, "WEBP", WEBP_OPTIONS)
+        save(picture, out_dir / jpeg, "JPEG", JPEG_OPTIONS)
     return sizes
 
 

@@ -314,7 +314,13 @@ def served(fake_api):
         license_name="CC BY-SA 4.0", license_link="https://creativecommons.org/licenses/by-sa/4.0/")))
     records.append(spacecraft(5, "Fallback", cfg=plain, image=image(
         12, url=fake_api.origin + "/media/gone.jpg", thumb=add("/media/fallback_thumb.gif", animated_gif(), "image/gif"))))
-    records.append(spacecraft(6, "Rotated", cfg=plain, image=image(13, url=add("/media/rot.jpg", rotated_jpeg()), thumb=None)))
+    for number, (name, data, ctype) in enumerate([
+        ("Rotated", rotated_jpeg(), "image/jpeg"), ("Cmyk", cmyk_jpeg(), "image/jpeg"),
+        ("Palette", palette_gif(), "image/gif"), ("Tall", photo((100, 2000)), "image/jpeg"),
+        ("Tiny", photo((40, 30)), "image/jpeg"), ("Untyped", photo(color="teal"), "application/octet-stream"),
+    ], start=6):
+        url = add(f"/media/{name.lower()}", data, ctype)
+        records.append(spacecraft(number, name, cfg=plain, image=image(number + 7, url=url, thumb=None)))
     for number, (name, (data, ctype, _)) in enumerate(BAD.items(), start=20):
         path = f"/media/{name.lower()}.img"
         url = add(path, data, ctype) if data is not None else fake_api.origin + path
@@ -374,10 +380,13 @@ def test_images_are_downloaded_once_resized_and_shown_with_credits(served, tmp_p
     # the fallback thumbnail URL is used when the image URL fails; tiny images are not upscaled
     [(_, img)] = Html(site / "spacecraft/fallback.html").pictures()
     assert (img["width"], img["height"]) == ("400", "300")
-    [(_, img)] = Html(site / "spacecraft/rotated.html").pictures()
-    assert (img["width"], img["height"]) == ("600", "1200")
-    [(_, img)] = Html(site / "spacecraft/alpha.html").pictures()
-    assert img["width"] == "600"
+    for name, size in (("rotated", (600, 1200)), ("alpha", (600, 400)), ("cmyk", (800, 600)), ("palette", (500, 500)),
+                       ("tall", (60, 1200)), ("tiny", (40, 30)), ("untyped", (800, 600))):
+        [pic] = Html(site / f"spacecraft/{name}.html").pictures()
+        assert (pic[1]["width"], pic[1]["height"]) == tuple(map(str, size)), name
+        files = picture_files(site, f"spacecraft/{name}.html", pic)
+        assert all(f.mode == "RGB" and f.format in ("JPEG", "WEBP") for f in files.values())
+        assert max(f.size for f in files.values()) == size, name
 
     # every bad image: a placeholder on its page and a warning naming the spacecraft and the URL
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
@@ -489,6 +498,10 @@ def test_a_changed_image_url_is_downloaded_again(served, tmp_path):
     build(served, tmp_path)
     second = Html(tmp_path / "out/spacecraft/soyuz-1.html").pictures()[0][1]["src"]
     assert first != second and not (tmp_path / "out" / "spacecraft" / first).exists()
+    stem = Path(first).name.split("-")[0]  # the old thumbnails and original left the cache too
+    assert not [p for p in (tmp_path / "cache/images/thumbs").iterdir() if p.name.startswith(stem)]
+    assert len(list((tmp_path / "cache/images/src").iterdir())) == len({e["file"] for e in images.Store(
+        tmp_path / "cache/images").sources.values() if e.get("file")})
     assert near(pixel(PILImage.open(tmp_path / "out/spacecraft" / second), 0.5, 0.5), (255, 165, 0))
 
 
@@ -522,3 +535,15 @@ def test_build_py_fetch_end_to_end_with_images(fake_api, tmp_path):
     [(_, img)] = Html(site / "spacecraft/soyuz-1.html").pictures()
     assert PILImage.open(site / "spacecraft" / img["src"]).size == (800, 600)
     assert Html(site / "spacecraft/lost.html").placeholders() == ["Lost: no image available"]
+
+
+def test_the_browser_shows_the_webp_thumbnail_from_disk(served, tmp_path, page):
+    build(served, tmp_path)
+    page.goto((tmp_path / "out/spacecraft/soyuz-1.html").as_uri())
+    shown = page.locator("figure picture img")
+    shown.wait_for()
+    page.wait_for_function("document.querySelector('figure picture img').complete")
+    natural, current = shown.evaluate("img => [img.naturalWidth, img.currentSrc]")
+    assert current.endswith("-800w.webp") and natural > 0  # 36rem wide at 1x: the 800 px WebP, decoded
+    page.goto((tmp_path / "out/spacecraft/missing.html").as_uri())
+    assert page.get_by_role("img", name="Missing: no image available").is_visible()
