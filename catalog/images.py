@@ -63,11 +63,11 @@ IMAGE_RETRIES = 2
 
 PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow warns above this and refuses above twice this
 
-# Pages shown by the Credits table and the warnings: spacecraft and configurations.
+# How wide each use is drawn (static/css/site.css), so the browser picks the smallest file that fits.
 SIZES = {
-    "card": "(max-width: 34rem) calc(100vw - 2rem), 20rem",
-    "page": "(max-width: 50rem) calc(100vw - 2rem), 36rem",
-    "thumb": "6rem",
+    "card": "(max-width: 44rem) 7.5rem, 18rem",  # a row on phones, a grid cell of 15-20rem elsewhere
+    "page": "(max-width: 44rem) calc(100vw - 2rem), (max-width: 72rem) 52vw, 36rem",
+    "thumb": "6rem",  # the Credits table
 }
 MAGIC = (
     (b"\xff\xd8\xff", "jpg"),
@@ -161,7 +161,7 @@ def prepare(catalog: Any, *, cache: Path, options: api.FetchOptions | None = Non
     if options is not None:
         downloaded = fetch_sources(store, uses, options, max_bytes=max_bytes)
     resized = make_thumbnails(store, uses, workers=workers)
-    if downloaded or resized:
+    if store.dirty:
         store.prune()  # only after a change, so a build with nothing new deletes nothing either
     store.save()
     failed = report_failures(store, uses)
@@ -222,8 +222,18 @@ class Store:
         data = self._load()
         self.sources: dict[str, dict[str, Any]] = data.get("sources", {})
         self.thumbs: dict[str, dict[str, Any]] = data.get("thumbs", {})
-        self._saved = self._dump()
+        self.dirty = bool(data) and data.get("params") != PARAMS  # new parameters: rewrite the index
         self._listing: dict[Path, set[str]] = {}
+
+    def record_source(self, key: str, entry: dict[str, Any]) -> None:
+        if self.sources.get(key) != entry:
+            self.sources[key] = entry
+            self.dirty = True
+
+    def record_thumbs(self, stem: str, made: dict[str, Any]) -> None:
+        if self.thumbs.get(stem) != made:
+            self.thumbs[stem] = made
+            self.dirty = True
 
     def has(self, folder: Path, name: str) -> bool:
         """Whether folder holds the file name; one directory listing per folder, not a stat per file."""
@@ -246,8 +256,10 @@ class Store:
             log.warning("ignoring unreadable image cache index %s (%s): images are checked again",
                         self.index_file, exc)
             return {}
-        if not isinstance(data, dict) or data.get("params") != PARAMS:
-            return {"sources": data.get("sources", {})} if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            return {}
+        if data.get("params") != PARAMS:  # the originals stay valid; thumbnails are made again
+            return {"params": data.get("params"), "sources": data.get("sources", {})}
         return data
 
     def source_path(self, key: str) -> Path | None:
@@ -256,15 +268,14 @@ class Store:
             return None
         return self.src_dir / entry["file"] if self.has(self.src_dir, entry["file"]) else None
 
-    def _dump(self) -> str:
-        return json.dumps({"params": PARAMS, "sources": self.sources, "thumbs": self.thumbs}, sort_keys=True, indent=1)
-
     def prune(self) -> int:
         """Delete originals and thumbnails that no index entry names any more (a changed URL, old
         parameters); return how many files went. Entries of images out of the catalog stay."""
         sources = {e["file"] for e in self.sources.values() if e.get("file")}
         stems = {thumb_stem(e["digest"]) for e in self.sources.values() if e.get("digest")}
-        self.thumbs = {stem: made for stem, made in self.thumbs.items() if stem in stems}
+        kept = {stem: made for stem, made in self.thumbs.items() if stem in stems}
+        self.dirty |= len(kept) != len(self.thumbs)
+        self.thumbs = kept
         thumbs = {name for stem, made in self.thumbs.items() for width, _ in made.get("sizes", ())
                   for name in thumb_names(stem, width)}
         removed = 0
@@ -280,10 +291,10 @@ class Store:
 
     def save(self) -> None:
         """Write the index atomically, and only when it changed (an offline build creates no cache)."""
-        text = self._dump()
-        if text != self._saved:
-            atomic_write(self.index_file, text.encode())
-            self._saved = text
+        if self.dirty:
+            data = {"params": PARAMS, "sources": self.sources, "thumbs": self.thumbs}
+            atomic_write(self.index_file, json.dumps(data, sort_keys=True, indent=1).encode())
+            self.dirty = False
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -338,7 +349,7 @@ def fetch_sources(store: Store, uses: dict[str, Use], options: api.FetchOptions,
         warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)  # download_any checks sizes
         with cf.ThreadPoolExecutor(max_workers=min(DOWNLOAD_WORKERS, len(todo))) as pool:
             for key, entry in zip(todo, pool.map(job, todo)):
-                store.sources[key] = entry
+                store.record_source(key, entry)
                 downloaded += not entry.get("error")
     store.changed(store.src_dir)
     return downloaded
@@ -460,7 +471,7 @@ def make_thumbnails(store: Store, uses: dict[str, Use], *, workers: int | None =
         return 0
     log.info("resizing %d images", len(jobs))
     for stem, result in run_jobs(jobs, store.thumb_dir, workers):
-        store.thumbs[stem] = result
+        store.record_thumbs(stem, result)
     store.changed(store.thumb_dir)
     return len(jobs)
 

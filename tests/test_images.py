@@ -477,7 +477,8 @@ def test_a_second_build_downloads_and_resizes_nothing_and_offline_builds_reuse_t
         caplog.set_level(logging.INFO)
         build(served, tmp_path, fetch=fetch, out=out)
         summary = [r.getMessage() for r in caplog.records if r.getMessage().startswith("images:")]
-        assert summary and ", 0 downloaded, 0 resized," in summary[0]
+        assert all(", 0 downloaded, 0 resized," in line for line in summary)  # none: the build was skipped
+        assert summary or out == "out"  # a new output folder runs the images stage for sure
         assert {p.name: p.stat().st_mtime_ns for p in thumbs.iterdir()} == before
         # transient failures (the slow and the unreachable host) are tried again on --fetch only
         retried = {r for r in image_requests(served)[asked:]}
@@ -503,6 +504,23 @@ def test_a_changed_image_url_is_downloaded_again(served, tmp_path):
     assert len(list((tmp_path / "cache/images/src").iterdir())) == len({e["file"] for e in images.Store(
         tmp_path / "cache/images").sources.values() if e.get("file")})
     assert near(pixel(PILImage.open(tmp_path / "out/spacecraft" / second), 0.5, 0.5), (255, 165, 0))
+
+
+def test_new_thumbnail_parameters_resize_again_without_downloading(served, tmp_path, monkeypatch, caplog):
+    build(served, tmp_path)
+    thumbs = tmp_path / "cache/images/thumbs"
+    old = {p.name for p in thumbs.iterdir()}
+    asked = len(served.requests)
+    monkeypatch.setattr(images, "PARAMS", images.PARAMS + " sharper")
+    caplog.set_level(logging.INFO)
+    build(served, tmp_path, fetch=False)
+    assert len(served.requests) == asked
+    assert any(r.getMessage().startswith("images:") and ", 0 downloaded, 10 resized," in r.getMessage()
+               for r in caplog.records)
+    new = {p.name for p in thumbs.iterdir()}
+    assert new and not new & old  # new names, and the old files were pruned
+    [(_, img)] = Html(tmp_path / "out/spacecraft/soyuz-1.html").pictures()
+    assert Path(img["src"]).name in new
 
 
 def test_offline_build_without_a_cache_shows_placeholders_and_touches_no_network(served, tmp_path):
