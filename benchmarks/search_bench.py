@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    CPU (trace)    {summary(figures['typed_cpu'])}")
             print(f"  filter/order     {summary(changes)}")
             print(f"    CPU (trace)    {summary(figures['changes_cpu'])}")
-            print(f"  first sort       {summary(figures['first_sort'])}  (an ordering's first use)")
+            print(f"  first ordering   {summary(figures['first_sort'])}  (orderings are sorted in idle time after load)")
             within = sum(1 for v in typed + changes if v <= FRAME_MS) / len(typed + changes)
             cpu = figures["typed_cpu"] + figures["changes_cpu"]
             within_cpu = sum(1 for v in cpu if v <= FRAME_MS) / len(cpu) if cpu else float("nan")
