@@ -17,6 +17,7 @@
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
   var data = window.SPACECRAFT_INDEX;
+  var title = document.title, typing = false;
   if (!form) return;
   if (!data || data.version !== 1) {
     countEl.textContent = "The search index could not be loaded.";
@@ -60,7 +61,7 @@
       configFolded[col.configuration[i]] + " ";
   }
 
-  // ---- Orderings: one sorted permutation per key, computed on first use ----
+  // ---- Orderings: one sorted permutation per key, made in idle time after load or on first use ----
   // Each (value, position) pair is packed into one float, value high and position low, so a
   // native numeric sort of a Float64Array does the work: no comparator calls, a few ms for 100,000.
   // Missing values sort last either way; ties keep the catalog's name order (the position).
@@ -222,8 +223,6 @@
   }
 
   // ---- Events ----
-  var title = document.title, typing = false;
-
   function commit(push) {
     var state = formState(), url = queryOf(state);
     try {
