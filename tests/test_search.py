@@ -323,6 +323,13 @@ def test_a_linked_query_sets_every_control(page, root, catalog):
     assert want and names(page) == want
 
 
+def test_api_style_booleans_in_a_linked_url(page, file_root, catalog):
+    page.goto(file_root + "search.html?in_space=True&is_placeholder=0")
+    expect(page.get_by_label("In space", exact=True)).to_have_value("true")
+    expect(page.get_by_label("Placeholder", exact=True)).to_have_value("false")
+    assert names(page) == expected(catalog, where=lambda c: c.in_space and not c.is_placeholder)
+
+
 def test_an_unknown_filter_value_matches_nothing_and_says_so(page, file_root):
     page.goto(file_root + "search.html?status=999")
     expect(page.locator("#search-count")).to_have_text("No spacecraft match.")

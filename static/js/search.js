@@ -118,6 +118,10 @@
     var params = new URLSearchParams(query), state = {};
     PARAMS.forEach(function (name) { state[name] = (params.get(name) || "").trim(); });
     state.search = params.get("search") || "";
+    ["in_space", "is_placeholder"].forEach(function (name) { // the API also takes True, 1, False, 0
+      var flag = bool(state[name]);
+      if (flag >= 0) state[name] = flag ? "true" : "false";
+    });
     return state;
   }
   function queryOf(state) {
