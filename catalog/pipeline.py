@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import api, content, images, search, seo, snapshot, urls
+from . import api, content, images, search, seo, snapshot, uptodate, urls
 from .groups import Catalog, build_catalog
 from .models import FetchMeta, Image
 from .normalize import normalize_all
@@ -54,6 +54,12 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
     data_file = fetch(fetch_options, cache) if fetch_options else snapshot.source_file(cache)
     log.info("reading %s", data_file)
     meta = snapshot.read_meta(data_file)
+    inputs = uptodate.Inputs(data_file, cache=cache, base_url=base_url)
+    last = uptodate.last_build(out, inputs.digest())
+    if last is not None:  # made from these very inputs: the site on disk is this build's output
+        uptodate.replay(last)
+        return BuildReport(records=last.records, pages=last.pages, written=0, data_file=data_file)
+    warned = uptodate.WarningLog()  # kept with the inputs' digest, repeated by a build that skips
 
     # 2. Gather: normalize records into models and group them, before anything is written.
     catalog = build_catalog(normalize_all(snapshot.iter_records(data_file)), meta)
@@ -80,7 +86,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
         copy_static(writer)
         thumbs.publish(writer)
         writer.write(".nojekyll", b"")
-        written = writer.commit()
+        written = writer.commit(warned.summary(inputs.digest(), records=len(catalog.spacecraft), pages=count))
     except BaseException:
         writer.abort()
         raise

@@ -1,0 +1,110 @@
+"""Skip a build whose inputs are those of the last one: the site on disk is already its output.
+
+The inputs are everything a site is made from: the data file, the image cache's index and
+originals, the templates, static files, Markdown pages, the package's own code, the base URL and
+the Python version. Their digest is kept in the output's marker with what that build reported
+(counts and warnings); a build that finds the same digest writes nothing, repeats the warnings,
+and is done in the time it takes to read the data file once.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .writer import MARKER
+
+log = logging.getLogger(__name__)
+
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+FOLDERS = (ROOT / "templates", ROOT / "static", ROOT / "content" / "pages", PACKAGE)
+VERSION = 1  # bump when the meaning of the digest changes
+
+
+@dataclass(frozen=True, slots=True)
+class LastBuild:
+    records: int
+    pages: int
+    warnings: tuple[str, ...]
+
+
+class Inputs:
+    """Everything the site is built from, as one digest; the image cache's part is read afresh each time.
+
+    A build checks `digest()` before its images stage and stores it after: the stage may add
+    thumbnails, and the next build starts from the cache as this one left it.
+    """
+
+    def __init__(self, data_file: Path, *, cache: Path, base_url: str | None,
+                 folders: tuple[Path, ...] = FOLDERS) -> None:
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"v{VERSION} {sys.version} base={base_url!r}\n".encode())
+        _add_file(h, data_file)
+        for folder in folders:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    h.update(f"\n{path.relative_to(folder.parent).as_posix()}\n".encode())
+                    _add_file(h, path)
+        self.fixed = h.hexdigest()
+        self.images = cache / "images"
+
+    def digest(self) -> str:
+        from . import images  # its thumbnail parameters shape the output too
+
+        h = hashlib.blake2b(f"{self.fixed} {images.PARAMS}".encode(), digest_size=16)
+        _add_file(h, self.images / "index.json")
+        src = self.images / "src"
+        h.update("\n".join(sorted(p.name for p in src.iterdir()) if src.is_dir() else []).encode())
+        return h.hexdigest()
+
+
+def _add_file(h: Any, path: Path) -> None:
+    try:
+        with path.open("rb") as src:
+            while chunk := src.read(1 << 20):
+                h.update(chunk)
+    except FileNotFoundError:
+        h.update(b"<missing>")
+
+
+def last_build(out: Path, inputs: str) -> LastBuild | None:
+    """What the build in `out` reported, when it was made from exactly these inputs."""
+    try:
+        build = json.loads((out / MARKER).read_text(encoding="utf-8")).get("build") or {}
+        if build.get("inputs") != inputs:
+            return None
+        return LastBuild(int(build["records"]), int(build["pages"]), tuple(map(str, build.get("warnings", ()))))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def replay(last: LastBuild) -> None:
+    """Say again what the last build warned about: the input still has those problems."""
+    for message in last.warnings:
+        log.warning("%s", message)
+    log.info("nothing changed since the last build: the site is up to date")
+
+
+class WarningLog(logging.Handler):
+    """Collect the warnings a build logs (under catalog.*), to keep them with its inputs' digest."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+        logger = logging.getLogger("catalog")
+        for old in [h for h in logger.handlers if isinstance(h, WarningLog)]:
+            logger.removeHandler(old)  # left by a build that failed
+        logger.addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+    def summary(self, inputs: str, *, records: int, pages: int) -> dict[str, Any]:
+        """Stop collecting; return what the writer keeps in the marker."""
+        logging.getLogger("catalog").removeHandler(self)
+        return {"inputs": inputs, "records": records, "pages": pages, "warnings": self.messages}
