@@ -43,6 +43,7 @@ THUMB_TARGET_RATIO = 4.0
 @dataclass
 class Run:
     wall: float
+    cpu: float  # user + system seconds of the build and its worker processes
     peak_mb: float
     stderr: str
     returncode: int
@@ -75,7 +76,7 @@ def run_build(cache: Path, out: Path, *, quiet: bool = True) -> Run:
     text = err.read_text(encoding="utf-8", errors="replace")
     if proc.returncode != 0:
         sys.exit(f"build failed (exit {proc.returncode}): {' '.join(cmd)}\n{text}")
-    return Run(wall, usage.ru_maxrss / 1024, text, proc.returncode)  # ru_maxrss is in KiB on Linux
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, text, proc.returncode)  # ru_maxrss is in KiB on Linux
 
 
 def dataset(n: int) -> Path:
@@ -92,20 +93,33 @@ def dataset(n: int) -> Path:
 
 
 def seed_images(cache: Path, n: int) -> None:
-    """Put a local original behind every image URL the data uses, where the image cache expects it."""
+    """Put a local original behind every image the data uses, as a --fetch would have left it.
+
+    Uses catalog/images.py's own cache (Store, urls_of, plan): the originals are small JPEGs
+    (800x600), since the build benchmark starts with thumbnails already made.
+    """
     try:
         from catalog import images
+        from catalog.groups import build_catalog
+        from catalog.normalize import normalize_all
+        from catalog import snapshot
     except ImportError:
         return
-    store = getattr(images, "cache_path", None)
-    if store is None:
-        return
+    data = snapshot.cache_file(cache)
+    catalog = build_catalog(normalize_all(snapshot.iter_records(data)), snapshot.read_meta(data))
     sources = synth.make_source_images(WORK / "sources-small", 16, size=(800, 600))
-    for number, url in enumerate(synth.image_urls(n=n)):
-        target = store(cache, url)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(sources[number % len(sources)], target)
+    store = images.Store(cache / "images")
+    for number, (key, use) in enumerate(sorted(images.plan(catalog).items())):
+        source = sources[number % len(sources)].read_bytes()
+        # A distinct original per image: the same pixels, but a JPEG comment makes the bytes differ.
+        body = source[:2] + b"\xff\xfe" + (2 + len(key)).to_bytes(2, "big") + key.encode() + source[2:]
+        digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+        name = f"{digest}.jpg"
+        if not (store.src_dir / name).is_file():
+            images.atomic_write(store.src_dir / name, body)
+        urls = images.urls_of(use.image)
+        store.sources[key] = {"urls": urls, "url": urls[0], "file": name, "digest": digest}
+    store.save()
 
 
 def tree_size(folder: Path) -> tuple[int, int]:
@@ -144,35 +158,46 @@ def thumbnails(count: int) -> tuple[float, float] | None:
     """Seconds for the project's thumbnail step and for a naive Pillow loop, on the same new images."""
     try:
         from catalog import images
+        from catalog.models import Image, License
     except ImportError:
         return None
-    make = getattr(images, "make_thumbnails", None)
-    if make is None:
-        return None
     sources = synth.make_source_images(WORK / "sources", count)
-    target = WORK / "thumbs-project"
-    shutil.rmtree(target, ignore_errors=True)
+    folder = WORK / "thumb-cache"
+    shutil.rmtree(folder, ignore_errors=True)
+    store = images.Store(folder)
+    uses = {}
+    for number, source in enumerate(sources):
+        key, url = f"id-{number}", f"{synth.IMAGE_HOST}bench-{number}.jpg"
+        digest = hashlib.blake2b(source.read_bytes(), digest_size=16).hexdigest()
+        store.src_dir.mkdir(parents=True, exist_ok=True)
+        os.link(source, store.src_dir / f"{digest}.jpg")
+        store.sources[key] = {"urls": [url], "url": url, "file": f"{digest}.jpg", "digest": digest}
+        uses[key] = images.Use(Image(number, "", url, None, None, License("Unknown", None)), ["benchmark"])
     started = time.perf_counter()
-    make(sources, target)
+    made = images.make_thumbnails(store, uses)
     project = time.perf_counter() - started
+    if made != count:
+        sys.exit(f"the thumbnail step resized {made} images, not {count}")
     naive_dir = WORK / "thumbs-naive"
     shutil.rmtree(naive_dir, ignore_errors=True)
     started = time.perf_counter()
-    naive_loop(sources, naive_dir)
+    naive_loop(sources, naive_dir, images.WIDTHS, images.WEBP_OPTIONS, images.JPEG_OPTIONS)
     naive = time.perf_counter() - started
     return project, naive
 
 
-def naive_loop(sources: list[Path], folder: Path, width: int = 480) -> None:
-    """What one would write first: open, resize with a good filter, save, one image at a time."""
+def naive_loop(sources: list[Path], folder: Path, widths: tuple[int, ...], webp: dict, jpeg: dict) -> None:
+    """The same renditions as the project makes, the way one writes it first: one image at a time."""
     from PIL import Image
 
     folder.mkdir(parents=True, exist_ok=True)
     for source in sources:
         with Image.open(source) as img:
             img = img.convert("RGB")
-            height = round(img.height * width / img.width)
-            img.resize((width, height), Image.LANCZOS).save(folder / source.name, "JPEG", quality=82)
+            for width in widths:
+                small = img.resize((width, round(img.height * width / img.width)), Image.LANCZOS)
+                small.save(folder / f"{source.stem}-{width}.webp", "WEBP", **webp)
+                small.save(folder / f"{source.stem}-{width}.jpg", "JPEG", **jpeg)
 
 
 def machine() -> str:
@@ -194,13 +219,13 @@ def kib(value: int | None) -> str:
 def print_table(rows: list[Row], thumbs: tuple[float, float] | None, count: int) -> None:
     print(f"Machine: {machine()}")
     print()
-    head = ("N", "pages", "full build s", "ms/page", "peak MB", "output MB", "index KiB raw/gz",
+    head = ("N", "pages", "full build s", "cpu s", "ms/page", "peak MB", "output MB", "index KiB raw/gz",
             "no-change s", "files written", "targets")
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---:" for _ in head) + "|")
     for row in rows:
         print("| " + " | ".join((
-            f"{row.n:,}", f"{row.pages:,}", f"{row.full.wall:.2f}", f"{1000 * row.full.wall / row.pages:.3f}",
+            f"{row.n:,}", f"{row.pages:,}", f"{row.full.wall:.2f}", f"{row.full.cpu:.2f}", f"{1000 * row.full.wall / row.pages:.3f}",
             f"{row.full.peak_mb:,.0f}", f"{row.output_bytes / 1e6:,.1f}",
             f"{kib(row.index_raw)} / {kib(row.index_gzip)}",
             f"{row.rebuild.wall:.2f}", "?" if row.rebuild_written is None else f"{row.rebuild_written}",
@@ -208,7 +233,7 @@ def print_table(rows: list[Row], thumbs: tuple[float, float] | None, count: int)
         )) + " |")
     print()
     if thumbs is None:
-        print("Thumbnails: skipped (catalog.images has no make_thumbnails yet)")
+        print("Thumbnails: skipped")
     else:
         project, naive = thumbs
         print(f"Thumbnails, {count} new 2000x1500 JPEGs: project {project:.2f} s ({count / project:.0f}/s), "
