@@ -114,6 +114,22 @@ def test_thumbnails_are_a_lookup_table_of_distinct_paths(catalog):
         assert got == thumb(craft)
 
 
+def test_thumbnail_from_pictures_uses_the_smallest_webp_of_the_craft_or_its_configuration(catalog):
+    class Picture:  # the part of catalog.images.Picture the index uses
+        def __init__(self, name):
+            self.name = name
+
+        def pick(self, size):
+            return type("Rendition", (), {"webp": f"img/{self.name}-{size}.webp"})()
+
+    thumbnail = search.thumbnail_from({"id-102": Picture("own"), "id-1": Picture("config")})
+    crafts = {c.id: c for c in catalog.spacecraft}
+    assert thumbnail(crafts[5002]) == "img/own-thumb.webp"  # its own image
+    assert thumbnail(crafts[5003]) == "img/config-thumb.webp"  # no image: its configuration's
+    assert thumbnail(crafts[1000 + (5 * 53) % 1000]) is None  # neither has one
+    assert search.thumbnail_from({}) is None
+
+
 def test_json_and_js_files_carry_the_same_data_compactly(catalog):
     files = search.files(catalog)
     data = json.loads(files["search-index.json"])
