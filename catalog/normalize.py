@@ -77,11 +77,19 @@ def format_seconds(total: int) -> str:
     return " ".join(parts) or "0 min"
 
 
+_SIMPLE_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+
+
 @lru_cache(maxsize=65536)
 def duration(value: str | None) -> Duration | None:
     """Parse an ISO 8601 duration ("P36DT7H42M8S") into seconds and text; None when absent or bad."""
     if not isinstance(value, str) or not value.strip():
         return None
+    simple = _SIMPLE_DURATION.fullmatch(value.strip())
+    if simple and any(simple.groups()):  # the API's usual form, parsed without isodate's generality
+        days, hours, minutes, secs = (int(g or 0) for g in simple.groups())
+        seconds = ((days * 24 + hours) * 60 + minutes) * 60 + secs
+        return Duration(seconds, format_seconds(seconds))
     try:
         parsed = isodate.parse_duration(value.strip())
     except (isodate.ISO8601Error, ValueError, TypeError):
