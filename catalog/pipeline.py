@@ -10,7 +10,7 @@ from typing import Any
 
 from . import api, content, images, search, seo, snapshot, uptodate, urls
 from .groups import Catalog, build_catalog
-from .models import FetchMeta, Image
+from .models import FetchMeta, Group, Image
 from .normalize import normalize_all
 from .parallel import render_pages
 from .render import make_env
@@ -111,9 +111,13 @@ def site_globals(catalog: Catalog, base_url: str | None) -> dict[str, Any]:
 
 def plan(catalog: Catalog, pages: list[content.MarkdownPage]) -> Iterator[Page]:
     """Yield every page of the site: what to render, where."""
-    biggest = sorted(catalog.configurations, key=lambda g: (-len(g.spacecraft), g.name.casefold()))[:12]
-    yield Page("index.html", "home.html",
-               {"catalog": catalog, "top_configurations": biggest, "in_space": catalog.in_space})
+    def biggest(groups: tuple[Group, ...]) -> list[Group]:
+        return sorted(groups, key=lambda g: (-len(g.spacecraft), g.name.casefold()))[:12]
+
+    yield Page("index.html", "home.html", {
+        "catalog": catalog, "in_space": catalog.in_space,
+        "top_configurations": biggest(catalog.configurations), "top_agencies": biggest(catalog.agencies),
+    })
     yield from list_pages("spacecraft", "All spacecraft", catalog.spacecraft)
     for craft in catalog.spacecraft:
         yield Page(urls.path_for(craft), "spacecraft.html", {"craft": craft})
