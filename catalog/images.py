@@ -157,16 +157,18 @@ def prepare(catalog: Any, *, cache: Path, options: api.FetchOptions | None = Non
     """Make every image of the catalog ready: download new ones (only with options), resize, describe."""
     uses = plan(catalog)
     store = Store(cache / "images")
-    downloaded = 0
-    if options is not None:
-        downloaded = fetch_sources(store, uses, options, max_bytes=max_bytes)
-    resized = make_thumbnails(store, uses, workers=workers)
-    if store.dirty:
-        store.prune()  # only after a change, so a build with nothing new deletes nothing either
-    store.save()
+    downloaded = resized = 0
+    try:
+        if options is not None:
+            downloaded = fetch_sources(store, uses, options, max_bytes=max_bytes)
+        resized = make_thumbnails(store, uses, workers=workers)
+        if store.dirty:
+            store.prune()  # only after a change, so a build with nothing new deletes nothing either
+    finally:
+        store.save()  # even when interrupted: what arrived is kept for the next build
     failed = report_failures(store, uses)
     pictures, files = describe(store, uses)
-    not_cached = sum(1 for key in uses if key not in store.sources)
+    not_cached = sum(1 for key in uses if store.source_path(key) is None and not store.sources.get(key, {}).get("error"))
     if not_cached and options is None:
         log.info("%d images are not downloaded yet: placeholders shown (build with --fetch to get them)",
                  not_cached)
@@ -222,18 +224,14 @@ class Store:
         data = self._load()
         self.sources: dict[str, dict[str, Any]] = data.get("sources", {})
         self.thumbs: dict[str, dict[str, Any]] = data.get("thumbs", {})
-        self.dirty = bool(data) and data.get("params") != PARAMS  # new parameters: rewrite the index
+        self._stale = bool(data) and data.get("params") != PARAMS  # new parameters: rewrite the index
+        self._loaded = (dict(self.sources), dict(self.thumbs))  # shallow copies: cheap to compare
         self._listing: dict[Path, set[str]] = {}
 
-    def record_source(self, key: str, entry: dict[str, Any]) -> None:
-        if self.sources.get(key) != entry:
-            self.sources[key] = entry
-            self.dirty = True
-
-    def record_thumbs(self, stem: str, made: dict[str, Any]) -> None:
-        if self.thumbs.get(stem) != made:
-            self.thumbs[stem] = made
-            self.dirty = True
+    @property
+    def dirty(self) -> bool:
+        """Whether the index differs from the file (comparing dicts is far cheaper than dumping JSON)."""
+        return self._stale or (self.sources, self.thumbs) != self._loaded
 
     def has(self, folder: Path, name: str) -> bool:
         """Whether folder holds the file name; one directory listing per folder, not a stat per file."""
@@ -273,9 +271,7 @@ class Store:
         parameters); return how many files went. Entries of images out of the catalog stay."""
         sources = {e["file"] for e in self.sources.values() if e.get("file")}
         stems = {thumb_stem(e["digest"]) for e in self.sources.values() if e.get("digest")}
-        kept = {stem: made for stem, made in self.thumbs.items() if stem in stems}
-        self.dirty |= len(kept) != len(self.thumbs)
-        self.thumbs = kept
+        self.thumbs = {stem: made for stem, made in self.thumbs.items() if stem in stems}
         thumbs = {name for stem, made in self.thumbs.items() for width, _ in made.get("sizes", ())
                   for name in thumb_names(stem, width)}
         removed = 0
@@ -294,7 +290,7 @@ class Store:
         if self.dirty:
             data = {"params": PARAMS, "sources": self.sources, "thumbs": self.thumbs}
             atomic_write(self.index_file, json.dumps(data, sort_keys=True, indent=1).encode())
-            self.dirty = False
+            self._stale, self._loaded = False, (dict(self.sources), dict(self.thumbs))
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -345,13 +341,16 @@ def fetch_sources(store: Store, uses: dict[str, Use], options: api.FetchOptions,
 
     log.info("downloading %d images", len(todo))
     downloaded = 0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)  # download_any checks sizes
-        with cf.ThreadPoolExecutor(max_workers=min(DOWNLOAD_WORKERS, len(todo))) as pool:
+    pool = cf.ThreadPoolExecutor(max_workers=min(DOWNLOAD_WORKERS, len(todo)))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)  # download_any checks sizes
             for key, entry in zip(todo, pool.map(job, todo)):
-                store.record_source(key, entry)
+                store.sources[key] = entry
                 downloaded += not entry.get("error")
-    store.changed(store.src_dir)
+    finally:
+        pool.shutdown(cancel_futures=True)  # on Ctrl-C, do not start the downloads still queued
+        store.changed(store.src_dir)
     return downloaded
 
 
@@ -471,7 +470,7 @@ def make_thumbnails(store: Store, uses: dict[str, Use], *, workers: int | None =
         return 0
     log.info("resizing %d images", len(jobs))
     for stem, result in run_jobs(jobs, store.thumb_dir, workers):
-        store.record_thumbs(stem, result)
+        store.thumbs[stem] = result
     store.changed(store.thumb_dir)
     return len(jobs)
 
