@@ -12,6 +12,15 @@ from .models import Duration
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
+# The API's ordering fields, each way round, as the list pages and the search page offer them.
+ORDERINGS = (
+    ("-flights_count", "Most flights"), ("flights_count", "Fewest flights"),
+    ("-time_in_space", "Most time in space"), ("time_in_space", "Least time in space"),
+    ("-time_docked", "Most time docked"), ("time_docked", "Least time docked"),
+    ("-mission_ends_count", "Most mission ends"), ("mission_ends_count", "Fewest mission ends"),
+    ("-id", "Newest in the database (id)"), ("id", "Oldest in the database (id)"),
+)
+
 
 def duration_text(value: Duration | None) -> str:
     return value.text if value else "—"
@@ -39,7 +48,7 @@ def make_env(templates: Path = TEMPLATES) -> jinja2.Environment:
         auto_reload=False,  # templates do not change during a build: no stat() per page
     )
     env.filters.update(duration=duration_text, number=number, initials=initials)
-    env.globals.update(path_for=urls.path_for, index_path=urls.index_path, card_html=CardCache(env))
+    env.globals.update(orderings=ORDERINGS, path_for=urls.path_for, index_path=urls.index_path, card_html=CardCache(env))
     return env
 
 
