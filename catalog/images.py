@@ -498,7 +498,7 @@ def run_jobs(jobs: dict[str, Path], out_dir: Path, workers: int | None) -> Itera
             context = multiprocessing.get_context(method)
             with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
                 results = list(pool.map(resize_job, [str(jobs[s]) for s in stems], [str(out_dir)] * len(stems),
-                                        stems))
+                                        stems, chunksize=4))
             return list(zip(stems, results))
         except (OSError, cf.process.BrokenProcessPool) as exc:
             log.warning("resizing in one process: could not start workers (%s)", exc)
