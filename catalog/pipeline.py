@@ -145,18 +145,18 @@ class Credit:
 def credits(catalog: Catalog) -> list[Credit]:
     """Every image with the pages that use it, in order of first appearance."""
     users: dict[str, list[Any]] = {}
-    images: dict[str, Image] = {}
+    found: dict[str, Image] = {}  # not `images`: that is the module
     for group in catalog.configurations:
         config = group.subject
         if config.image:  # type: ignore[union-attr]
-            images.setdefault(config.image.key, config.image)  # type: ignore[union-attr]
+            found.setdefault(config.image.key, config.image)  # type: ignore[union-attr]
             users.setdefault(config.image.key, []).append(config)  # type: ignore[union-attr]
     for craft in catalog.spacecraft:
         image = craft.image or craft.config.image
         if image:
-            images.setdefault(image.key, image)
+            found.setdefault(image.key, image)
             users.setdefault(image.key, []).append(craft)
-    return [Credit(images[key], tuple(users[key])) for key in sorted(images, key=lambda k: images[k].name.casefold() + k)]
+    return [Credit(found[key], tuple(users[key])) for key in sorted(found, key=lambda k: found[k].name.casefold() + k)]
 
 
 def list_pages(section: str, title: str, crafts: tuple) -> Iterator[Page]:
