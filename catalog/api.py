@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -89,7 +90,7 @@ class Client:
             try:
                 response = self.session.get(url, timeout=self.options.timeout)
             except requests.RequestException as exc:
-                raise FetchError(f"could not reach {url}: {_reason(exc)}") from None
+                raise FetchError(f"could not reach {url}: {reason(exc)}") from None
             if response.status_code != 429:
                 break
             self._wait_for(response, url)
@@ -119,10 +120,12 @@ class Client:
         self.waited += wait
 
 
-def _reason(exc: requests.RequestException) -> str:
-    # After retries, requests wraps urllib3's MaxRetryError; its .reason says what really happened.
+def reason(exc: requests.RequestException) -> str:
+    """A few words for a failed request; after retries, requests wraps urllib3's error in another."""
     cause = getattr(exc.args[0], "reason", None) if exc.args else None
-    if isinstance(exc, requests.Timeout) or isinstance(cause, TimeoutError) or "timed out" in str(cause):
+    if isinstance(cause, urllib3.exceptions.NewConnectionError):  # a subclass of the timeout errors
+        return "connection failed"
+    if isinstance(exc, requests.Timeout) or isinstance(cause, urllib3.exceptions.TimeoutError):
         return "timed out"
     if isinstance(exc, requests.exceptions.RetryError):
         return "too many failed attempts"

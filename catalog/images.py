@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-import urllib3
 from PIL import Image as PILImage
 from PIL import ImageOps
 
@@ -396,7 +395,7 @@ def download(session: requests.Session, url: str, *, timeout: float, max_bytes: 
                     raise TransientError("too slow")
                 chunks.append(chunk)
     except requests.RequestException as exc:
-        raise TransientError(reason(exc)) from None
+        raise TransientError(api.reason(exc)) from None
     body = b"".join(chunks)
     ext = sniff(body)
     if ext is None:
@@ -404,20 +403,6 @@ def download(session: requests.Session, url: str, *, timeout: float, max_bytes: 
         raise ImageError(f"{what} ({ctype or 'no content type'}, {len(body):,} bytes)")
     check_header(body)
     return body, ext
-
-
-def reason(exc: requests.RequestException) -> str:
-    """A few words for a failed request; a read timeout arrives wrapped in a ConnectionError."""
-    cause = getattr(exc.args[0], "reason", None) if exc.args else None
-    if isinstance(cause, urllib3.exceptions.NewConnectionError):  # a subclass of the timeout errors
-        return "connection failed"
-    if isinstance(exc, requests.Timeout) or isinstance(cause, urllib3.exceptions.TimeoutError):
-        return "timed out"
-    if isinstance(exc, requests.exceptions.RetryError):
-        return "too many failed attempts"
-    if isinstance(exc, requests.ConnectionError):
-        return "connection failed"
-    return type(exc).__name__
 
 
 def sniff(body: bytes) -> str | None:
