@@ -11,11 +11,13 @@ whatever the page mix.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import os
 import pickle
 import signal
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .errors import CatalogError
@@ -41,14 +43,43 @@ def render_pages(writer: SiteWriter, env: Any, pages: Iterable[Any], *, workers:
     """Render and write every page (objects with path, template, context); return how many."""
     pages = list(pages)
     workers = workers or cpu_count()
-    if workers < 2 or len(pages) < min_pages or not hasattr(os, "fork"):
-        for page in pages:
-            writer.write(page.path, render(env, page.template, page.path, page.context))
+    with gc_frozen():
+        if workers < 2 or len(pages) < min_pages or not hasattr(os, "fork"):
+            for page in pages:
+                writer.write(page.path, render(env, page.template, page.path, page.context))
+            return len(pages)
+        lists = [p for p in pages if "crafts" in p.context or "in_space" in p.context]
+        shared = [p for p in pages if not ("crafts" in p.context or "in_space" in p.context)]
+        _Pool(writer, env, shared, workers - 1).run(lists)
         return len(pages)
-    lists = [p for p in pages if "crafts" in p.context or "in_space" in p.context]
-    shared = [p for p in pages if not ("crafts" in p.context or "in_space" in p.context)]
-    _Pool(writer, env, shared, workers - 1).run(lists)
-    return len(pages)
+
+
+@contextlib.contextmanager
+def gc_frozen() -> Iterator[None]:
+    """Keep the cycle collector off what is already gathered while pages are rendered.
+
+    At 100,000 records the catalog is millions of objects; each full collection, triggered by
+    the cards piling up in the card cache, walked all of them (a list page took 3 times longer).
+    Frozen objects are also never touched by a forked worker's collector, so they stay shared.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Switch the cycle collector off while records are loaded: they make no cycles, only garbage
+    that reference counting frees, and at 100,000 records collections cost a sixth of the load."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Pool:

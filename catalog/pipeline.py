@@ -12,7 +12,7 @@ from . import api, content, images, search, seo, snapshot, uptodate, urls
 from .groups import Catalog, build_catalog
 from .models import FetchMeta, Group, Image
 from .normalize import normalize_all
-from .parallel import render_pages
+from .parallel import gc_paused, render_pages
 from .render import make_env
 from .writer import SiteWriter
 
@@ -62,7 +62,8 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
     warned = uptodate.WarningLog()  # kept with the inputs' digest, repeated by a build that skips
 
     # 2. Gather: normalize records into models and group them, before anything is written.
-    catalog = build_catalog(normalize_all(snapshot.iter_records(data_file)), meta)
+    with gc_paused():  # millions of new objects and no cycles: collections would only cost time
+        catalog = build_catalog(normalize_all(snapshot.iter_records(data_file)), meta)
     log.info("%d spacecraft in %d configurations, %d agencies, %d statuses",
              len(catalog.spacecraft), len(catalog.configurations), len(catalog.agencies), len(catalog.statuses))
     pages = content.load_pages()
