@@ -7,15 +7,14 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-import requests
-import urllib3
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
-
 from .errors import CatalogError
+
+if TYPE_CHECKING:  # imported when a fetch starts: an offline build never pays for requests
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +38,23 @@ class FetchOptions:
     sleep: Callable[[float], None] = time.sleep
 
 
-class _Retry(Retry):
-    # 429 is handled by Client.get_json, which also reads the wait from the body and reports it.
-    RETRY_AFTER_STATUS_CODES = frozenset({503})
+@cache
+def _retry_class() -> type:
+    from urllib3.util.retry import Retry
+
+    class _Retry(Retry):
+        # 429 is handled by Client.get_json, which also reads the wait from the body and reports it.
+        RETRY_AFTER_STATUS_CODES = frozenset({503})
+
+    return _Retry
 
 
 def make_session(options: FetchOptions) -> requests.Session:
     """Build a session that retries 5xx and connection errors with backoff (not 429: see get_json)."""
-    retry = _Retry(
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    retry = _retry_class()(
         total=options.retries,
         connect=options.retries,
         read=options.retries,
@@ -86,6 +94,8 @@ class Client:
 
     def get_json(self, url: str) -> dict[str, Any]:
         """GET url and return its JSON object; raise FetchError naming the URL on failure."""
+        import requests
+
         while True:
             try:
                 response = self.session.get(url, timeout=self.options.timeout)
@@ -122,6 +132,9 @@ class Client:
 
 def reason(exc: requests.RequestException) -> str:
     """A few words for a failed request; after retries, requests wraps urllib3's error in another."""
+    import requests
+    import urllib3
+
     cause = getattr(exc.args[0], "reason", None) if exc.args else None
     if isinstance(cause, urllib3.exceptions.NewConnectionError):  # a subclass of the timeout errors
         return "connection failed"

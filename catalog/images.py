@@ -28,14 +28,16 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
 from PIL import Image as PILImage
 from PIL import ImageOps
 
 from . import api
 from .models import Image
+
+if TYPE_CHECKING:  # imported by download(): an offline build never pays for requests
+    import requests
 
 try:  # colour management is optional in Pillow builds; without it ICC profiles are just dropped
     from PIL import ImageCms
@@ -376,6 +378,8 @@ def download_any(session: requests.Session, image: Image, folder: Path, *, timeo
 
 def download(session: requests.Session, url: str, *, timeout: float, max_bytes: int = MAX_BYTES) -> tuple[bytes, str]:
     """GET one image with size and time limits; return its bytes and file extension."""
+    import requests
+
     started = time.monotonic()
     try:
         with session.get(url, timeout=timeout, stream=True, headers={"Accept": "image/*"}) as response:
