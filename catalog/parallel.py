@@ -94,6 +94,8 @@ class _Pool:
 
     def run(self, own: list[Any]) -> None:
         self.writer.begin()  # the shared tree must exist before the fork
+        for name in self.env.list_templates():  # compiled once, here, rather than in every worker
+            self.env.get_template(name)
         try:
             for _ in range(self.children):
                 self._fork()

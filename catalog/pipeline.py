@@ -72,7 +72,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
     thumbs = images.prepare(catalog, cache=cache, options=fetch_options)
 
     # 4. Write: render every page, then swap the new site in, or leave the old one whole.
-    env = make_env()
+    env = make_env(compiled=cache / "templates" if cache.is_dir() else None)  # a build makes no cache of its own
     env.globals["site"] = site_globals(catalog, base_url)
     env.globals["thumbs"] = thumbs.pictures
     env.globals.update(seo.template_globals(env.globals["site"]["base_url"], pictures=thumbs.pictures))

@@ -36,10 +36,15 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
-def make_env(templates: Path = TEMPLATES) -> jinja2.Environment:
-    """Build the environment every page is rendered with."""
+def make_env(templates: Path = TEMPLATES, *, compiled: Path | None = None) -> jinja2.Environment:
+    """Build the environment every page is rendered with; `compiled` keeps compiled templates between builds."""
+    cache = None
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
+        cache = jinja2.FileSystemBytecodeCache(str(compiled))  # keyed by each template's source checksum
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
