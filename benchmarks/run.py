@@ -47,6 +47,7 @@ class Run:
     peak_mb: float
     stderr: str
     returncode: int
+    tree_mb: float = 0.0  # peak PSS of the build and its workers together (sampled every 50 ms)
 
 
 @dataclass
@@ -70,13 +71,37 @@ def run_build(cache: Path, out: Path, *, quiet: bool = True) -> Run:
     with err.open("wb") as sink:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=sink)
-        _, status, usage = os.wait4(proc.pid, 0)
+        total = 0.0
+        while True:  # sample the memory of the build and its workers together until it exits
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            total = max(total, tree_pss_mb(proc.pid))
+            time.sleep(0.05)
         wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     text = err.read_text(encoding="utf-8", errors="replace")
     if proc.returncode != 0:
         sys.exit(f"build failed (exit {proc.returncode}): {' '.join(cmd)}\n{text}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, text, proc.returncode)  # ru_maxrss is in KiB on Linux
+    # ru_maxrss (KiB on Linux) is the largest single process of the build: the parent or a worker.
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, text, proc.returncode, total)
+
+
+def tree_pss_mb(pid: int) -> float:
+    """Proportional set size of a process and its descendants, in MB: shared pages counted once."""
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue  # exited meanwhile
+    return total / 1024
 
 
 def dataset(n: int) -> Path:
@@ -142,6 +167,7 @@ def measure(n: int, *, repeat: int) -> Row:
         fulls.append(run_build(cache, out))
     full = min(fulls, key=lambda r: r.wall)
     full.peak_mb = max(r.peak_mb for r in fulls)
+    full.tree_mb = max(r.tree_mb for r in fulls)
     pages, size = tree_size(out)
     rebuilds = [run_build(cache, out, quiet=False) for _ in range(repeat)]
     rebuild = min(rebuilds, key=lambda r: r.wall)
@@ -219,14 +245,14 @@ def kib(value: int | None) -> str:
 def print_table(rows: list[Row], thumbs: tuple[float, float] | None, count: int) -> None:
     print(f"Machine: {machine()}")
     print()
-    head = ("N", "pages", "full build s", "cpu s", "ms/page", "peak MB", "output MB", "index KiB raw/gz",
+    head = ("N", "pages", "full build s", "cpu s", "ms/page", "peak MB", "all procs MB", "output MB", "index KiB raw/gz",
             "no-change s", "files written", "targets")
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---:" for _ in head) + "|")
     for row in rows:
         print("| " + " | ".join((
             f"{row.n:,}", f"{row.pages:,}", f"{row.full.wall:.2f}", f"{row.full.cpu:.2f}", f"{1000 * row.full.wall / row.pages:.3f}",
-            f"{row.full.peak_mb:,.0f}", f"{row.output_bytes / 1e6:,.1f}",
+            f"{row.full.peak_mb:,.0f}", f"{row.full.tree_mb:,.0f}", f"{row.output_bytes / 1e6:,.1f}",
             f"{kib(row.index_raw)} / {kib(row.index_gzip)}",
             f"{row.rebuild.wall:.2f}", "?" if row.rebuild_written is None else f"{row.rebuild_written}",
             verdict(row),
@@ -246,7 +272,7 @@ def verdict(row: Row) -> str:
     target = TARGETS.get(row.n)
     if target is not None and row.full.wall >= target:
         misses.append(f"build ≥ {target} s")
-    if row.n >= 100_000 and row.full.peak_mb >= MEMORY_TARGET_MB:
+    if row.n >= 100_000 and max(row.full.peak_mb, row.full.tree_mb) >= MEMORY_TARGET_MB:
         misses.append("memory ≥ 1 GB")
     if row.rebuild_written != 0:
         misses.append("rebuild wrote files")
