@@ -1,6 +1,7 @@
 """Group spacecraft by configuration, agency and status, in a stable order, in one pass."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,8 +24,12 @@ class Catalog:
         return tuple(s for s in self.spacecraft if s.in_space)
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def sort_key(craft: Spacecraft) -> tuple[str, int]:
-    return (craft.name.casefold(), craft.id)
+    """Name order as people expect it: "Progress 2" before "Progress 10"; the id breaks ties."""
+    return (_DIGITS.sub(lambda m: m.group().zfill(12), craft.name.casefold()), craft.id)
 
 
 def build_catalog(spacecraft: Sequence[Spacecraft], meta: FetchMeta) -> Catalog:

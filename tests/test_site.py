@@ -154,3 +154,13 @@ def test_failed_build_leaves_previous_site_whole(tmp_path, monkeypatch):
         pipeline.build(out=tmp_path / "out", cache=tmp_path / "cache")
     assert {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp tree left
+
+
+def test_names_sort_naturally_numbers_by_value():
+    from catalog.groups import build_catalog
+    from catalog.normalize import normalize_all
+
+    crafts = normalize_all([spacecraft(1, "Progress 10"), spacecraft(2, "Progress 2"), spacecraft(3, "progress 1"),
+                            spacecraft(4, "Apollo")])
+    catalog = build_catalog(crafts, FetchMeta(None, None, None, 4))
+    assert [c.name for c in catalog.spacecraft] == ["Apollo", "progress 1", "Progress 2", "Progress 10"]

@@ -6,13 +6,14 @@
     var list = document.getElementById(select.getAttribute("aria-controls"));
     if (!list) return;
     var cards = Array.prototype.slice.call(list.children);
+    // The page lists cards by name (natural order, made by the build): keep that as the tie-breaker.
+    cards.forEach(function (card, i) { card.dataset.position = i; });
     sorter.hidden = false;
     select.addEventListener("change", function () {
       var value = select.value, desc = value.charAt(0) === "-", key = desc ? value.slice(1) : value;
       var sorted = cards.slice().sort(function (a, b) {
-        if (key === "name") return a.dataset.name.localeCompare(b.dataset.name);
-        var d = Number(a.dataset[key]) - Number(b.dataset[key]);
-        if (d === 0) return a.dataset.name.localeCompare(b.dataset.name);
+        var d = key === "name" ? 0 : Number(a.dataset[key]) - Number(b.dataset[key]);
+        if (d === 0) return a.dataset.position - b.dataset.position;
         return desc ? -d : d;
       });
       var frag = document.createDocumentFragment();
