@@ -59,6 +59,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="after building, serve the site on localhost until Ctrl+C (a preview)")
     parser.add_argument("--port", metavar="N", type=int, default=8000,
                         help="port for --serve (default %(default)s; 0 picks a free one)")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail, writing nothing, when the build warns (a skipped record, a missing image...)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
     return parser.parse_args(argv)
@@ -78,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
                                   retries=args.retries)
     started = time.perf_counter()
     try:
-        report = pipeline.build(out=args.out, cache=args.cache, base_url=args.base_url, fetch_options=options)
+        report = pipeline.build(out=args.out, cache=args.cache, base_url=args.base_url, fetch_options=options,
+                                strict=args.strict)
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from . import api, content, images, search, seo, snapshot, uptodate, urls
+from .errors import CatalogError
 from .groups import Catalog, build_catalog
 from .models import FetchMeta, Group, Image
 from .normalize import normalize_all
@@ -48,7 +49,7 @@ def fetch(options: api.FetchOptions, cache: Path) -> Path:
 
 
 def build(*, out: Path, cache: Path, base_url: str | None = None,
-          fetch_options: api.FetchOptions | None = None) -> BuildReport:
+          fetch_options: api.FetchOptions | None = None, strict: bool = False) -> BuildReport:
     """Build the site into `out` from the cache (fetching first when asked) or the shipped snapshot."""
     # 1. Data: a fresh crawl when asked, else the last completed one, else the snapshot.
     data_file = fetch(fetch_options, cache) if fetch_options else snapshot.source_file(cache)
@@ -58,6 +59,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
     last = uptodate.last_build(out, inputs.digest())
     if last is not None:  # made from these very inputs: the site on disk is this build's output
         uptodate.replay(last)
+        check_strict(strict, last.warnings)
         return BuildReport(records=last.records, pages=last.pages, written=0, data_file=data_file)
     warned = uptodate.WarningLog()  # kept with the inputs' digest, repeated by a build that skips
 
@@ -70,6 +72,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
 
     # 3. Images: download new ones (only with --fetch), resize what is missing; failures show placeholders.
     thumbs = images.prepare(catalog, cache=cache, options=fetch_options)
+    check_strict(strict, warned.messages)
 
     # 4. Write: render every page, then swap the new site in, or leave the old one whole.
     env = make_env(compiled=cache / "templates" if cache.is_dir() else None)  # a build makes no cache of its own
@@ -92,6 +95,14 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
         writer.abort()
         raise
     return BuildReport(records=len(catalog.spacecraft), pages=count, written=written, data_file=data_file)
+
+
+def check_strict(strict: bool, warnings: Iterable[str]) -> None:
+    """In strict mode a warning fails the build before anything is written (MkDocs' --strict)."""
+    warnings = list(warnings)
+    if strict and warnings:
+        more = f" and {len(warnings) - 1} more" if len(warnings) > 1 else ""
+        raise CatalogError(f"--strict: the build warned ({warnings[0]}{more}); the site was not written")
 
 
 def site_globals(catalog: Catalog, base_url: str | None) -> dict[str, Any]:

@@ -107,3 +107,19 @@ def test_unreadable_data_file_is_one_line(tmp_path):
     done = run("--cache", "C", "--out", "O", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1] == f"error: {Path('C/data/spacecraft.jsonl')} is not a spacecraft data file (bad first line)"
+
+
+def test_strict_fails_on_a_warning_and_writes_nothing(tmp_path):
+    from catalog import snapshot
+    from catalog.models import FetchMeta
+    from records import spacecraft
+
+    records = [spacecraft(1), spacecraft(2, spacecraft_config=None)]  # the second is skipped with a warning
+    snapshot.write_records(snapshot.cache_file(tmp_path / "C"), records, FetchMeta(None, 2, None, 2))
+    done = run("--strict", "--cache", "C", "--out", "O", cwd=tmp_path)
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: --strict: the build warned (skipping spacecraft record 2")
+    assert not (tmp_path / "O").exists()
+    assert run("--cache", "C", "--out", "O", cwd=tmp_path).returncode == 0  # without --strict: a warning only
+    assert run("--strict", "--cache", "C", "--out", "O", cwd=tmp_path).returncode == 1  # also when up to date
