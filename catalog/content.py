@@ -1,15 +1,18 @@
 """Markdown pages from content/pages: a front matter block (title, optional order), then Markdown."""
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import os
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-
-import markdown
 
 from .errors import CatalogError
 from .normalize import slugify
 
 PAGES = Path(__file__).resolve().parent.parent / "content" / "pages"
+EXTENSIONS = ("extra", "sane_lists")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +38,17 @@ def split_front_matter(source: str, *, name: str) -> tuple[dict[str, str], str]:
     return fields, body
 
 
-def load_pages(folder: Path = PAGES) -> list[MarkdownPage]:
-    """Render every content/pages/*.md to a page at the site root, ordered for the navigation."""
+def load_pages(folder: Path = PAGES, *, cache: Path | None = None) -> list[MarkdownPage]:
+    """Render every content/pages/*.md to a page at the site root, ordered for the navigation.
+
+    With a `cache` folder, each page's HTML is kept there by the digest of its text (and of the
+    installed Markdown): loading Markdown and its extensions costs more than a small site's build.
+    """
     pages = []
     for source in sorted(folder.glob("*.md")):
         fields, body = split_front_matter(source.read_text(encoding="utf-8"), name=str(source))
         slug = slugify(source.stem, fallback="page")
-        html = markdown.markdown(body, extensions=["extra", "sane_lists"], output_format="html")
+        html = to_html(body, cache=cache)
         pages.append(MarkdownPage(
             path=f"{slug}.html",
             title=fields.get("title") or source.stem.replace("-", " ").title(),
@@ -49,3 +56,42 @@ def load_pages(folder: Path = PAGES) -> list[MarkdownPage]:
             order=int(fields["order"]) if fields.get("order", "").isdigit() else 100,
         ))
     return sorted(pages, key=lambda p: (p.order, p.path))
+
+
+def to_html(body: str, *, cache: Path | None = None) -> str:
+    """Markdown to HTML, through the cache when there is one."""
+    if cache is None:
+        return markdown_html(body)
+    key = hashlib.blake2b(f"{markdown_stamp()} {EXTENSIONS}\n{body}".encode(), digest_size=16).hexdigest()
+    kept = cache / f"{key}.html"
+    try:
+        return kept.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    html = markdown_html(body)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        part = cache / f".{key}.{os.getpid()}.part"
+        part.write_text(html, encoding="utf-8")
+        os.replace(part, kept)
+    except OSError:
+        pass  # a cache we cannot write only costs time
+    return html
+
+
+def markdown_html(body: str) -> str:
+    import markdown  # here: with every page cached, a build never loads it
+
+    return markdown.markdown(body, extensions=list(EXTENSIONS), output_format="html")
+
+
+@cache
+def markdown_stamp() -> str:
+    """Identify the installed Markdown without importing it: its files' location, size and mtime."""
+    spec = importlib.util.find_spec("markdown")
+    origin = spec.origin if spec and spec.origin else ""
+    try:
+        info = os.stat(origin)
+    except OSError:
+        return origin
+    return f"{origin} {info.st_size} {info.st_mtime_ns}"

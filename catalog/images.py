@@ -19,7 +19,6 @@ import hashlib
 import io
 import json
 import logging
-import multiprocessing
 import os
 import tempfile
 import threading
@@ -28,24 +27,15 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from functools import cache
 from typing import TYPE_CHECKING, Any
-
-from PIL import Image as PILImage
-from PIL import ImageOps
 
 from . import api
 from .models import Image
 
-if TYPE_CHECKING:  # imported by download(): an offline build never pays for requests
-    import requests
-
-try:  # colour management is optional in Pillow builds; without it ICC profiles are just dropped
-    from PIL import ImageCms
-
-    SRGB = ImageCms.createProfile("sRGB")
-except ImportError:  # pragma: no cover
-    ImageCms = None  # type: ignore[assignment]
-    SRGB = None
+if TYPE_CHECKING:  # imported where used: an offline build never pays for requests, nor one with
+    import requests  # no new image for Pillow (about 40 ms of start-up between them)
+    from PIL import Image as PILImage
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +51,6 @@ MAX_PIXELS = 50_000_000  # refuse larger images (decompression bombs) before dec
 DOWNLOAD_WORKERS = 6
 IMAGE_TIMEOUT = 20.0  # seconds per request; the whole body must arrive within 4 times that
 IMAGE_RETRIES = 2
-
-PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow warns above this and refuses above twice this
 
 # How wide each use is drawn (static/css/site.css), so the browser picks the smallest file that fits.
 SIZES = {
@@ -87,6 +75,24 @@ class ImageError(Exception):
 
 class TransientError(ImageError):
     """A failure worth retrying on the next --fetch (timeouts, 5xx, refused connections)."""
+
+
+def pillow() -> Any:
+    """Pillow's Image module, imported on first use: a build with nothing new to check or resize never loads it."""
+    from PIL import Image as PILImage
+
+    PILImage.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow warns above this and refuses above twice this
+    return PILImage
+
+
+@cache
+def colour_management() -> tuple[Any, Any]:
+    """(ImageCms, an sRGB profile), or (None, None) in a Pillow built without it: ICC profiles are then dropped."""
+    try:
+        from PIL import ImageCms
+    except ImportError:  # pragma: no cover
+        return None, None
+    return ImageCms, ImageCms.createProfile("sRGB")
 
 
 # --- What templates get -------------------------------------------------------------------------
@@ -345,7 +351,7 @@ def fetch_sources(store: Store, uses: dict[str, Use], options: api.FetchOptions,
     pool = cf.ThreadPoolExecutor(max_workers=min(DOWNLOAD_WORKERS, len(todo)))
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)  # download_any checks sizes
+            warnings.simplefilter("ignore", pillow().DecompressionBombWarning)  # download_any checks sizes
             for key, entry in zip(todo, pool.map(job, todo)):
                 store.sources[key] = entry
                 downloaded += not entry.get("error")
@@ -421,6 +427,7 @@ def sniff(body: bytes) -> str | None:
 
 def check_header(body: bytes) -> None:
     """Read the image header only: refuse what Pillow cannot open and decompression bombs."""
+    PILImage = pillow()
     try:
         with PILImage.open(io.BytesIO(body)) as im:
             width, height = im.size
@@ -483,6 +490,8 @@ def run_jobs(jobs: dict[str, Path], out_dir: Path, workers: int | None) -> Itera
         try:
             # fork where there is one: no re-import of __main__ (a script calling build() needs no
             # `if __name__ == "__main__"` guard) and no start-up cost; the download threads have ended.
+            import multiprocessing  # here: a build with nothing to resize does not load it
+
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
             context = multiprocessing.get_context(method)
             with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -496,6 +505,7 @@ def run_jobs(jobs: dict[str, Path], out_dir: Path, workers: int | None) -> Itera
 
 def resize_job(source: str, out_dir: str, stem: str, max_pixels: int = MAX_PIXELS) -> dict[str, Any]:
     """Make every rendition of one source (runs in a worker process); return their sizes or the error."""
+    PILImage = pillow()
     try:
         sizes = make_renditions(Path(source), Path(out_dir), stem, max_pixels=max_pixels)
     except PILImage.DecompressionBombError:
@@ -513,6 +523,9 @@ def resize_job(source: str, out_dir: str, stem: str, max_pixels: int = MAX_PIXEL
 
 def make_renditions(source: Path, out_dir: Path, stem: str, *, max_pixels: int = MAX_PIXELS) -> list[tuple[int, int]]:
     """Write the WebP and JPEG renditions of one source; return their (width, height), ascending."""
+    from PIL import ImageOps
+
+    PILImage = pillow()
     PILImage.MAX_IMAGE_PIXELS = max_pixels
     with warnings.catch_warnings():
         warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -559,6 +572,7 @@ def to_rgb(im: PILImage.Image) -> PILImage.Image:
     """Convert any mode to RGB: colour-managed to sRGB when possible, alpha flattened on BACKGROUND."""
     if im.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
         im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L")  # 16-bit greys would clip
+    ImageCms, SRGB = colour_management()
     icc = im.info.get("icc_profile")
     if icc and ImageCms is not None and im.mode in ("RGB", "RGBA", "CMYK"):
         try:
@@ -569,7 +583,7 @@ def to_rgb(im: PILImage.Image) -> PILImage.Image:
     has_alpha = im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (im.mode == "P" and "transparency" in im.info)
     if has_alpha:
         rgba = im.convert("RGBA")
-        flat = PILImage.new("RGB", im.size, BACKGROUND)
+        flat = pillow().new("RGB", im.size, BACKGROUND)
         flat.paste(rgba, mask=rgba.getchannel("A"))
         return flat
     return im if im.mode == "RGB" else im.convert("RGB")

@@ -9,7 +9,6 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-import isodate
 
 from .models import (
     Agency,
@@ -90,6 +89,8 @@ def duration(value: str | None) -> Duration | None:
         days, hours, minutes, secs = (int(g or 0) for g in simple.groups())
         seconds = ((days * 24 + hours) * 60 + minutes) * 60 + secs
         return Duration(seconds, format_seconds(seconds))
+    import isodate  # only for the rare other forms: most builds never load it
+
     try:
         parsed = isodate.parse_duration(value.strip())
     except (isodate.ISO8601Error, ValueError, TypeError):

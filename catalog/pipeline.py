@@ -68,7 +68,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
         catalog = build_catalog(normalize_all(snapshot.iter_records(data_file)), meta)
     log.info("%d spacecraft in %d configurations, %d agencies, %d statuses",
              len(catalog.spacecraft), len(catalog.configurations), len(catalog.agencies), len(catalog.statuses))
-    pages = content.load_pages()
+    pages = content.load_pages(cache=cache / "pages" if cache.is_dir() else None)
 
     # 3. Images: download new ones (only with --fetch), resize what is missing; failures show placeholders.
     thumbs = images.prepare(catalog, cache=cache, options=fetch_options)

@@ -9,7 +9,6 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
@@ -26,6 +25,11 @@ ROBOTS = "robots.txt"
 # JSON inside <script> ends at the first "</script"; escaping these keeps any API text inside it.
 _SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                               "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def xml_text(text: str) -> str:
+    """Escape text for an XML element (xml.sax.saxutils.escape, without its import of urllib.request and ssl)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def page_url(base_url: str, path: str) -> str:
@@ -47,7 +51,7 @@ def sitemap_xml(paths: Iterable[str], base_url: str) -> bytes:
     """A sitemap listing every indexed page by its absolute URL (no dates: rebuilds stay byte-identical)."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"<url><loc>{escape(page_url(base_url, p))}</loc></url>" for p in indexed(paths)]
+    lines += [f"<url><loc>{xml_text(page_url(base_url, p))}</loc></url>" for p in indexed(paths)]
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode()
 
