@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 WIDTHS = (320, 800)  # card and page renditions; both feed every srcset
 MAX_ASPECT = 1.5  # a rendition is at most 1.5 times as tall as it is wide (very tall images shrink)
-WEBP_OPTIONS = {"quality": 80, "method": 4}
+WEBP_OPTIONS = {"quality": 80, "method": 2}  # method 4: 2.2 times slower for files 3-8 % smaller
 JPEG_OPTIONS = {"quality": 82, "progressive": True, "optimize": True}
 BACKGROUND = (238, 241, 247)  # alpha is flattened onto the site's neutral image background
 PARAMS = f"v1 widths={WIDTHS} aspect={MAX_ASPECT} webp={WEBP_OPTIONS} jpeg={JPEG_OPTIONS} bg={BACKGROUND}"
@@ -536,7 +536,8 @@ def make_renditions(source: Path, out_dir: Path, stem: str, *, max_pixels: int =
             if im.format == "JPEG":
                 im.draft(im.mode, draft_size(im))  # let libjpeg decode at 1/2, 1/4 or 1/8 scale
             im.load()
-            picture = to_rgb(ImageOps.exif_transpose(im))
+            ImageOps.exif_transpose(im, in_place=True)  # in place: no copy of the decoded pixels
+            picture = to_rgb(im)
     picture.info = {}  # strip EXIF, ICC, comments: nothing of the source's metadata is published
     sizes = rendition_sizes(picture.size)
     for width, height in reversed(sizes):  # largest first: each smaller one is made from the last
