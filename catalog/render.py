@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import urls
 from .models import Duration
@@ -53,30 +53,67 @@ def make_env(templates: Path = TEMPLATES, *, compiled: Path | None = None) -> ji
         auto_reload=False,  # templates do not change during a build: no stat() per page
     )
     env.filters.update(duration=duration_text, number=number, initials=initials)
-    env.globals.update(orderings=ORDERINGS, path_for=urls.path_for, index_path=urls.index_path, card_html=CardCache(env))
+    shared = Fragments(env)
+    env.globals.update(orderings=ORDERINGS, path_for=urls.path_for, index_path=urls.index_path,
+                       card_html=shared.card, picture_html=shared.picture, credit_html=shared.credit,
+                       badge_html=shared.badge)
     return env
 
 
-class CardCache:
-    """Render each spacecraft's card once per page depth: the same card shows on four list pages.
+class Fragments:
+    """Render the pieces many pages share once, from the macros of _partials.html.
 
-    Cards are most of the work of a build (every spacecraft is listed under its configuration,
-    agency, status and in the full list), and a card depends only on the spacecraft and `root`.
+    A spacecraft's card shows on four list pages and depends only on the spacecraft and `root`;
+    an image's <picture> and credit line depend on the image, its size and `root`, not on the
+    page, except for the alt text, which is filled in per page. Calling these from a template
+    costs a dictionary look-up where a macro call costs a Jinja frame and every escape in it.
     """
+
+    NAME = "\ue000"  # stands for the page's name in a cached picture (a private-use character)
 
     def __init__(self, env: jinja2.Environment) -> None:
         self.env = env
         self.modules: dict[str, Any] = {}
         self.cards: dict[tuple[int, str], Markup] = {}
+        self.pictures: dict[tuple[Any, ...], tuple[str, bool]] = {}
+        self.credits: dict[Any, Markup] = {}
+        self.badges: dict[tuple[Any, str], Markup] = {}
 
-    def __call__(self, craft: Any, root: str) -> Markup:
+    def module(self, root: str) -> Any:
+        """_partials.html's macros for pages whose way back to the site root is `root`."""
+        module = self.modules.get(root)
+        if module is None:
+            module = self.modules[root] = self.env.get_template("_partials.html").make_module({"root": root})
+        return module
+
+    def card(self, craft: Any, root: str) -> Markup:
         key = (craft.id, root)
         html = self.cards.get(key)
         if html is None:
-            module = self.modules.get(root)
-            if module is None:
-                module = self.modules[root] = self.env.get_template("_partials.html").make_module({"root": root})
-            html = self.cards[key] = Markup(module.card(craft))
+            html = self.cards[key] = Markup(self.module(root).card(craft))
+        return html
+
+    def picture(self, image: Any, name: str, label: str, root: str, size: str = "card", eager: bool = False) -> Markup:
+        key = (image.key if image else None, label, size, eager, root)
+        cached = self.pictures.get(key)
+        if cached is None:
+            html = str(self.module(root).picture(image, self.NAME, label, size=size, eager=eager))
+            cached = self.pictures[key] = (html, self.NAME in html)
+        html, named = cached
+        return Markup(html.replace(self.NAME, escape(name)) if named else html)
+
+    def credit(self, image: Any, root: str) -> Markup:
+        key = (image, root)
+        html = self.credits.get(key)
+        if html is None:
+            html = self.credits[key] = Markup(self.module(root).credit(image))
+        return html
+
+    def badge(self, status: Any) -> Markup:
+        key = (status.id, status.name)
+        html = self.badges.get(key)
+        if html is None:
+            html = self.badges[key] = Markup(self.module("").status_badge(status))
         return html
 
 

@@ -6,6 +6,7 @@ it nothing here emits an absolute link to the site, so the output still works fr
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -23,8 +24,9 @@ SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 
 # JSON inside <script> ends at the first "</script"; escaping these keeps any API text inside it.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                              "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # one, not one per page
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~/-]*")  # what quote(path, safe="/") leaves as it is
 
 
 def xml_text(text: str) -> str:
@@ -32,14 +34,19 @@ def xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def quote_path(path: str) -> str:
+    """Percent-encode a site path for a URL (most slugs are plain ASCII: no work for them)."""
+    return path if _URL_SAFE.fullmatch(path) else quote(path, safe="/")
+
+
 def page_url(base_url: str, path: str) -> str:
     """Absolute URL of a page: the site root for the home page, else base + path."""
-    return base_url if path == "index.html" else base_url + quote(path, safe="/")
+    return base_url if path == "index.html" else base_url + quote_path(path)
 
 
 def link(path: str, *, page_path: str, base_url: str | None) -> str:
     """URL of a site path as seen from page_path: absolute with a base URL, else relative."""
-    return page_url(base_url, path) if base_url else urls.root_of(page_path) + quote(path, safe="/")
+    return page_url(base_url, path) if base_url else urls.root_of(page_path) + quote_path(path)
 
 
 def indexed(paths: Iterable[str]) -> list[str]:
@@ -74,8 +81,11 @@ def site_files(paths: Iterable[str], base_url: str | None) -> dict[str, bytes]:
 
 def script_json(data: Any) -> Markup:
     """JSON safe to place inside a <script> element, whatever text the API sent."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return Markup(text.translate(_SCRIPT_SAFE))
+    text = _JSON.encode(data)
+    for char, escaped in _SCRIPT_SAFE:  # str.replace is quicker than str.translate, and mostly finds none
+        if char in text:
+            text = text.replace(char, escaped)
+    return Markup(text)
 
 
 def image_object(image: Image, *, thumbnail: str | None = None) -> dict[str, Any]:
@@ -93,13 +103,25 @@ def image_object(image: Image, *, thumbnail: str | None = None) -> dict[str, Any
 
 
 def spacecraft_ld(craft: Spacecraft, *, page_path: str, base_url: str | None,
-                  thumbnail: Callable[[Image], str | None] = lambda image: None) -> dict[str, Any]:
-    """JSON-LD for a spacecraft page: the craft as a schema.org Thing, and the page's breadcrumbs."""
+                  thumbnail: Callable[[Image], str | None] = lambda image: None,
+                  memo: dict[Any, Any] | None = None) -> dict[str, Any]:
+    """JSON-LD for a spacecraft page: the craft as a schema.org Thing, and the page's breadcrumbs.
+
+    `memo`, kept between the pages of a build, holds what many pages share: each image's object
+    and the URLs of the shared breadcrumbs as seen from each depth.
+    """
+    memo = {} if memo is None else memo
+    root = urls.root_of(page_path)
+
     def url(path: str) -> str:
-        return link(path, page_path=page_path, base_url=base_url)
+        key = ("url", path, root)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = link(path, page_path=page_path, base_url=base_url)
+        return found
 
     config = craft.config
-    here = url(page_path)
+    here = link(page_path, page_path=page_path, base_url=base_url)
     thing: dict[str, Any] = {
         "@type": "Thing",
         "@id": here + "#spacecraft",
@@ -112,13 +134,16 @@ def spacecraft_ld(craft: Spacecraft, *, page_path: str, base_url: str | None,
     }
     image = craft.image or config.image
     if image and (image.image_url or image.thumbnail_url):
-        thing["image"] = image_object(image, thumbnail=thumbnail(image))
-    crumbs = [("Home", "index.html"), ("Configurations", urls.index_path("configurations")),
-              (config.name, urls.path_for(config)), (craft.name, page_path)]
+        obj = memo.get(("image", image))
+        if obj is None:
+            obj = memo[("image", image)] = image_object(image, thumbnail=thumbnail(image))
+        thing["image"] = obj
+    crumbs = [("Home", url("index.html")), ("Configurations", url(urls.index_path("configurations"))),
+              (config.name, url(urls.path_for(config))), (craft.name, here)]
     trail = {
         "@type": "BreadcrumbList",
-        "itemListElement": [{"@type": "ListItem", "position": n, "name": name, "item": url(path)}
-                            for n, (name, path) in enumerate(crumbs, start=1)],
+        "itemListElement": [{"@type": "ListItem", "position": n, "name": name, "item": item}
+                            for n, (name, item) in enumerate(crumbs, start=1)],
     }
     return {"@context": "https://schema.org",
             "@graph": [{k: v for k, v in thing.items() if v is not None}, trail]}
@@ -139,8 +164,10 @@ def template_globals(base_url: str | None, *,
         # The largest JPEG: every link preview service reads JPEG, not all read WebP.
         return page_url(base_url, picture.pick("page").jpeg) if picture and base_url else None
 
+    memo: dict[Any, Any] = {}
+
     def ld(craft: Spacecraft, page_path: str) -> Markup:
-        return script_json(spacecraft_ld(craft, page_path=page_path, base_url=base_url, thumbnail=thumbnail))
+        return script_json(spacecraft_ld(craft, page_path=page_path, base_url=base_url, thumbnail=thumbnail, memo=memo))
 
     def canonical(page_path: str) -> str | None:
         return page_url(base_url, page_path) if base_url and page_path not in NOT_INDEXED else None
