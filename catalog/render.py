@@ -22,6 +22,15 @@ ORDERINGS = (
 )
 
 
+# The site header's links, in order.
+SECTIONS = (
+    ("spacecraft/index.html", "Spacecraft"), ("configurations/index.html", "Configurations"),
+    ("agencies/index.html", "Agencies"), ("statuses/index.html", "Statuses"),
+    ("search.html", "Search"), ("about.html", "About"),
+)
+_SECTION_PATHS = frozenset(path for path, _ in SECTIONS)
+
+
 def duration_text(value: Duration | None) -> str:
     return value.text if value else "—"
 
@@ -56,7 +65,7 @@ def make_env(templates: Path = TEMPLATES, *, compiled: Path | None = None) -> ji
     shared = Fragments(env)
     env.globals.update(orderings=ORDERINGS, path_for=urls.path_for, index_path=urls.index_path,
                        card_html=shared.card, picture_html=shared.picture, credit_html=shared.credit,
-                       badge_html=shared.badge)
+                       badge_html=shared.badge, header_html=shared.header, sections=SECTIONS)
     return env
 
 
@@ -78,6 +87,7 @@ class Fragments:
         self.pictures: dict[tuple[Any, ...], tuple[str, bool]] = {}
         self.credits: dict[Any, Markup] = {}
         self.badges: dict[tuple[Any, str], Markup] = {}
+        self.headers: dict[tuple[str, str], Markup] = {}
 
     def module(self, root: str) -> Any:
         """_partials.html's macros for pages whose way back to the site root is `root`."""
@@ -107,6 +117,13 @@ class Fragments:
         html = self.credits.get(key)
         if html is None:
             html = self.credits[key] = Markup(self.module(root).credit(image))
+        return html
+
+    def header(self, root: str, page_path: str) -> Markup:
+        key = (root, page_path if page_path in _SECTION_PATHS else "")
+        html = self.headers.get(key)
+        if html is None:
+            html = self.headers[key] = Markup(self.module(root).site_header(key[1]))
         return html
 
     def badge(self, status: Any) -> Markup:
