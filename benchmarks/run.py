@@ -3,6 +3,7 @@
 
     python benchmarks/run.py                      # N = 600, 10,000 and 100,000
     python benchmarks/run.py --sizes 600,10000    # quicker
+    python benchmarks/run.py --base-url https://example.github.io/catalog/   # as published
 
 For each N: a full build into an empty folder (data and thumbnails already cached), timed as a
 subprocess `python build.py --cache C --out O -q`, interpreter start included; its peak memory
@@ -62,9 +63,14 @@ class Row:
     index_gzip: int | None
 
 
+BASE_URL: str | None = None  # --base-url for every build: canonical links, Open Graph tags, sitemap
+
+
 def run_build(cache: Path, out: Path, *, quiet: bool = True) -> Run:
     """Run build.py in a child process; wall time from spawn to exit, and that child's max RSS."""
     cmd = [sys.executable, str(ROOT / "build.py"), "--cache", str(cache), "--out", str(out)]
+    if BASE_URL:
+        cmd += ["--base-url", BASE_URL]
     if quiet:
         cmd.append("-q")
     err = WORK / "build-stderr.txt"
@@ -244,6 +250,7 @@ def kib(value: int | None) -> str:
 
 def print_table(rows: list[Row], thumbs: tuple[float, float] | None, count: int) -> None:
     print(f"Machine: {machine()}")
+    print(f"Builds with --base-url {BASE_URL}" if BASE_URL else "Builds without --base-url")
     print()
     head = ("N", "pages", "full build s", "cpu s", "ms/page", "peak MB", "all procs MB", "output MB", "index KiB raw/gz",
             "no-change s", "files written", "targets")
@@ -288,7 +295,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="timed runs per size, best kept (default 3, 1 from 100,000 records)")
     parser.add_argument("--thumbnails", type=int, default=200, metavar="COUNT",
                         help="new source images for the thumbnail comparison; 0 skips it (default %(default)s)")
+    parser.add_argument("--base-url", metavar="URL", default=None,
+                        help="build as for publishing (canonical links, Open Graph, sitemap); default: without")
     args = parser.parse_args(argv)
+    global BASE_URL
+    BASE_URL = args.base_url
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     WORK.mkdir(parents=True, exist_ok=True)
     rows = []
