@@ -30,6 +30,13 @@ exit status: 0 on success, 1 on failure (one line on stderr says what failed), 2
 """
 
 
+def http_url(value: str) -> str:
+    """argparse type: an absolute http(s) URL."""
+    if not value.lower().startswith(("http://", "https://")) or len(value.split("/")) < 3 or not value.split("/")[2]:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an http(s) URL")
+    return value
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     from catalog.api import DEFAULT_API_URL
 
@@ -53,7 +60,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="fetched data and downloaded files (default %(default)s/)")
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("output"),
                         help="where the site is written (default %(default)s/)")
-    parser.add_argument("--base-url", metavar="URL", default=None,
+    parser.add_argument("--base-url", metavar="URL", type=http_url, default=None,
                         help="absolute URL the site is published at; adds sitemap.xml and canonical links")
     parser.add_argument("--serve", action="store_true",
                         help="after building, serve the site on localhost until Ctrl+C (a preview)")
@@ -63,7 +70,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="fail, writing nothing, when the build warns (a skipped record, a missing image...)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.fetch:  # only a fetch uses it: a stray LL2_API_URL must not break an offline build
+        try:
+            http_url(args.api_url)
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"argument --api-url: {exc}")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:

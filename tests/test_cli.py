@@ -123,3 +123,12 @@ def test_strict_fails_on_a_warning_and_writes_nothing(tmp_path):
     assert not (tmp_path / "O").exists()
     assert run("--cache", "C", "--out", "O", cwd=tmp_path).returncode == 0  # without --strict: a warning only
     assert run("--strict", "--cache", "C", "--out", "O", cwd=tmp_path).returncode == 1  # also when up to date
+
+
+def test_urls_must_be_http(tmp_path):
+    bad_base = run("--base-url", "javascript:alert(1)", "--out", "O", cwd=tmp_path)
+    assert bad_base.returncode == 2
+    assert "argument --base-url: 'javascript:alert(1)' is not an http(s) URL" in bad_base.stderr
+    bad_api = run("--fetch", "--api-url", "ll.thespacedevs.com/2.3.0/", "--out", "O", cwd=tmp_path)
+    assert bad_api.returncode == 2 and "is not an http(s) URL" in bad_api.stderr
+    assert not (tmp_path / "O").exists()
