@@ -37,6 +37,13 @@ def http_url(value: str) -> str:
     return value
 
 
+def port_number(value: str) -> int:
+    """argparse type: a TCP port, 0 to 65535."""
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0 to 65535)")
+    return int(value)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     from catalog.api import DEFAULT_API_URL
 
@@ -64,7 +71,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="absolute URL the site is published at; adds sitemap.xml and canonical links")
     parser.add_argument("--serve", action="store_true",
                         help="after building, serve the site on localhost until Ctrl+C (a preview)")
-    parser.add_argument("--port", metavar="N", type=int, default=8000,
+    parser.add_argument("--port", metavar="N", type=port_number, default=8000,
                         help="port for --serve (default %(default)s; 0 picks a free one)")
     parser.add_argument("--strict", action="store_true",
                         help="fail, writing nothing, when the build warns (a skipped record, a missing image...)")

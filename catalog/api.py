@@ -43,8 +43,9 @@ def _retry_class() -> type:
     from urllib3.util.retry import Retry
 
     class _Retry(Retry):
-        # 429 is handled by Client.get_json, which also reads the wait from the body and reports it.
-        RETRY_AFTER_STATUS_CODES = frozenset({503})
+        # 429 is handled by Client.get_json, which reads the wait from the body too, reports it and
+        # keeps to --max-wait; a 5xx waits the backoff, never an unbounded Retry-After.
+        RETRY_AFTER_STATUS_CODES = frozenset()
 
     return _Retry
 

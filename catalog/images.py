@@ -261,7 +261,10 @@ class Store:
             log.warning("ignoring unreadable image cache index %s (%s): images are checked again",
                         self.index_file, exc)
             return {}
-        if not isinstance(data, dict):
+        tables = [data.get(k, {}) for k in ("sources", "thumbs")] if isinstance(data, dict) else [None]
+        if not all(isinstance(t, dict) and all(isinstance(e, dict) for e in t.values()) for t in tables):
+            log.warning("ignoring image cache index %s of an unknown shape: images are checked again",
+                        self.index_file)
             return {}
         if data.get("params") != PARAMS:  # the originals stay valid; thumbnails are made again
             return {"params": data.get("params"), "sources": data.get("sources", {})}

@@ -79,11 +79,15 @@ def format_seconds(total: int) -> str:
 _SIMPLE_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 
 
-@lru_cache(maxsize=65536)
-def duration(value: str | None) -> Duration | None:
+def duration(value: Any) -> Duration | None:
     """Parse an ISO 8601 duration ("P36DT7H42M8S") into seconds and text; None when absent or bad."""
     if not isinstance(value, str) or not value.strip():
-        return None
+        return None  # null, or JSON that is not a string (a list would not even be hashable)
+    return _duration(value)
+
+
+@lru_cache(maxsize=65536)
+def _duration(value: str) -> Duration | None:
     simple = _SIMPLE_DURATION.fullmatch(value.strip())
     if simple and any(simple.groups()):  # the API's usual form, parsed without isodate's generality
         days, hours, minutes, secs = (int(g or 0) for g in simple.groups())
@@ -93,11 +97,11 @@ def duration(value: str | None) -> Duration | None:
 
     try:
         parsed = isodate.parse_duration(value.strip())
-    except (isodate.ISO8601Error, ValueError, TypeError):
-        log.warning("unreadable duration %r", value)
+        if not isinstance(parsed, timedelta):  # years or months: measure from a fixed epoch
+            parsed = parsed.totimedelta(start=isodate.parse_date("2000-01-01"))
+    except (isodate.ISO8601Error, ValueError, TypeError, OverflowError):
+        log.warning("unreadable duration %r", value[:80])
         return None
-    if not isinstance(parsed, timedelta):  # years or months: measure from a fixed epoch
-        parsed = parsed.totimedelta(start=isodate.parse_date("2000-01-01"))
     seconds = int(parsed.total_seconds())
     return Duration(seconds, format_seconds(seconds))
 

@@ -40,6 +40,8 @@ class BuildReport:
 def fetch(options: api.FetchOptions, cache: Path) -> Path:
     """Pull every record and store them in the cache; the old cache survives any failure."""
     records, count = api.fetch_all(options)
+    if not records:  # an outage or a schema change must not replace good data with nothing
+        raise CatalogError(f"{options.api_url} returned no spacecraft records; the cached data was kept")
     now = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     meta = FetchMeta(api_url=options.api_url, count=count, fetched_at=now, records=len(records))
     target = snapshot.cache_file(cache)
@@ -66,6 +68,8 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
     # 2. Gather: normalize records into models and group them, before anything is written.
     with gc_paused():  # millions of new objects and no cycles: collections would only cost time
         catalog = build_catalog(normalize_all(snapshot.iter_records(data_file)), meta)
+    if not catalog.spacecraft:
+        raise CatalogError(f"no usable spacecraft records in {data_file}; the site was not written")
     log.info("%d spacecraft in %d configurations, %d agencies, %d statuses",
              len(catalog.spacecraft), len(catalog.configurations), len(catalog.agencies), len(catalog.statuses))
     pages = content.load_pages(cache=cache / "pages" if cache.is_dir() else None)

@@ -55,7 +55,7 @@ def write_records(path: Path, records: Iterable[dict[str, Any]], meta: FetchMeta
 def read_meta(path: Path) -> FetchMeta:
     """Read the header line of a data file."""
     try:
-        with path.open(encoding="utf-8") as src:
+        with path.open(encoding="utf-8", errors="replace") as src:  # bad bytes: caught as bad JSON
             first = src.readline()
     except OSError as exc:
         raise CatalogError(f"cannot read data file {path}: {exc.strerror}") from None
@@ -69,7 +69,7 @@ def read_meta(path: Path) -> FetchMeta:
 
 def iter_records(path: Path) -> Iterator[Any]:
     """Yield the raw records of a data file; a line that is not JSON is skipped with a warning."""
-    with path.open(encoding="utf-8") as src:
+    with path.open(encoding="utf-8", errors="replace") as src:
         src.readline()
         for number, line in enumerate(src, start=2):
             if not line.strip():

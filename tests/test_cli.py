@@ -132,3 +132,39 @@ def test_urls_must_be_http(tmp_path):
     bad_api = run("--fetch", "--api-url", "ll.thespacedevs.com/2.3.0/", "--out", "O", cwd=tmp_path)
     assert bad_api.returncode == 2 and "is not an http(s) URL" in bad_api.stderr
     assert not (tmp_path / "O").exists()
+
+
+def test_an_empty_crawl_keeps_the_cached_data(served_fleet, tmp_path):
+    assert run("--fetch", "--api-url", served_fleet.url, "--cache", "C", "--out", "O", cwd=tmp_path).returncode == 0
+    data_before = (tmp_path / "C" / "data" / "spacecraft.jsonl").read_bytes()
+    served_fleet.records = []
+    done = run("--fetch", "--api-url", served_fleet.url, "--cache", "C", "--out", "O", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"error: {served_fleet.url} returned no spacecraft records; the cached data was kept")
+    assert (tmp_path / "C" / "data" / "spacecraft.jsonl").read_bytes() == data_before
+
+
+def test_data_with_no_usable_record_fails_without_writing(tmp_path):
+    bad = tmp_path / "C" / "data" / "spacecraft.jsonl"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b'{"meta": {"records": 1}}\n\xff\xfe{broken\n')
+    done = run("--cache", "C", "--out", "O", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "line 2 is not valid JSON; record skipped" in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("error: no usable spacecraft records in")
+    assert not (tmp_path / "O").exists()
+
+
+def test_port_out_of_range_is_a_usage_error(tmp_path):
+    done = run("--serve", "--port", "70000", cwd=tmp_path)
+    assert done.returncode == 2 and "is not a port number" in done.stderr
+
+
+def test_image_cache_index_of_a_wrong_shape_is_ignored_with_a_warning(tmp_path):
+    index = tmp_path / "C" / "images" / "index.json"
+    index.parent.mkdir(parents=True)
+    index.write_text('{"sources": [1, 2], "thumbs": "x"}')
+    done = run("--cache", "C", "--out", "O", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "ignoring image cache index" in done.stderr and "of an unknown shape" in done.stderr

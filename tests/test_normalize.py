@@ -22,7 +22,7 @@ def test_durations_are_parsed_to_seconds_and_shown_readably(raw, seconds, shown)
     assert (parsed.seconds, parsed.text) == (seconds, shown)
 
 
-@pytest.mark.parametrize("raw", [None, "", "  ", "36 days", 42])
+@pytest.mark.parametrize("raw", [None, "", "  ", "36 days", 42, ["P1D"], {"d": 1}, "P99999999999Y"])
 def test_missing_or_unreadable_durations_are_none(raw):
     assert duration(raw) is None
 
