@@ -37,11 +37,13 @@ def build_catalog(spacecraft: Sequence[Spacecraft], meta: FetchMeta) -> Catalog:
     ordered = tuple(sorted(spacecraft, key=sort_key))
     by_config: dict[int, list[Spacecraft]] = defaultdict(list)
     by_status: dict[int, list[Spacecraft]] = defaultdict(list)
+    by_agency_craft: dict[int, list[Spacecraft]] = defaultdict(list)  # filled in order: no second sort
     configs: dict[int, Configuration] = {}
     statuses: dict[int, Status] = {}
     for craft in ordered:
         by_config[craft.config.id].append(craft)
         by_status[craft.status.id].append(craft)
+        by_agency_craft[craft.config.agency.id].append(craft)
         configs[craft.config.id] = craft.config
         statuses[craft.status.id] = craft.status
 
@@ -59,7 +61,7 @@ def build_catalog(spacecraft: Sequence[Spacecraft], meta: FetchMeta) -> Catalog:
         agencies[agency.id] = agency
     agency_groups = [
         Group("agency", a.slug, a.name, a,
-              tuple(sorted((s for g in by_agency[a.id] for s in g.spacecraft), key=sort_key)),
+              tuple(by_agency_craft[a.id]),
               configurations=tuple(g.subject for g in by_agency[a.id]))  # type: ignore[misc]
         for a in agencies.values()
     ]

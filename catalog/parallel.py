@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import logging
 import mmap
 import os
 import pickle
@@ -24,8 +23,6 @@ from typing import Any
 from .errors import CatalogError
 from .render import render
 from .writer import SiteWriter
-
-log = logging.getLogger(__name__)
 
 MIN_PAGES = 400  # below this a fork costs more than the second core saves
 CHUNK = 48  # pages a worker takes at a time

@@ -34,7 +34,6 @@ class BuildReport:
     records: int
     pages: int
     written: int
-    data_file: Path
 
 
 def fetch(options: api.FetchOptions, cache: Path) -> Path:
@@ -62,7 +61,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
     if last is not None:  # made from these very inputs: the site on disk is this build's output
         uptodate.replay(last)
         check_strict(strict, last.warnings)
-        return BuildReport(records=last.records, pages=last.pages, written=0, data_file=data_file)
+        return BuildReport(records=last.records, pages=last.pages, written=0)
     warned = uptodate.WarningLog()  # kept with the inputs' digest, repeated by a build that skips
 
     # 2. Gather: normalize records into models and group them, before anything is written.
@@ -98,7 +97,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
     except BaseException:
         writer.abort()
         raise
-    return BuildReport(records=len(catalog.spacecraft), pages=count, written=written, data_file=data_file)
+    return BuildReport(records=len(catalog.spacecraft), pages=count, written=written)
 
 
 def check_strict(strict: bool, warnings: Iterable[str]) -> None:

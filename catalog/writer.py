@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 from .errors import CatalogError
-
-log = logging.getLogger(__name__)
 
 MARKER = ".spacecraft-catalog.json"
 
