@@ -356,6 +356,12 @@ def fetch_sources(store: Store, uses: dict[str, Use], options: api.FetchOptions,
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pillow().DecompressionBombWarning)  # download_any checks sizes
             for key, entry in zip(todo, pool.map(job, todo)):
+                if entry.get("error") and store.source_path(key) is not None:
+                    # A new URL that fails (a host outage) must not cost the copy we have: keep it
+                    # and its entry, so the next --fetch tries the new URL again.
+                    log.warning("image for %s: %s; showing the copy downloaded before",
+                                uses[key].who(), entry["error"])
+                    continue
                 store.sources[key] = entry
                 downloaded += not entry.get("error")
     finally:

@@ -168,3 +168,18 @@ def test_image_cache_index_of_a_wrong_shape_is_ignored_with_a_warning(tmp_path):
     done = run("--cache", "C", "--out", "O", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "ignoring image cache index" in done.stderr and "of an unknown shape" in done.stderr
+
+
+def test_a_new_image_url_that_fails_keeps_the_copy_we_had(served_fleet, tmp_path):
+    assert run("--fetch", "--api-url", served_fleet.url, "--cache", "C", "--out", "O", cwd=tmp_path).returncode == 0
+    originals = sorted(p.name for p in (tmp_path / "C" / "images" / "src").iterdir())
+    assert originals
+    for raw in served_fleet.records:  # the API moves every image to a host that is down
+        for holder in (raw, raw["spacecraft_config"]):
+            if holder.get("image"):
+                holder["image"]["image_url"] = served_fleet.origin + "/moved/soyuz.jpg"
+    done = run("--fetch", "--api-url", served_fleet.url, "--cache", "C", "--out", "O", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "showing the copy downloaded before" in done.stderr and "/moved/soyuz.jpg" in done.stderr
+    assert sorted(p.name for p in (tmp_path / "C" / "images" / "src").iterdir()) == originals
+    assert "<picture" in (tmp_path / "O" / "spacecraft" / "craft-1.html").read_text()
