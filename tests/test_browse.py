@@ -49,6 +49,7 @@ def test_keyboard_reaches_skip_link_first_and_it_moves_focus_to_main(site, page)
     assert focused == "Skip to content"
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#main'", timeout=5000)  # the jump is asynchronous
     assert page.url.endswith("#main")
 
 
