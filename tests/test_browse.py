@@ -17,6 +17,7 @@ def site(tmp_path_factory) -> Path:
         spacecraft(1, "Alpha", flights_count=2, time_in_space="P10D", time_docked="P1D", mission_ends_count=2),
         spacecraft(2, "Bravo", flights_count=9, time_in_space="P2D", time_docked="P0D", mission_ends_count=1),
         spacecraft(3, "Charlie", flights_count=5, time_in_space="P30D", time_docked="P20D", mission_ends_count=0),
+        spacecraft(4, "Delta", flights_count=None, time_in_space=None, time_docked=None, mission_ends_count=None),
     ]
     write_data(root / "cache", records)
     pipeline.build(out=root / "out", cache=root / "cache")
@@ -28,13 +29,13 @@ def card_names(page) -> list[str]:
 
 
 @pytest.mark.parametrize("ordering, expected", [
-    ("name", ["Alpha", "Bravo", "Charlie"]),
-    ("-flights_count", ["Bravo", "Charlie", "Alpha"]),
-    ("flights_count", ["Alpha", "Charlie", "Bravo"]),
-    ("-time_in_space", ["Charlie", "Alpha", "Bravo"]),
-    ("time_docked", ["Bravo", "Alpha", "Charlie"]),
-    ("-mission_ends_count", ["Alpha", "Bravo", "Charlie"]),
-    ("-id", ["Charlie", "Bravo", "Alpha"]),
+    ("name", ["Alpha", "Bravo", "Charlie", "Delta"]),
+    ("-flights_count", ["Bravo", "Charlie", "Alpha", "Delta"]),  # Delta's count is unknown: last
+    ("flights_count", ["Alpha", "Charlie", "Bravo", "Delta"]),
+    ("-time_in_space", ["Charlie", "Alpha", "Bravo", "Delta"]),
+    ("time_docked", ["Bravo", "Alpha", "Charlie", "Delta"]),
+    ("-mission_ends_count", ["Alpha", "Bravo", "Charlie", "Delta"]),
+    ("-id", ["Delta", "Charlie", "Bravo", "Alpha"]),
 ])
 def test_group_list_sorts_in_the_browser_from_disk(site, page, ordering, expected):
     page.goto((site / "configurations" / "soyuz.html").as_uri())

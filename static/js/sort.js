@@ -12,7 +12,13 @@
     select.addEventListener("change", function () {
       var value = select.value, desc = value.charAt(0) === "-", key = desc ? value.slice(1) : value;
       var sorted = cards.slice().sort(function (a, b) {
-        var d = key === "name" ? 0 : Number(a.dataset[key]) - Number(b.dataset[key]);
+        var va = key === "name" ? "" : a.dataset[key], vb = key === "name" ? "" : b.dataset[key];
+        // An unknown value (empty) goes last either way round, as on the search page.
+        if (va === "" || vb === "") {
+          if (va === vb) return a.dataset.position - b.dataset.position;
+          return va === "" ? 1 : -1;
+        }
+        var d = Number(va) - Number(vb);
         if (d === 0) return a.dataset.position - b.dataset.position;
         return desc ? -d : d;
       });
