@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from .errors import CatalogError
+from .files import atomic_write
 from .normalize import slugify
 
 PAGES = Path(__file__).resolve().parent.parent / "content" / "pages"
@@ -70,10 +71,7 @@ def to_html(body: str, *, cache: Path | None = None) -> str:
         pass
     html = markdown_html(body)
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        part = cache / f".{key}.{os.getpid()}.part"
-        part.write_text(html, encoding="utf-8")
-        os.replace(part, kept)
+        atomic_write(kept, html.encode())
     except OSError:
         pass  # a cache we cannot write only costs time
     return html

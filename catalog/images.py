@@ -20,7 +20,6 @@ import io
 import json
 import logging
 import os
-import tempfile
 import threading
 import time
 import warnings
@@ -31,6 +30,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from . import api
+from .files import atomic_write
 from .models import Image
 
 if TYPE_CHECKING:  # imported where used: an offline build never pays for requests, nor one with
@@ -216,7 +216,7 @@ def plan(catalog: Any) -> dict[str, Use]:
     for group in catalog.configurations:
         add(group.subject.image, f"configuration {group.subject.name}")
     for craft in catalog.spacecraft:
-        add(craft.image or craft.config.image, f"spacecraft {craft.name}")
+        add(craft.shown_image, f"spacecraft {craft.name}")
     return uses
 
 
@@ -301,19 +301,6 @@ class Store:
             data = {"params": PARAMS, "sources": self.sources, "thumbs": self.thumbs}
             atomic_write(self.index_file, json.dumps(data, sort_keys=True, indent=1).encode())
             self._stale, self._loaded = False, (dict(self.sources), dict(self.thumbs))
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write a file so that readers see the old content or the new one, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- Downloading --------------------------------------------------------------------------------

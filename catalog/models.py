@@ -112,6 +112,11 @@ class Spacecraft:
     flights: tuple[Flight, ...] | None  # None in normal mode (the API sent no flights)
     slug: str = ""
 
+    @property
+    def shown_image(self) -> Image | None:
+        """The image pages show: the spacecraft's own, else its configuration's."""
+        return self.image or self.config.image
+
 
 @dataclass(frozen=True, slots=True)
 class Group:

@@ -167,7 +167,7 @@ def credits(catalog: Catalog) -> list[Credit]:
             found.setdefault(config.image.key, config.image)  # type: ignore[union-attr]
             users.setdefault(config.image.key, []).append(config)  # type: ignore[union-attr]
     for craft in catalog.spacecraft:
-        image = craft.image or craft.config.image
+        image = craft.shown_image
         if image:
             found.setdefault(image.key, image)
             users.setdefault(image.key, []).append(craft)

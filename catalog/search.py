@@ -56,7 +56,7 @@ def thumbnail_from(pictures: Mapping[str, Any] | None) -> Thumbnailer | None:
         return None
 
     def thumbnail(craft: Spacecraft) -> str | None:
-        image = craft.image or craft.config.image
+        image = craft.shown_image
         picture = pictures.get(image.key) if image else None
         return picture.pick("thumb").webp if picture else None
 

@@ -132,7 +132,7 @@ def spacecraft_ld(craft: Spacecraft, *, page_path: str, base_url: str | None,
         "identifier": {"@type": "PropertyValue", "propertyID": "Launch Library 2 spacecraft id", "value": craft.id},
         "additionalType": "https://www.wikidata.org/wiki/Q40218",  # "spacecraft"
     }
-    image = craft.image or config.image
+    image = craft.shown_image
     if image and (image.image_url or image.thumbnail_url):
         obj = memo.get(("image", image))
         if obj is None:

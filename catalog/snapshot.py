@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .errors import CatalogError
+from .files import atomic_file
 from .models import FetchMeta
 
 log = logging.getLogger(__name__)
@@ -35,21 +34,12 @@ def source_file(cache_dir: Path) -> Path:
 
 def write_records(path: Path, records: Iterable[dict[str, Any]], meta: FetchMeta) -> None:
     """Write meta and records to path atomically: a temp file beside it, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            header = {"api_url": meta.api_url, "count": meta.count,
-                      "fetched_at": meta.fetched_at, "records": meta.records}
-            out.write(json.dumps({"meta": header}, sort_keys=True) + "\n")
-            for record in records:
-                out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(path, "w", fsync=True) as out:
+        header = {"api_url": meta.api_url, "count": meta.count,
+                  "fetched_at": meta.fetched_at, "records": meta.records}
+        out.write(json.dumps({"meta": header}, sort_keys=True) + "\n")
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 def read_meta(path: Path) -> FetchMeta:

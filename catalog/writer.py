@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CatalogError
+from .files import atomic_write
 
 MARKER = ".spacecraft-catalog.json"
 
@@ -160,9 +161,7 @@ class SiteWriter:
     def _write_marker(self, folder: Path, build: dict[str, Any]) -> None:
         manifest = json.dumps({"generator": "spacecraft-catalog", "files": self.new, "build": build},
                               sort_keys=True, indent=0)
-        part = folder / f"{MARKER}.part"
-        part.write_text(manifest + "\n", encoding="utf-8")
-        os.replace(part, folder / MARKER)
+        atomic_write(folder / MARKER, (manifest + "\n").encode())
 
     def abort(self) -> None:
         """Throw away a half-written tree; the live site was never touched."""
