@@ -73,6 +73,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="after building, serve the site on localhost until Ctrl+C (a preview)")
     parser.add_argument("--port", metavar="N", type=port_number, default=8000,
                         help="port for --serve (default %(default)s; 0 picks a free one)")
+    parser.add_argument("--force", action="store_true",
+                        help="render every page even when nothing changed since the last build "
+                             "(restores files deleted from the output by hand)")
     parser.add_argument("--strict", action="store_true",
                         help="fail, writing nothing, when the build warns (a skipped record, a missing image...)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
@@ -101,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         report = pipeline.build(out=args.out, cache=args.cache, base_url=args.base_url, fetch_options=options,
-                                strict=args.strict)
+                                strict=args.strict, force=args.force)
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

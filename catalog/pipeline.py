@@ -50,14 +50,15 @@ def fetch(options: api.FetchOptions, cache: Path) -> Path:
 
 
 def build(*, out: Path, cache: Path, base_url: str | None = None,
-          fetch_options: api.FetchOptions | None = None, strict: bool = False) -> BuildReport:
+          fetch_options: api.FetchOptions | None = None, strict: bool = False,
+          force: bool = False) -> BuildReport:
     """Build the site into `out` from the cache (fetching first when asked) or the shipped snapshot."""
     # 1. Data: a fresh crawl when asked, else the last completed one, else the snapshot.
     data_file = fetch(fetch_options, cache) if fetch_options else snapshot.source_file(cache)
     log.info("reading %s", data_file)
     meta = snapshot.read_meta(data_file)
     inputs = uptodate.Inputs(data_file, cache=cache, base_url=base_url)
-    last = uptodate.last_build(out, inputs.digest())
+    last = None if force else uptodate.last_build(out, inputs.digest())
     if last is not None:  # made from these very inputs: the site on disk is this build's output
         uptodate.replay(last)
         check_strict(strict, last.warnings)
@@ -82,7 +83,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
     env.globals["site"] = site_globals(catalog, base_url)
     env.globals["thumbs"] = thumbs.pictures
     env.globals.update(seo.template_globals(env.globals["site"]["base_url"], pictures=thumbs.pictures))
-    writer = SiteWriter(out)
+    writer = SiteWriter(out, rewrite=force)
     count = 0
     try:
         count = render_pages(writer, env, plan(catalog, pages))  # on every core

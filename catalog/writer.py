@@ -31,8 +31,9 @@ def fingerprint(data: bytes) -> str:
 class SiteWriter:
     """Collect pages for one output folder; `commit()` makes them the site."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, *, rewrite: bool = False) -> None:
         self.out = out
+        self.rewrite = rewrite  # write every file, even one the previous build wrote the same
         self.old, self.previous_build = self._read_manifest(out)
         self.new: dict[str, str] = {}
         self.tmp: Path | None = None
@@ -67,7 +68,7 @@ class SiteWriter:
         if path.startswith("/") or ".." in Path(path).parts:
             raise CatalogError(f"refusing to write outside the site: {path}")
         self.new[path] = digest
-        return self.old.get(path) != digest
+        return self.rewrite or self.old.get(path) != digest
 
     def begin(self) -> Path:
         """Create the new tree now (empty: the old site's files join it at commit); return it."""

@@ -183,3 +183,15 @@ def test_a_new_image_url_that_fails_keeps_the_copy_we_had(served_fleet, tmp_path
     assert "showing the copy downloaded before" in done.stderr and "/moved/soyuz.jpg" in done.stderr
     assert sorted(p.name for p in (tmp_path / "C" / "images" / "src").iterdir()) == originals
     assert "<picture" in (tmp_path / "O" / "spacecraft" / "craft-1.html").read_text()
+
+
+def test_force_restores_a_page_deleted_by_hand(tmp_path):
+    assert run("--out", "O", cwd=tmp_path).returncode == 0
+    page = tmp_path / "O" / "spacecraft" / "soyuz-29.html"
+    original = page.read_bytes()
+    page.unlink()
+    skipped = run("--out", "O", cwd=tmp_path)
+    assert "nothing changed since the last build" in skipped.stderr and not page.exists()
+    forced = run("--force", "--out", "O", cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert page.read_bytes() == original
