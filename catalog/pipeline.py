@@ -14,12 +14,11 @@ from .groups import Catalog, build_catalog
 from .models import FetchMeta, Group, Image
 from .normalize import normalize_all
 from .parallel import gc_paused, render_pages
-from .render import make_env
+from .render import STATIC, make_env
 from .writer import SiteWriter
 
 log = logging.getLogger(__name__)
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from . import urls
 from .models import Duration
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+STATIC = TEMPLATES.parent / "static"  # CSS, scripts and icons, published under static/
 
 # The API's ordering fields, each way round, as the list pages and the search page offer them.
 ORDERINGS = (

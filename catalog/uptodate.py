@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .content import PAGES
+from .render import STATIC, TEMPLATES
 from .writer import MARKER
 
 log = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parent
-ROOT = PACKAGE.parent
-FOLDERS = (ROOT / "templates", ROOT / "static", ROOT / "content" / "pages", PACKAGE)
+FOLDERS = (TEMPLATES, STATIC, PAGES, PACKAGE)
 VERSION = 1  # bump when the meaning of the digest changes
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .models import Agency, Configuration, Group, Spacecraft, Status
 
 SECTIONS = {"configuration": "configurations", "agency": "agencies", "status": "statuses"}
+_KINDS = {Configuration: "configuration", Agency: "agency", Status: "status"}
 LIST_PAGE_SIZE = 1000  # spacecraft per list page; the real catalog (~600) fits on one
 
 
@@ -11,14 +12,9 @@ def path_for(obj: object) -> str:
     """Output path of a model's page, relative to the site root (e.g. "spacecraft/soyuz-29.html")."""
     if isinstance(obj, Spacecraft):
         return f"spacecraft/{obj.slug}.html"
-    if isinstance(obj, Group):
-        return f"{SECTIONS[obj.kind]}/{obj.slug}.html"
-    if isinstance(obj, Configuration):
-        return f"configurations/{obj.slug}.html"
-    if isinstance(obj, Agency):
-        return f"agencies/{obj.slug}.html"
-    if isinstance(obj, Status):
-        return f"statuses/{obj.slug}.html"
+    kind = obj.kind if isinstance(obj, Group) else _KINDS.get(type(obj))
+    if kind is not None:
+        return f"{SECTIONS[kind]}/{obj.slug}.html"  # type: ignore[attr-defined]
     raise TypeError(f"no page for {type(obj).__name__}")
 
 
