@@ -91,9 +91,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                        format="%(levelname)s: %(message)s" if args.quiet else "%(message)s",
-                        stream=sys.stderr)
+    if args.debug:  # every stage, stamped with the milliseconds since start: where a slow build goes
+        level, style = logging.DEBUG, "%(relativeCreated)6.0f ms  %(message)s"
+    else:
+        level, style = (logging.WARNING, "%(levelname)s: %(message)s") if args.quiet else (logging.INFO, "%(message)s")
+    logging.basicConfig(level=level, format=style, stream=sys.stderr)
     from catalog import api, pipeline
     from catalog.errors import CatalogError
 

@@ -72,6 +72,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
     log.info("%d spacecraft in %d configurations, %d agencies, %d statuses",
              len(catalog.spacecraft), len(catalog.configurations), len(catalog.agencies), len(catalog.statuses))
     pages = content.load_pages(cache=cache / "pages" if cache.is_dir() else None)
+    log.debug("gathered the catalog and %d Markdown pages", len(pages))
 
     # 3. Images: download new ones (only with --fetch), resize what is missing; failures show placeholders.
     thumbs = images.prepare(catalog, cache=cache, options=fetch_options)
@@ -86,6 +87,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
     count = 0
     try:
         count = render_pages(writer, env, plan(catalog, pages))  # on every core
+        log.debug("rendered %d pages, %d written", count, writer.written)
         for path, data in search.files(catalog, thumbnail=search.thumbnail_from(thumbs.pictures)).items():
             writer.write(path, data)
         for path, data in seo.site_files(writer.new, env.globals["site"]["base_url"]).items():
@@ -93,6 +95,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
         copy_static(writer)
         thumbs.publish(writer)
         writer.write(".nojekyll", b"")
+        log.debug("wrote the search index, static files and thumbnails")
         written = writer.commit(warned.summary(inputs.digest(), records=len(catalog.spacecraft), pages=count))
     except BaseException:
         writer.abort()

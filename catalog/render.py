@@ -66,7 +66,8 @@ def make_env(templates: Path = TEMPLATES, *, compiled: Path | None = None) -> ji
     shared = Fragments(env)
     env.globals.update(orderings=ORDERINGS, path_for=urls.path_for, index_path=urls.index_path,
                        card_html=shared.card, picture_html=shared.picture, credit_html=shared.credit,
-                       badge_html=shared.badge, header_html=shared.header, sections=SECTIONS)
+                       badge_html=shared.badge, header_html=shared.header, shared=shared.shared,
+                       sections=SECTIONS)
     return env
 
 
@@ -89,6 +90,7 @@ class Fragments:
         self.credits: dict[Any, Markup] = {}
         self.badges: dict[tuple[Any, str], Markup] = {}
         self.headers: dict[tuple[str, str], Markup] = {}
+        self.shared_html: dict[tuple[str, int, str], tuple[Any, Markup]] = {}
 
     def module(self, root: str) -> Any:
         """_partials.html's macros for pages whose way back to the site root is `root`."""
@@ -126,6 +128,18 @@ class Fragments:
         if html is None:
             html = self.headers[key] = Markup(self.module(root).site_header(key[1]))
         return html
+
+    def shared(self, macro: str, subject: Any, root: str) -> Markup:
+        """A macro of _partials.html whose output depends only on its one argument and `root`.
+
+        Keyed by the subject's identity (hashing a configuration would hash all its fields); the
+        cache holds the subject too, so its id cannot be reused by another object meanwhile.
+        """
+        key = (macro, id(subject), root)
+        found = self.shared_html.get(key)
+        if found is None:
+            found = self.shared_html[key] = (subject, Markup(getattr(self.module(root), macro)(subject)))
+        return found[1]
 
     def badge(self, status: Any) -> Markup:
         key = (status.id, status.name)

@@ -26,6 +26,7 @@ ROBOTS = "robots.txt"
 # JSON inside <script> ends at the first "</script"; escaping these keeps any API text inside it.
 _SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # one, not one per page
+_STR = json.encoder.encode_basestring  # a str as JSON, as _JSON writes it (ensure_ascii=False), without its checks
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~/-]*")  # what quote(path, safe="/") leaves as it is
 
 
@@ -79,9 +80,8 @@ def site_files(paths: Iterable[str], base_url: str | None) -> dict[str, bytes]:
     return files
 
 
-def script_json(data: Any) -> Markup:
-    """JSON safe to place inside a <script> element, whatever text the API sent."""
-    text = _JSON.encode(data)
+def script_json(text: str) -> Markup:
+    """JSON text made safe to place inside a <script> element, whatever text the API sent."""
     for char, escaped in _SCRIPT_SAFE:  # str.replace is quicker than str.translate, and mostly finds none
         if char in text:
             text = text.replace(char, escaped)
@@ -104,49 +104,48 @@ def image_object(image: Image, *, thumbnail: str | None = None) -> dict[str, Any
 
 def spacecraft_ld(craft: Spacecraft, *, page_path: str, base_url: str | None,
                   thumbnail: Callable[[Image], str | None] = lambda image: None,
-                  memo: dict[Any, Any] | None = None) -> dict[str, Any]:
+                  memo: dict[Any, Any] | None = None) -> str:
     """JSON-LD for a spacecraft page: the craft as a schema.org Thing, and the page's breadcrumbs.
 
-    `memo`, kept between the pages of a build, holds what many pages share: each image's object
-    and the URLs of the shared breadcrumbs as seen from each depth.
+    The text is what json.dumps(..., sort_keys=True, separators=(",", ":")) makes of those
+    objects, put together from pieces: it is on every spacecraft page, and encoding whole
+    dictionaries cost a fifth of rendering one. `memo`, kept between the pages of a build, holds
+    the pieces many pages share: each image's object, and the first three breadcrumbs (home,
+    configurations, the craft's configuration) as seen from each depth.
     """
     memo = {} if memo is None else memo
     root = urls.root_of(page_path)
-
-    def url(path: str) -> str:
-        key = ("url", path, root)
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = link(path, page_path=page_path, base_url=base_url)
-        return found
-
     config = craft.config
     here = link(page_path, page_path=page_path, base_url=base_url)
-    thing: dict[str, Any] = {
-        "@type": "Thing",
-        "@id": here + "#spacecraft",
-        "name": craft.name,
-        "url": here,
-        "description": craft.description or None,
-        "alternateName": craft.serial_number if craft.serial_number and craft.serial_number != craft.name else None,
-        "identifier": {"@type": "PropertyValue", "propertyID": "Launch Library 2 spacecraft id", "value": craft.id},
-        "additionalType": "https://www.wikidata.org/wiki/Q40218",  # "spacecraft"
-    }
+
+    thing = ['{"@id":', _STR(here + "#spacecraft"), ',"@type":"Thing","additionalType":"https://www.wikidata.org/wiki/Q40218"']
+    if craft.serial_number and craft.serial_number != craft.name:
+        thing += (',"alternateName":', _STR(craft.serial_number))
+    if craft.description:
+        thing += (',"description":', _STR(craft.description))
+    thing += (',"identifier":{"@type":"PropertyValue","propertyID":"Launch Library 2 spacecraft id","value":',
+              _JSON.encode(craft.id), "}")
     image = craft.shown_image
     if image and (image.image_url or image.thumbnail_url):
-        obj = memo.get(("image", image))
+        obj = memo.get(("image", image.key))
         if obj is None:
-            obj = memo[("image", image)] = image_object(image, thumbnail=thumbnail(image))
-        thing["image"] = obj
-    crumbs = [("Home", url("index.html")), ("Configurations", url(urls.index_path("configurations"))),
-              (config.name, url(urls.path_for(config))), (craft.name, here)]
-    trail = {
-        "@type": "BreadcrumbList",
-        "itemListElement": [{"@type": "ListItem", "position": n, "name": name, "item": item}
-                            for n, (name, item) in enumerate(crumbs, start=1)],
-    }
-    return {"@context": "https://schema.org",
-            "@graph": [{k: v for k, v in thing.items() if v is not None}, trail]}
+            obj = memo[("image", image.key)] = _JSON.encode(image_object(image, thumbnail=thumbnail(image)))
+        thing += (',"image":', obj)
+    thing += (',"name":', _STR(craft.name), ',"url":', _STR(here), "}")
+
+    shared = memo.get(("trail", id(config), root))  # configurations live as long as the build
+    if shared is None:
+        crumbs = [("Home", "index.html"), ("Configurations", urls.index_path("configurations")),
+                  (config.name, urls.path_for(config))]
+        shared = memo[("trail", id(config), root)] = "".join(
+            _crumb(n, label, link(path, page_path=page_path, base_url=base_url)) + ","
+            for n, (label, path) in enumerate(crumbs, start=1))
+    trail = '{"@type":"BreadcrumbList","itemListElement":[' + shared + _crumb(4, craft.name, here) + "]}"
+    return '{"@context":"https://schema.org","@graph":[' + "".join(thing) + "," + trail + "]}"
+
+
+def _crumb(position: int, name: str | None, item: str) -> str:
+    return f'{{"@type":"ListItem","item":{_JSON.encode(item)},"name":{_JSON.encode(name)},"position":{position}}}'
 
 
 def preview_image(image: Image | None, *, thumbnail: Callable[[Image], str | None] = lambda image: None) -> str | None:
@@ -158,7 +157,7 @@ def preview_image(image: Image | None, *, thumbnail: Callable[[Image], str | Non
 
 def template_globals(base_url: str | None, *,
                      pictures: Mapping[str, Picture] | None = None) -> dict[str, Callable[..., Any]]:
-    """Functions templates/_meta.html calls; pictures are the published thumbnails by Image.key."""
+    """Functions templates/base.html calls in <head>; pictures are the published thumbnails by Image.key."""
     def thumbnail(image: Image) -> str | None:
         picture = (pictures or {}).get(image.key)
         # The largest JPEG: every link preview service reads JPEG, not all read WebP.
