@@ -28,7 +28,28 @@ class Image:
 @dataclass(frozen=True, slots=True)
 class Duration:
     seconds: int
-    text: str  # human-readable, e.g. "36 d 7 h 42 min"
+
+    @property
+    def text(self) -> str:
+        """Human-readable, e.g. "36 d 7 h 42 min"; made when a page shows it, in the render workers."""
+        return format_seconds(self.seconds)
+
+
+def format_seconds(total: int) -> str:
+    """Show a duration like "36 d 7 h 42 min"; seconds only when under an hour."""
+    if total <= 0:
+        return "0 min" if total == 0 else "−" + format_seconds(-total)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{days} d"] if days else []
+    if hours:
+        parts.append(f"{hours} h")
+    if minutes:
+        parts.append(f"{minutes} min")
+    if seconds and total < 3600:
+        parts.append(f"{seconds} s")
+    return " ".join(parts) or "0 min"
 
 
 @dataclass(frozen=True, slots=True)

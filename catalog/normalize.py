@@ -21,6 +21,7 @@ from .models import (
     Spacecraft,
     Spec,
     Status,
+    format_seconds,  # noqa: F401 - part of this module's interface (tests, benchmarks)
 )
 
 log = logging.getLogger(__name__)
@@ -59,23 +60,6 @@ def integer(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def format_seconds(total: int) -> str:
-    """Show a duration like "36 d 7 h 42 min"; seconds only when under an hour."""
-    if total <= 0:
-        return "0 min" if total == 0 else "−" + format_seconds(-total)
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    parts = [f"{days} d"] if days else []
-    if hours:
-        parts.append(f"{hours} h")
-    if minutes:
-        parts.append(f"{minutes} min")
-    if seconds and total < 3600:
-        parts.append(f"{seconds} s")
-    return " ".join(parts) or "0 min"
-
-
 _SIMPLE_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 
 
@@ -89,10 +73,10 @@ def duration(value: Any) -> Duration | None:
 @lru_cache(maxsize=65536)
 def _duration(value: str) -> Duration | None:
     simple = _SIMPLE_DURATION.fullmatch(value.strip())
-    if simple and any(simple.groups()):  # the API's usual form, parsed without isodate's generality
-        days, hours, minutes, secs = (int(g or 0) for g in simple.groups())
-        seconds = ((days * 24 + hours) * 60 + minutes) * 60 + secs
-        return Duration(seconds, format_seconds(seconds))
+    if simple:  # the API's usual form, parsed without isodate's generality
+        days, hours, minutes, secs = simple.groups()
+        if days or hours or minutes or secs:
+            return Duration((((int(days or 0) * 24 + int(hours or 0)) * 60 + int(minutes or 0)) * 60) + int(secs or 0))
     import isodate  # only for the rare other forms: most builds never load it
 
     try:
@@ -102,8 +86,7 @@ def _duration(value: str) -> Duration | None:
     except (isodate.ISO8601Error, ValueError, TypeError, OverflowError):
         log.warning("unreadable duration %r", value[:80])
         return None
-    seconds = int(parsed.total_seconds())
-    return Duration(seconds, format_seconds(seconds))
+    return Duration(int(parsed.total_seconds()))
 
 
 def iso_date(value: Any) -> str | None:

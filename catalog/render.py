@@ -65,7 +65,7 @@ def make_env(templates: Path = TEMPLATES, *, compiled: Path | None = None) -> ji
     env.filters.update(duration=duration_text, number=number, initials=initials)
     shared = Fragments(env)
     env.globals.update(orderings=ORDERINGS, path_for=urls.path_for, index_path=urls.index_path,
-                       card_html=shared.card, picture_html=shared.picture, credit_html=shared.credit,
+                       card_html=shared.card, cards_html=shared.card_list, picture_html=shared.picture, credit_html=shared.credit,
                        badge_html=shared.badge, header_html=shared.header, shared=shared.shared,
                        sections=SECTIONS)
     return env
@@ -105,6 +105,10 @@ class Fragments:
         if html is None:
             html = self.cards[key] = Markup(self.module(root).card(craft))
         return html
+
+    def card_list(self, crafts: Any, root: str) -> Markup:
+        """The cards of a list of spacecraft, one after another (a list page's bulk)."""
+        return Markup("\n".join(self.card(craft, root) for craft in crafts))
 
     def picture(self, image: Any, name: str, label: str, root: str, size: str = "card", eager: bool = False) -> Markup:
         key = (image.key if image else None, label, size, eager, root)
@@ -150,5 +154,15 @@ class Fragments:
 
 
 def render(env: jinja2.Environment, template: str, path: str, context: dict[str, Any]) -> bytes:
-    """Render one page for the output path `path`; `root` leads back to the site root."""
-    return env.get_template(template).render(context, page_path=path, root=urls.root_of(path)).encode()
+    """Render one page for the output path `path`; `root` leads back to the site root.
+
+    Every global is set before the first page, so each page template's globals are flattened
+    into one dict then: Jinja copies them into every page's context, key by key from the
+    ChainMap it keeps them in.
+    """
+    pages = env.__dict__.setdefault("_page_templates", {})
+    page = pages.get(template)
+    if page is None:
+        page = pages[template] = env.get_template(template)
+        page.globals = dict(page.globals)
+    return page.render(context, page_path=path, root=urls.root_of(path)).encode()
