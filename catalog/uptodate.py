@@ -43,7 +43,7 @@ class Inputs:
 
     def __init__(self, data_file: Path, *, cache: Path, base_url: str | None,
                  folders: tuple[Path, ...] = FOLDERS) -> None:
-        h = hashlib.blake2b(digest_size=16)
+        h = hashlib.sha256()  # hardware-assisted on most CPUs: the data file is 180 MB at 100,000 records
         h.update(f"v{VERSION} {sys.version} base={base_url!r}\n".encode())
         _add_file(h, data_file)
         for folder in folders:
@@ -57,11 +57,11 @@ class Inputs:
     def digest(self) -> str:
         from . import images  # its thumbnail parameters shape the output too
 
-        h = hashlib.blake2b(f"{self.fixed} {images.PARAMS}".encode(), digest_size=16)
+        h = hashlib.sha256(f"{self.fixed} {images.PARAMS}".encode())
         _add_file(h, self.images / "index.json")
         src = self.images / "src"
         h.update("\n".join(sorted(p.name for p in src.iterdir()) if src.is_dir() else []).encode())
-        return h.hexdigest()
+        return h.hexdigest()[:32]
 
 
 def _add_file(h: Any, path: Path) -> None:
