@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import api, content, images, search, seo, snapshot, uptodate, urls
+from . import api, content, gathered, images, search, seo, snapshot, uptodate, urls
 from .errors import CatalogError
 from .groups import Catalog, build_catalog
 from .models import FetchMeta, Group, Image
@@ -65,8 +65,7 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
     warned = uptodate.WarningLog()  # kept with the inputs' digest, repeated by a build that skips
 
     # 2. Gather: normalize records into models and group them, before anything is written.
-    with gc_paused():  # millions of new objects and no cycles: collections would only cost time
-        catalog = build_catalog(normalize_all(snapshot.iter_records(data_file)), meta)
+    catalog = gather(data_file, meta, cache=cache, key=gathered.key(inputs.data), warned=warned)
     if not catalog.spacecraft:
         raise CatalogError(f"no usable spacecraft records in {data_file}; the site was not written")
     log.info("%d spacecraft in %d configurations, %d agencies, %d statuses",
@@ -101,6 +100,25 @@ def build(*, out: Path, cache: Path, base_url: str | None = None,
         writer.abort()
         raise
     return BuildReport(records=len(catalog.spacecraft), pages=count, written=written)
+
+
+def gather(data_file: Path, meta: FetchMeta, *, cache: Path, key: str, warned: uptodate.WarningLog) -> Catalog:
+    """The catalog of the data file: from the last build's copy in the cache when the data and the
+    code are the same (its warnings said again), else read, normalized and grouped, and kept."""
+    kept = cache / gathered.FILE_NAME if cache.is_dir() else None  # a build makes no cache of its own
+    with gc_paused():  # millions of new objects and no cycles: collections would only cost time
+        found = gathered.load(kept, key) if kept else None
+        if found is not None:
+            catalog, warnings = found
+            for message in warnings:
+                log.warning("%s", message)
+            log.debug("gathered catalog read from %s", kept)
+            return catalog
+        before = len(warned.messages)
+        catalog = build_catalog(normalize_all(snapshot.iter_records(data_file)), meta)
+        if kept and catalog.spacecraft:
+            gathered.save(kept, key, catalog, warned.messages[before:])
+    return catalog
 
 
 def check_strict(strict: bool, warnings: Iterable[str]) -> None:

@@ -43,9 +43,10 @@ class Inputs:
 
     def __init__(self, data_file: Path, *, cache: Path, base_url: str | None,
                  folders: tuple[Path, ...] = FOLDERS) -> None:
-        h = hashlib.sha256()  # hardware-assisted on most CPUs: the data file is 180 MB at 100,000 records
-        h.update(f"v{VERSION} {sys.version} base={base_url!r}\n".encode())
-        _add_file(h, data_file)
+        data = hashlib.sha256()  # hardware-assisted on most CPUs: the data file is 180 MB at 100,000 records
+        _add_file(data, data_file)
+        self.data = data.hexdigest()  # the data file alone: the key of the gathered catalog's cache too
+        h = hashlib.sha256(f"v{VERSION} {sys.version} base={base_url!r}\n{self.data}\n".encode())
         for folder in folders:
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
