@@ -45,7 +45,7 @@ def port_number(value: str) -> int:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    from catalog.api import DEFAULT_API_URL
+    from catalog.sources import DEFAULT_API_URL
 
     parser = argparse.ArgumentParser(
         prog="build.py", description=DESCRIPTION, epilog=EPILOG,
@@ -96,11 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     else:
         level, style = (logging.WARNING, "%(levelname)s: %(message)s") if args.quiet else (logging.INFO, "%(message)s")
     logging.basicConfig(level=level, format=style, stream=sys.stderr)
-    from catalog import api, pipeline
+    from catalog import pipeline
     from catalog.errors import CatalogError
 
     options = None
     if args.fetch:
+        from catalog import api
+
         options = api.FetchOptions(api_url=args.api_url, api_key=args.api_key, max_wait=args.max_wait,
                                   retries=args.retries)
     started = time.perf_counter()

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from .errors import CatalogError
+from .sources import DEFAULT_API_URL
 
 if TYPE_CHECKING:  # imported when a fetch starts: an offline build never pays for requests
     import requests
 
 log = logging.getLogger(__name__)
 
-DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0/"
 PAGE_SIZE = 100  # the API's cap
 _WAIT_IN_BODY = re.compile(r"available in (\d+(?:\.\d+)?) seconds?", re.I)
 

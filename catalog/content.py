@@ -11,8 +11,8 @@ from pathlib import Path
 from .errors import CatalogError
 from .files import atomic_write
 from .normalize import slugify
+from .sources import PAGES
 
-PAGES = Path(__file__).resolve().parent.parent / "content" / "pages"
 EXTENSIONS = ("extra", "sane_lists")
 
 

@@ -9,9 +9,7 @@ from markupsafe import Markup, escape
 
 from . import urls
 from .models import Duration
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-STATIC = TEMPLATES.parent / "static"  # CSS, scripts and icons, published under static/
+from .sources import STATIC, TEMPLATES  # noqa: F401 - STATIC: part of this module's interface
 
 # The API's ordering fields, each way round, as the list pages and the search page offer them.
 ORDERINGS = (

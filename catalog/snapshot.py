@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
-
-import orjson
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import CatalogError
-from .files import atomic_file
-from .models import FetchMeta
+
+if TYPE_CHECKING:
+    from .models import FetchMeta
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +35,8 @@ def source_file(cache_dir: Path) -> Path:
 
 def write_records(path: Path, records: Iterable[dict[str, Any]], meta: FetchMeta) -> None:
     """Write meta and records to path atomically: a temp file beside it, then a rename."""
+    from .files import atomic_file  # (tempfile): not for a build with nothing to do
+
     with atomic_file(path, "w", fsync=True) as out:
         header = {"api_url": meta.api_url, "count": meta.count,
                   "fetched_at": meta.fetched_at, "records": meta.records}
@@ -51,6 +52,8 @@ def read_meta(path: Path) -> FetchMeta:
             first = src.readline()
     except OSError as exc:
         raise CatalogError(f"cannot read data file {path}: {exc.strerror}") from None
+    from .models import FetchMeta  # here: a build with nothing to do never loads the models
+
     try:
         meta = json.loads(first)["meta"]
         return FetchMeta(api_url=meta.get("api_url"), count=meta.get("count"),
@@ -61,6 +64,8 @@ def read_meta(path: Path) -> FetchMeta:
 
 def iter_records(path: Path) -> Iterator[Any]:
     """Yield the raw records of a data file; a line that is not JSON is skipped with a warning."""
+    import orjson  # not for a build with nothing to do
+
     with path.open("rb") as src:
         src.readline()
         for number, line in enumerate(src, start=2):

@@ -20,8 +20,8 @@ from typing import Any
 
 from .errors import CatalogError
 from .files import atomic_write
+from .sources import MARKER
 
-MARKER = ".spacecraft-catalog.json"
 
 
 def fingerprint(data: bytes) -> str:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog import pipeline, snapshot
+from catalog import make, pipeline, snapshot
 from catalog.errors import CatalogError
 from catalog.models import FetchMeta
 from catalog.parallel import render_pages
@@ -23,7 +23,7 @@ def build_with(monkeypatch, tmp_path: Path, out: Path, workers: int) -> pipeline
     if not snapshot.cache_file(cache).exists():
         snapshot.write_records(snapshot.cache_file(cache), fleet(40),
                                FetchMeta(api_url=None, count=40, fetched_at="2025-01-01T00:00:00Z", records=40))
-    monkeypatch.setattr(pipeline, "render_pages",
+    monkeypatch.setattr(make, "render_pages",
                         lambda writer, env, pages: render_pages(writer, env, pages, workers=workers, min_pages=0))
     return pipeline.build(out=out, cache=cache)
 

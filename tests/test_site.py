@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog import pipeline, snapshot
+from catalog import make, pipeline, snapshot
 from catalog.errors import CatalogError
 from catalog.models import FetchMeta
 from htmlcheck import broken_links, parse
@@ -149,7 +149,7 @@ def test_failed_build_leaves_previous_site_whole(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise CatalogError("template exploded")
 
-    monkeypatch.setattr(pipeline, "copy_static", explode)  # fails after every page was rendered
+    monkeypatch.setattr(make, "copy_static", explode)  # fails after every page was rendered
     with pytest.raises(CatalogError):
         pipeline.build(out=tmp_path / "out", cache=tmp_path / "cache")
     assert {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()} == before
