@@ -5,10 +5,12 @@
     python benchmarks/run.py --sizes 600,10000    # quicker
     python benchmarks/run.py --base-url https://example.github.io/catalog/   # as published
 
-For each N: a full build into an empty folder (data and thumbnails already cached), timed as a
-subprocess `python build.py --cache C --out O -q`, interpreter start included; its peak memory
-(max RSS of that child); the output's size; the search index raw and gzipped; then a rebuild with
-nothing changed (time and files written). Last, the thumbnail step on 200 new 2000x1500 JPEGs
+For each N: a full build into an empty folder (data, gathered catalog and thumbnails already
+cached, as after a template edit), timed as a subprocess `python build.py --cache C --out O -q`,
+interpreter start included; its peak memory (max RSS of that child); the same build with the
+gathered catalog removed from the cache ("new data": the first build after a fetch reads and
+normalizes every record); the output's size; the search index raw and gzipped; then a rebuild
+with nothing changed (time and files written). Last, the thumbnail step on 200 new 2000x1500 JPEGs
 beside a naive one-process Pillow open/resize/save loop on the same files.
 
 Work files live in benchmarks/.work/ (gitignored) and are reused between runs.
@@ -57,6 +59,7 @@ class Row:
     n: int
     pages: int
     full: Run
+    cold: Run  # a full build that gathers the catalog afresh, as the first one after a fetch
     rebuild: Run
     rebuild_written: int | None
     output_bytes: int
@@ -193,6 +196,9 @@ def measure(n: int, *, repeat: int) -> Row:
     full = min(fulls, key=lambda r: r.wall)
     full.peak_mb = max(r.peak_mb for r in fulls)
     full.tree_mb = max(r.tree_mb for r in fulls)
+    set_aside(out)
+    (cache / "catalog.pickle").unlink(missing_ok=True)  # as a fetch leaves it: new data to gather
+    cold = run_build(cache, out)
     pages, size = tree_size(out)
     rebuilds = [run_build(cache, out, quiet=False) for _ in range(repeat)]
     rebuild = min(rebuilds, key=lambda r: r.wall)
@@ -202,7 +208,7 @@ def measure(n: int, *, repeat: int) -> Row:
     if index.is_file():
         data = index.read_bytes()
         raw, gz = len(data), len(gzip.compress(data, compresslevel=9, mtime=0))
-    return Row(n, pages, full, rebuild, int(found.group(1)) if found else None, size, raw, gz)
+    return Row(n, pages, full, cold, rebuild, int(found.group(1)) if found else None, size, raw, gz)
 
 
 def thumbnails(count: int) -> tuple[float, float] | None:
@@ -267,17 +273,29 @@ def kib(value: int | None) -> str:
     return "—" if value is None else f"{value / 1024:,.0f}"
 
 
-def print_table(rows: list[Row], thumbs: tuple[float, float] | None, count: int) -> None:
+def reference_loop() -> float:
+    """Seconds for a fixed pure-Python loop: how fast this (shared, virtual) machine runs right now."""
+    started = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - started
+
+
+def print_table(rows: list[Row], thumbs: tuple[float, float] | None, count: int,
+                speed: tuple[float, float] = (0.0, 0.0)) -> None:
     print(f"Machine: {machine()}")
+    print(f"Reference loop (10 million additions, one core): {speed[0]:.2f} s before, {speed[1]:.2f} s after "
+          "(the machine's speed during the run; compare runs by it)")
     print(f"Builds with --base-url {BASE_URL}" if BASE_URL else "Builds without --base-url")
     print()
-    head = ("N", "pages", "full build s", "cpu s", "ms/page", "peak MB", "all procs MB", "output MB", "index KiB raw/gz",
+    head = ("N", "pages", "full build s", "new data s", "cpu s", "ms/page", "peak MB", "all procs MB", "output MB", "index KiB raw/gz",
             "no-change s", "files written", "targets")
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---:" for _ in head) + "|")
     for row in rows:
         print("| " + " | ".join((
-            f"{row.n:,}", f"{row.pages:,}", f"{row.full.wall:.2f}", f"{row.full.cpu:.2f}", f"{1000 * row.full.wall / row.pages:.3f}",
+            f"{row.n:,}", f"{row.pages:,}", f"{row.full.wall:.2f}", f"{row.cold.wall:.2f}", f"{row.full.cpu:.2f}", f"{1000 * row.full.wall / row.pages:.3f}",
             f"{row.full.peak_mb:,.0f}", f"{row.full.tree_mb:,.0f}", f"{row.output_bytes / 1e6:,.1f}",
             f"{kib(row.index_raw)} / {kib(row.index_gzip)}",
             f"{row.rebuild.wall:.2f}", "?" if row.rebuild_written is None else f"{row.rebuild_written}",
@@ -322,11 +340,12 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     WORK.mkdir(parents=True, exist_ok=True)
     rows = []
+    before = reference_loop()
     for n in sizes:
         print(f"N = {n:,}", file=sys.stderr)
         rows.append(measure(n, repeat=args.repeat or (1 if n >= 100_000 else 3)))
     thumbs = thumbnails(args.thumbnails) if args.thumbnails else None
-    print_table(rows, thumbs, args.thumbnails)
+    print_table(rows, thumbs, args.thumbnails, (before, reference_loop()))
     empty_trash()
     return 0
 
