@@ -56,16 +56,16 @@ def make_site(data_file: Path, *, out: Path, cache: Path, inputs: uptodate.Input
     writer = SiteWriter(out, rewrite=force)
     count = 0
     try:
-        count = render_pages(writer, env, plan(catalog, pages))  # on every core
-        log.debug("rendered %d pages, %d written", count, writer.written)
-        for path, data in search.files(catalog, thumbnail=search.thumbnail_from(thumbs.pictures)).items():
-            writer.write(path, data)
+        def search_index(writer: SiteWriter) -> None:
+            for path, data in search.files(catalog, thumbnail=search.thumbnail_from(thumbs.pictures)).items():
+                writer.write(path, data)
+
+        # Files that are not pages are written alongside them, while the other cores render.
+        count = render_pages(writer, env, plan(catalog, pages), jobs=(search_index, copy_static, thumbs.publish))
+        log.debug("rendered %d pages, %d files written", count, writer.written)
         for path, data in seo.site_files(writer.new, env.globals["site"]["base_url"]).items():
             writer.write(path, data)  # after the pages: the sitemap lists every one written
-        copy_static(writer)
-        thumbs.publish(writer)
         writer.write(".nojekyll", b"")
-        log.debug("wrote the search index, static files and thumbnails")
         written = writer.commit(warned.summary(inputs.digest(), records=len(catalog.spacecraft), pages=count))
     except BaseException:
         writer.abort()

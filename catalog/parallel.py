@@ -17,7 +17,7 @@ import mmap
 import os
 import pickle
 import signal
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .errors import CatalogError
@@ -36,19 +36,25 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def render_pages(writer: SiteWriter, env: Any, pages: Iterable[Any], *, workers: int | None = None,
-                 min_pages: int = MIN_PAGES) -> int:
-    """Render and write every page (objects with path, template, context); return how many."""
+def render_pages(writer: SiteWriter, env: Any, pages: Iterable[Any], *, jobs: Iterable[Callable[[SiteWriter], None]] = (),
+                 workers: int | None = None, min_pages: int = MIN_PAGES) -> int:
+    """Render and write every page (objects with path, template, context); return how many.
+
+    `jobs` write the other files (search index, thumbnails...) through the writer: in the parent,
+    first, while the workers start on the pages.
+    """
     pages = list(pages)
     workers = workers or cpu_count()
     with gc_frozen():
         if workers < 2 or len(pages) < min_pages or not hasattr(os, "fork"):
             for page in pages:
                 writer.write(page.path, render(env, page.template, page.path, page.context))
+            for job in jobs:
+                job(writer)
             return len(pages)
         lists = [p for p in pages if "crafts" in p.context or "in_space" in p.context]
         shared = [p for p in pages if not ("crafts" in p.context or "in_space" in p.context)]
-        _Pool(writer, env, shared, workers - 1).run(lists)
+        _Pool(writer, env, shared, workers - 1).run(lists, jobs)
         return len(pages)
 
 
@@ -94,13 +100,15 @@ class _Pool:
         self.next_chunk = _SharedCounter()
         self.pids: dict[int, int] = {}  # pid -> read end of its result pipe
 
-    def run(self, own: list[Any]) -> None:
+    def run(self, own: list[Any], jobs: Iterable[Callable[[SiteWriter], None]] = ()) -> None:
         self.writer.begin()  # the shared tree must exist before the fork
         for name in self.env.list_templates():  # compiled once, here, rather than in every worker
             self.env.get_template(name)
         try:
             for _ in range(self.children):
                 self._fork()
+            for job in jobs:
+                job(self.writer)
             for page in own:
                 self._render(page)
             self._work()

@@ -63,7 +63,7 @@ def make_env(templates: Path = TEMPLATES, *, compiled: Path | None = None) -> ji
     env.filters.update(duration=duration_text, number=number, initials=initials)
     shared = Fragments(env)
     env.globals.update(orderings=ORDERINGS, path_for=urls.path_for, index_path=urls.index_path,
-                       card_html=shared.card, cards_html=shared.card_list, picture_html=shared.picture, credit_html=shared.credit,
+                       card_html=shared.card, craft_list_html=shared.craft_list, picture_html=shared.picture, credit_html=shared.credit,
                        badge_html=shared.badge, header_html=shared.header, shared=shared.shared,
                        sections=SECTIONS)
     return env
@@ -84,6 +84,7 @@ class Fragments:
         self.env = env
         self.modules: dict[str, Any] = {}
         self.cards: dict[tuple[int, str], Markup] = {}
+        self.list_ends: dict[tuple[str, str], tuple[str, str]] = {}
         self.pictures: dict[tuple[Any, ...], tuple[str, bool]] = {}
         self.credits: dict[Any, Markup] = {}
         self.badges: dict[tuple[Any, str], Markup] = {}
@@ -104,9 +105,21 @@ class Fragments:
             html = self.cards[key] = Markup(self.module(root).card(craft))
         return html
 
-    def card_list(self, crafts: Any, root: str) -> Markup:
-        """The cards of a list of spacecraft, one after another (a list page's bulk)."""
-        return Markup("\n".join(self.card(craft, root) for craft in crafts))
+    def craft_list(self, crafts: Any, label: str, root: str) -> str:
+        """A list page's bulk: _partials.html's craft_list around the cards of `crafts`, as a plain str.
+
+        The macro is rendered once per label and depth with a stand-in for the cards, then split
+        around it. At 100,000 records a status page is 20 MB of cards; a str is not copied by
+        the page (which prints it with autoescape off), where each Markup wrap would copy it.
+        """
+        key = (label, root)
+        ends = self.list_ends.get(key)
+        if ends is None:
+            html = str(self.module(root).craft_list(Markup(self.NAME), label))
+            head, _, tail = html.partition(self.NAME)
+            ends = self.list_ends[key] = (head, tail)
+        head, tail = ends
+        return head + "\n".join([self.card(craft, root) for craft in crafts]) + tail
 
     def picture(self, image: Any, name: str, label: str, root: str, size: str = "card", eager: bool = False) -> Markup:
         key = (image.key if image else None, label, size, eager, root)

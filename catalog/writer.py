@@ -174,9 +174,11 @@ class SiteWriter:
         return self.written + len(removed)
 
     def _write_marker(self, folder: Path, build: dict[str, Any]) -> None:
-        manifest = json.dumps({"generator": "spacecraft-catalog", "files": self.new, "build": build},
-                              sort_keys=True, indent=0)
-        atomic_write(folder / MARKER, (manifest + "\n").encode())
+        import orjson  # json's indented output is pure Python: 0.3 s for 100,000 pages, orjson's 0.02 s
+
+        manifest = orjson.dumps({"generator": "spacecraft-catalog", "files": self.new, "build": build},
+                                option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
+        atomic_write(folder / MARKER, manifest + b"\n")
 
     def abort(self) -> None:
         """Throw away a half-written tree; the live site was never touched."""

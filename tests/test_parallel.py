@@ -24,7 +24,8 @@ def build_with(monkeypatch, tmp_path: Path, out: Path, workers: int) -> pipeline
         snapshot.write_records(snapshot.cache_file(cache), fleet(40),
                                FetchMeta(api_url=None, count=40, fetched_at="2025-01-01T00:00:00Z", records=40))
     monkeypatch.setattr(make, "render_pages",
-                        lambda writer, env, pages: render_pages(writer, env, pages, workers=workers, min_pages=0))
+                        lambda writer, env, pages, jobs=(): render_pages(writer, env, pages, jobs=jobs,
+                                                                         workers=workers, min_pages=0))
     return pipeline.build(out=out, cache=cache)
 
 
