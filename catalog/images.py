@@ -209,9 +209,12 @@ def plan(catalog: Any) -> dict[str, Use]:
     """Every unique image of the catalog with the pages showing it, in a stable order."""
     uses: dict[str, Use] = {}
 
-    def add(image: Image | None, name: str) -> None:
+    def add(image: Image | None, name: str) -> None:  # once per spacecraft: no Use made in vain
         if image is not None:
-            uses.setdefault(image.key, Use(image, [])).users.append(name)
+            use = uses.get(key := image.key)
+            if use is None:
+                use = uses[key] = Use(image, [])
+            use.users.append(name)
 
     for group in catalog.configurations:
         add(group.subject.image, f"configuration {group.subject.name}")

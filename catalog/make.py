@@ -8,7 +8,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import api, content, gathered, images, search, seo, snapshot, uptodate, urls
 from .errors import CatalogError
@@ -23,8 +23,7 @@ from .writer import SiteWriter
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
+class Page(NamedTuple):  # one per spacecraft: a tuple is made three times quicker than a frozen dataclass
     path: str
     template: str
     context: dict[str, Any]
@@ -52,7 +51,7 @@ def make_site(data_file: Path, *, out: Path, cache: Path, inputs: uptodate.Input
     env = make_env(compiled=cache / "templates" if cache.is_dir() else None)  # a build makes no cache of its own
     env.globals["site"] = site_globals(catalog, base_url)
     env.globals["thumbs"] = thumbs.pictures
-    env.globals.update(seo.template_globals(env.globals["site"]["base_url"], pictures=thumbs.pictures))
+    env.filters.update(seo.template_filters(env.globals["site"]["base_url"], pictures=thumbs.pictures))
     writer = SiteWriter(out, rewrite=force)
     count = 0
     try:

@@ -82,12 +82,18 @@ def gc_frozen() -> Iterator[None]:
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Switch the cycle collector off while records are loaded: they make no cycles, only garbage
-    that reference counting frees, and at 100,000 records collections cost a sixth of the load."""
+    that reference counting frees, and at 100,000 records collections cost a sixth of the load.
+
+    What was loaded is then frozen: the collector would otherwise walk all of it once, on the
+    first collection after (0.2 s at 100,000 records). Frozen objects are still freed by
+    reference counting; gc_frozen() unfreezes everything when the pages are written.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 

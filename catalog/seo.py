@@ -155,9 +155,10 @@ def preview_image(image: Image | None, *, thumbnail: Callable[[Image], str | Non
     return thumbnail(image) or image.thumbnail_url or image.image_url
 
 
-def template_globals(base_url: str | None, *,
+def template_filters(base_url: str | None, *,
                      pictures: Mapping[str, Picture] | None = None) -> dict[str, Callable[..., Any]]:
-    """Functions templates/base.html calls in <head>; pictures are the published thumbnails by Image.key."""
+    """Filters templates/base.html uses in <head> (page_path|canonical, craft|json_ld(page_path),
+    image|preview_image); pictures are the published thumbnails by Image.key."""
     def thumbnail(image: Image) -> str | None:
         picture = (pictures or {}).get(image.key)
         # The largest JPEG: every link preview service reads JPEG, not all read WebP.
@@ -171,5 +172,5 @@ def template_globals(base_url: str | None, *,
     def canonical(page_path: str) -> str | None:
         return page_url(base_url, page_path) if base_url and page_path not in NOT_INDEXED else None
 
-    return {"seo_canonical": canonical, "seo_json_ld": ld,
-            "seo_preview_image": lambda image: preview_image(image, thumbnail=thumbnail)}
+    return {"canonical": canonical, "json_ld": ld,
+            "preview_image": lambda image: preview_image(image, thumbnail=thumbnail)}
