@@ -133,7 +133,11 @@ class Fragments:
         return head + "\n".join([self.card(craft, root) for craft in crafts]) + tail
 
     def picture(self, image: Any, name: str, label: str, root: str, size: str = "card", eager: bool = False) -> Markup:
-        key = (image.key if image else None, label, size, eager, root)
+        image_key = image.key if image else None
+        # `label` only names a placeholder (its initials): an image with thumbnails is the same
+        # picture under every configuration, so only the image is in the key then.
+        shown = image_key is not None and image_key in self.env.globals.get("thumbs", ())
+        key = (image_key, None if shown else label, size, eager, root)
         cached = self.pictures.get(key)
         if cached is None:
             html = str(self.module(root).picture(image, self.NAME, label, size=size, eager=eager))
