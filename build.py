@@ -79,7 +79,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--strict", action="store_true",
                         help="fail, writing nothing, when the build warns (a skipped record, a missing image...)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
-    parser.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
+    parser.add_argument("--debug", action="store_true", help="show each stage with the time since start, and the full traceback of an unexpected error")
     args = parser.parse_args(argv)
     if args.fetch:  # only a fetch uses it: a stray LL2_API_URL must not break an offline build
         try:

@@ -160,10 +160,11 @@ def seed_images(cache: Path, n: int) -> None:
 def set_aside(folder: Path) -> None:
     """Move a tree out of the way, to be deleted by empty_trash() once every figure is taken.
 
-    Deleting thousands of files right before a timed build would time the deletion: ext4 skips
-    inodes freed in the last 60 s (300 s while their inode table is unwritten) when it allocates
-    new ones, so every file the build then creates pays for a scan past the freed ones (3-4 s of
-    kernel time for 10,000 pages measured here, next to 0.6 s after a quiet minute).
+    Deleting thousands of files right before a timed build would time the deletion: ext4 (as
+    mounted here, kernel 6.18) skips recently freed inodes when it allocates new ones, so every
+    file the build then creates pays for a scan past them (3-4 s of kernel time for 10,000 pages
+    measured here, next to 0.6 s on a quiet disk). The effect lasts minutes: leave some time
+    between runs, and the figures of a run started right after another are pessimistic.
     """
     if folder.exists():
         TRASH.mkdir(parents=True, exist_ok=True)

@@ -130,7 +130,13 @@ class Fragments:
             head, _, tail = html.partition(self.NAME)
             ends = self.list_ends[key] = (head, tail)
         head, tail = ends
-        return head + "\n".join([self.card(craft, root) for craft in crafts]) + tail
+        parts = [head]  # one join, one copy: `head + "\n".join(cards) + tail` copies the cards twice
+        for craft in crafts:
+            parts += (self.card(craft, root), "\n")
+        if crafts:
+            parts.pop()
+        parts.append(tail)
+        return "".join(parts)
 
     def picture(self, image: Any, name: str, label: str, root: str, size: str = "card", eager: bool = False) -> Markup:
         image_key = image.key if image else None

@@ -195,3 +195,14 @@ def test_force_restores_a_page_deleted_by_hand(tmp_path):
     forced = run("--force", "--out", "O", cwd=tmp_path)
     assert forced.returncode == 0, forced.stderr
     assert page.read_bytes() == original
+
+
+def test_debug_shows_each_stage_with_its_time(tmp_path):
+    done = run("--out", "site", "--debug", cwd=tmp_path)  # from the shipped snapshot
+    assert done.returncode == 0, done.stderr
+    stamped = [line for line in done.stderr.splitlines() if line.split()[1:2] == ["ms"]]
+    stages = " ".join(stamped)
+    for stage in ("reading", "spacecraft in", "images:", "rendered"):
+        assert stage in stages, done.stderr
+    times = [int(line.split()[0]) for line in stamped]
+    assert times == sorted(times)
