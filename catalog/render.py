@@ -62,19 +62,18 @@ def make_env(templates: Path = TEMPLATES, *, compiled: Path | None = None) -> ji
     )
     # Helpers are filters, not global functions: Jinja calls a filter directly, a global through
     # Context.call, which inspects it first (2 µs a call; a spacecraft page made ten of them).
-    shared = Fragments(env)
+    fragments = Fragments(env)
     env.filters.update(
         duration=duration_text, number=number, initials=initials,
         path=urls.path_for,  # craft|path: "spacecraft/soyuz-29.html", site-relative
         index_path=urls.index_path,  # "agencies"|index_path(2)
-        card=shared.card,  # craft|card(root)
-        craft_list=shared.craft_list,  # crafts|craft_list(label, root)
-        picture=shared.picture,  # image|picture(name, label, root, size=..., eager=...)
-        credit=shared.credit,  # image|credit(root)
-        badge=shared.badge,  # status|badge
-        site_header=shared.header,  # root|site_header(page_path)
-        site_footer=lambda root: shared.shared("site_footer", None, root),  # root|site_footer
-        partial=lambda subject, macro, root: shared.shared(macro, subject, root),  # config|partial("config_facts", root)
+        craft_list=fragments.craft_list,  # crafts|craft_list(label, root)
+        picture=fragments.picture,  # image|picture(name, label, root, size=..., eager=...)
+        credit=fragments.credit,  # image|credit(root)
+        badge=fragments.badge,  # status|badge
+        site_header=fragments.header,  # root|site_header(page_path)
+        site_footer=lambda root: fragments.partial(None, "site_footer", root),  # root|site_footer
+        partial=fragments.partial,  # config|partial("config_facts", root)
     )
     env.globals.update(orderings=ORDERINGS, sections=SECTIONS)
     return env
@@ -87,6 +86,8 @@ class Fragments:
     an image's <picture> and credit line depend on the image, its size and `root`, not on the
     page, except for the alt text, which is filled in per page. Calling these from a template
     costs a dictionary look-up where a macro call costs a Jinja frame and every escape in it.
+    Templates reach them as filters (make_env lists them): `craft.status|badge`,
+    `config|partial("config_facts", root)`...
     """
 
     NAME = "\ue000"  # stands for the page's name in a cached picture (a private-use character)
@@ -100,7 +101,7 @@ class Fragments:
         self.credits: dict[tuple[str | None, str], Markup] = {}
         self.badges: dict[tuple[Any, str], Markup] = {}
         self.headers: dict[tuple[str, str], Markup] = {}
-        self.shared_html: dict[tuple[str, int, str], tuple[Any, Markup]] = {}
+        self.partials: dict[tuple[str, int, str], tuple[Any, Markup]] = {}
 
     def module(self, root: str) -> Any:
         """_partials.html's macros for pages whose way back to the site root is `root`."""
@@ -165,16 +166,16 @@ class Fragments:
             html = self.headers[key] = Markup(self.module(root).site_header(key[1]))
         return html
 
-    def shared(self, macro: str, subject: Any, root: str) -> Markup:
+    def partial(self, subject: Any, macro: str, root: str) -> Markup:
         """A macro of _partials.html whose output depends only on its one argument and `root`.
 
         Keyed by the subject's identity (hashing a configuration would hash all its fields); the
         cache holds the subject too, so its id cannot be reused by another object meanwhile.
         """
         key = (macro, id(subject), root)
-        found = self.shared_html.get(key)
+        found = self.partials.get(key)
         if found is None:
-            found = self.shared_html[key] = (subject, Markup(getattr(self.module(root), macro)(subject)))
+            found = self.partials[key] = (subject, Markup(getattr(self.module(root), macro)(subject)))
         return found[1]
 
     def badge(self, status: Any) -> Markup:
