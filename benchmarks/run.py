@@ -11,7 +11,8 @@ interpreter start included; its peak memory (max RSS of that child); the same bu
 gathered catalog removed from the cache ("new data": the first build after a fetch reads and
 normalizes every record); the output's size; the search index raw and gzipped; then a rebuild
 with nothing changed (time and files written). Last, the thumbnail step on 200 new 2000x1500 JPEGs
-beside a naive one-process Pillow open/resize/save loop on the same files.
+beside a naive one-process Pillow open/resize/save loop on the same files, in alternating batches
+of 50 (the machine's speed drifts; both sides then see the same drift).
 
 Work files live in benchmarks/.work/ (gitignored) and are reused between runs.
 """
@@ -42,6 +43,7 @@ TRASH = WORK / "trash"  # old trees, deleted only after every figure is taken (s
 TARGETS = {600: 0.6, 10_000: 2.0, 100_000: 20.0}  # seconds, full build, 2 cores
 MEMORY_TARGET_MB = 1024
 THUMB_TARGET_RATIO = 4.0
+THUMB_BATCH = 50  # images per turn when the two thumbnail runs alternate
 
 
 @dataclass
@@ -231,16 +233,22 @@ def thumbnails(count: int) -> tuple[float, float] | None:
         os.link(source, store.src_dir / f"{digest}.jpg")
         store.sources[key] = {"urls": [url], "url": url, "file": f"{digest}.jpg", "digest": digest}
         uses[key] = images.Use(Image(number, "", url, None, None, License("Unknown", None)), ["benchmark"])
-    started = time.perf_counter()
-    made = images.make_thumbnails(store, uses)
-    project = time.perf_counter() - started
-    if made != count:
-        sys.exit(f"the thumbnail step resized {made} images, not {count}")
     naive_dir = WORK / "thumbs-naive"
     set_aside(naive_dir)
-    started = time.perf_counter()
-    naive_loop(sources, naive_dir, images.WIDTHS, images.WEBP_OPTIONS, images.JPEG_OPTIONS)
-    naive = time.perf_counter() - started
+    # In alternating batches, so that a change in the machine's speed (it is shared) falls on both.
+    project = naive = 0.0
+    made = 0
+    keys = list(uses)
+    for start in range(0, count, THUMB_BATCH):
+        batch = keys[start:start + THUMB_BATCH]
+        started = time.perf_counter()
+        made += images.make_thumbnails(store, {key: uses[key] for key in batch})
+        project += time.perf_counter() - started
+        started = time.perf_counter()
+        naive_loop(sources[start:start + THUMB_BATCH], naive_dir, images.WIDTHS, images.WEBP_OPTIONS, images.JPEG_OPTIONS)
+        naive += time.perf_counter() - started
+    if made != count:
+        sys.exit(f"the thumbnail step resized {made} images, not {count}")
     return project, naive
 
 

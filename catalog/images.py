@@ -44,7 +44,7 @@ MAX_ASPECT = 1.5  # a rendition is at most 1.5 times as tall as it is wide (very
 WEBP_OPTIONS = {"quality": 80, "method": 2}  # method 4: 2.2 times slower for files 3-8 % smaller
 JPEG_OPTIONS = {"quality": 82, "progressive": True, "optimize": True}
 BACKGROUND = (238, 241, 247)  # alpha is flattened onto the site's neutral image background
-PARAMS = f"v1 widths={WIDTHS} aspect={MAX_ASPECT} webp={WEBP_OPTIONS} jpeg={JPEG_OPTIONS} bg={BACKGROUND}"
+PARAMS = f"v2 widths={WIDTHS} aspect={MAX_ASPECT} webp={WEBP_OPTIONS} jpeg={JPEG_OPTIONS} bg={BACKGROUND}"
 
 MAX_BYTES = 25 * 1024 * 1024  # refuse larger downloads
 MAX_PIXELS = 50_000_000  # refuse larger images (decompression bombs) before decoding them
@@ -539,9 +539,13 @@ def make_renditions(source: Path, out_dir: Path, stem: str, *, max_pixels: int =
             picture = to_rgb(im)
     picture.info = {}  # strip EXIF, ICC, comments: nothing of the source's metadata is published
     sizes = rendition_sizes(picture.size)
+    gap = 3.0  # from the source: Lanczos after at most a third of the reduction by box averaging
     for width, height in reversed(sizes):  # largest first: each smaller one is made from the last
         if (width, height) != picture.size:
-            picture = picture.resize((width, height), PILImage.LANCZOS, reducing_gap=3.0)
+            picture = picture.resize((width, height), PILImage.LANCZOS, reducing_gap=gap)
+        # From a rendition (800 px) to the next (320 px): box-average by 2 first, then Lanczos;
+        # 3 ms instead of 9 per image, within 47 dB of the exact resize (JPEG q82 is ~40 dB).
+        gap = 1.25
         webp, jpeg = thumb_names(stem, width)
         save(picture, out_dir / webp, "WEBP", WEBP_OPTIONS)
         save(picture, out_dir / jpeg, "JPEG", JPEG_OPTIONS)
