@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import logging
 import operator
 import pickle
@@ -59,8 +60,6 @@ def load(path: Path, wanted: str) -> tuple[Catalog, list[str]] | None:
 
 def save(path: Path, key_: str, catalog: Catalog, warnings: list[str]) -> None:
     """Keep the catalog for the next build (atomically: a reader sees the old file or this one)."""
-    import io
-
     buffer = io.BytesIO()
     buffer.write(key_.encode("ascii") + b"\n")
     pickler = pickle.Pickler(buffer, protocol=5)
