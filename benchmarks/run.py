@@ -80,6 +80,7 @@ def run_build(cache: Path, out: Path, *, quiet: bool = True) -> Run:
     if quiet:
         cmd.append("-q")
     err = WORK / "build-stderr.txt"
+    os.sync()  # the last build's gigabyte still being written back would compete with this one's
     with err.open("wb") as sink:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=sink)
