@@ -161,21 +161,26 @@ def seed_images(cache: Path, n: int) -> None:
 
 
 def set_aside(folder: Path) -> None:
-    """Move a tree out of the way, to be deleted by empty_trash() once every figure is taken.
+    """Move a tree out of the way, into benchmarks/.work/trash/, which is left for the user to delete.
 
     Deleting thousands of files right before a timed build would time the deletion: ext4 (as
     mounted here, kernel 6.18) skips recently freed inodes when it allocates new ones, so every
     file the build then creates pays for a scan past them (3-4 s of kernel time for 10,000 pages
-    measured here, next to 0.6 s on a quiet disk). The effect lasts minutes: leave some time
-    between runs, and the figures of a run started right after another are pessimistic.
+    measured here, next to 0.6 s on a quiet disk). The effect lasts minutes, and deleting the
+    trees at the end of a run slowed the next run as much; so nothing here deletes them.
     """
     if folder.exists():
         TRASH.mkdir(parents=True, exist_ok=True)
         os.rename(folder, TRASH / f"{folder.name}-{time.time_ns()}")
 
 
-def empty_trash() -> None:
-    shutil.rmtree(TRASH, ignore_errors=True)
+def trash_note() -> str | None:
+    """What to tell the user about the trees set aside, if any."""
+    if not TRASH.is_dir():
+        return None
+    size = sum(f.stat().st_size for f in TRASH.rglob("*") if f.is_file())
+    return (f"Old output trees: {TRASH} ({size / 1e9:.1f} GB). Delete them when you are done measuring; "
+            "on this kind of disk, creating files stays slow for some minutes after a large delete.")
 
 
 def tree_size(folder: Path) -> tuple[int, int]:
@@ -356,7 +361,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(measure(n, repeat=args.repeat or (1 if n >= 100_000 else 3)))
     thumbs = thumbnails(args.thumbnails) if args.thumbnails else None
     print_table(rows, thumbs, args.thumbnails, (before, reference_loop()))
-    empty_trash()
+    note = trash_note()
+    if note:
+        print(f"\n{note}")
     return 0
 
 
