@@ -5,7 +5,7 @@ Called by pipeline.build() once the up-to-date check has found something to do.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -35,7 +35,7 @@ def make_site(data_file: Path, *, out: Path, cache: Path, inputs: uptodate.Input
     meta = snapshot.read_meta(data_file)
 
     # 2. Gather: normalize records into models and group them, before anything is written.
-    catalog = gather(data_file, meta, cache=cache, key=gathered.key(inputs.data), warned=warned)
+    catalog, keep = gather(data_file, meta, cache=cache, key=gathered.key(inputs.data), warned=warned)
     if not catalog.spacecraft:
         raise CatalogError(f"no usable spacecraft records in {data_file}; the site was not written")
     log.info("%d spacecraft in %d configurations, %d agencies, %d statuses",
@@ -60,7 +60,8 @@ def make_site(data_file: Path, *, out: Path, cache: Path, inputs: uptodate.Input
                 writer.write(path, data)
 
         # Files that are not pages are written alongside them, while the other cores render.
-        count = render_pages(writer, env, plan(catalog, pages), jobs=(search_index, copy_static, thumbs.publish))
+        jobs = (search_index, copy_static, thumbs.publish) + ((keep,) if keep else ())
+        count = render_pages(writer, env, plan(catalog, pages), jobs=jobs)
         log.debug("rendered %d pages, %d files written", count, writer.written)
         for path, data in seo.site_files(writer.new, env.globals["site"]["base_url"]).items():
             writer.write(path, data)  # after the pages: the sitemap lists every one written
@@ -72,9 +73,14 @@ def make_site(data_file: Path, *, out: Path, cache: Path, inputs: uptodate.Input
     return BuildReport(records=len(catalog.spacecraft), pages=count, written=written)
 
 
-def gather(data_file: Path, meta: FetchMeta, *, cache: Path, key: str, warned: uptodate.WarningLog) -> Catalog:
+def gather(data_file: Path, meta: FetchMeta, *, cache: Path, key: str,
+           warned: uptodate.WarningLog) -> tuple[Catalog, Callable[[SiteWriter], None] | None]:
     """The catalog of the data file: from the last build's copy in the cache when the data and the
-    code are the same (its warnings said again), else read, normalized and grouped, and kept."""
+    code are the same (its warnings said again), else read, normalized and grouped.
+
+    A catalog gathered afresh comes with the job that keeps it in the cache, which the build runs
+    while the workers render (pickling 100,000 records takes a second).
+    """
     kept = cache / gathered.FILE_NAME if cache.is_dir() else None  # a build makes no cache of its own
     with gc_paused():  # millions of new objects and no cycles: collections would only cost time
         found = gathered.load(kept, key) if kept else None
@@ -83,12 +89,13 @@ def gather(data_file: Path, meta: FetchMeta, *, cache: Path, key: str, warned: u
             for message in warnings:
                 log.warning("%s", message)
             log.debug("gathered catalog read from %s", kept)
-            return catalog
+            return catalog, None
         before = len(warned.messages)
         catalog = build_catalog(normalize_all(snapshot.iter_records(data_file)), meta)
-        if kept and catalog.spacecraft:
-            gathered.save(kept, key, catalog, warned.messages[before:])
-    return catalog
+    if not kept or not catalog.spacecraft:
+        return catalog, None
+    warnings = warned.messages[before:]
+    return catalog, lambda writer: gathered.save(kept, key, catalog, warnings)
 
 
 def site_globals(catalog: Catalog, base_url: str | None) -> dict[str, Any]:
