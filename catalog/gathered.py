@@ -64,11 +64,13 @@ def save(path: Path, key_: str, catalog: Catalog, warnings: list[str]) -> None:
     buffer.write(key_.encode("ascii") + b"\n")
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.dispatch_table = _REDUCERS
-    pickler.dump((catalog, warnings))
     try:
+        pickler.dump((catalog, warnings))
         atomic_write(path, buffer.getvalue())
-    except OSError as exc:  # the site does not depend on it
+    except OSError as exc:  # the site does not depend on it: the next build gathers again
         log.warning("could not keep the gathered catalog in %s: %s", path, exc.strerror or exc)
+    except Exception as exc:  # noqa: BLE001 - e.g. a record too deeply nested to pickle
+        log.warning("could not keep the gathered catalog in %s: %s: %s", path, type(exc).__name__, exc)
 
 
 def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:

@@ -5,7 +5,7 @@ import logging
 from pathlib import Path
 
 from catalog import gathered, pipeline, snapshot
-from catalog.models import FetchMeta
+from catalog.models import FetchMeta, Spacecraft
 from records import fleet
 
 META = FetchMeta(api_url=None, count=None, fetched_at="2025-01-01T00:00:00Z", records=0)
@@ -77,3 +77,17 @@ def test_build_from_the_snapshot_without_a_cache_folder_keeps_nothing(tmp_path, 
     build(cache, tmp_path / "site", caplog)
     assert not cache.exists()
     assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_a_catalog_that_cannot_be_kept_still_builds(tmp_path, caplog, monkeypatch):
+    cache = tmp_path / "cache"
+    snapshot.write_records(snapshot.cache_file(cache), fleet(4), META)
+
+    def refuse(craft):
+        raise RecursionError("maximum recursion depth exceeded while pickling an object")
+
+    monkeypatch.setitem(gathered._REDUCERS, Spacecraft, refuse)
+    warned = build(cache, tmp_path / "site", caplog)
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert any("could not keep the gathered catalog" in w for w in warned)
+    assert not (cache / gathered.FILE_NAME).exists()
