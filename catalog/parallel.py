@@ -68,14 +68,11 @@ def gc_frozen() -> Iterator[None]:
     Rendering makes next to no cycles (a few Jinja macro objects per list page, about 100 KB per
     1,000 pages), so the collector stays off altogether until the pages are written.
     """
-    enabled = gc.isenabled()
     gc.freeze()
-    gc.disable()
     try:
-        yield
+        with gc_paused():
+            yield
     finally:
-        if enabled:
-            gc.enable()
         gc.unfreeze()
 
 

@@ -75,7 +75,8 @@ def iter_records(path: Path) -> Iterator[Any]:
                 yield orjson.loads(line)  # several times quicker than json on these records
             except ValueError:
                 # What orjson refuses and json reads: bytes that are not UTF-8 (read as U+FFFD, as
-                # before), NaN, integers beyond 64 bits. Else the line is not JSON at all.
+                # before), NaN and Infinity. Else the line is not JSON at all. (Integers beyond 64
+                # bits orjson reads as floats: no LL2 id or count comes near.)
                 try:
                     yield json.loads(line.decode("utf-8", errors="replace"))
                 except ValueError:

@@ -67,7 +67,7 @@ class SiteWriter:
     def _claim(self, path: str, digest: str) -> bool:
         """Record path; return True when its content differs from the previous build."""
         if path in self.new:
-            raise CatalogError(f"two pages would be written to {path} (a slug collision)")
+            raise _collision(path)
         if path.startswith("/") or ".." in path.split("/"):
             raise CatalogError(f"refusing to write outside the site: {path}")
         self.new[path] = digest
@@ -90,7 +90,7 @@ class SiteWriter:
             try:
                 fd = os.open(self._target(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
             except FileExistsError:  # another worker wrote it: absorb() would have found the same
-                raise CatalogError(f"two pages would be written to {path} (a slug collision)") from None
+                raise _collision(path) from None
             try:
                 view = memoryview(data)
                 while view:
@@ -137,7 +137,7 @@ class SiteWriter:
         """Take in a worker's pages; a path claimed twice is a slug collision, as in one process."""
         clash = next((path for path in pages if path in self.new), None)
         if clash is not None:
-            raise CatalogError(f"two pages would be written to {clash} (a slug collision)")
+            raise _collision(clash)
         self.new.update(pages)
         self.written += written
 
@@ -185,6 +185,10 @@ class SiteWriter:
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.tmp = None
+
+
+def _collision(path: str) -> CatalogError:
+    return CatalogError(f"two pages would be written to {path} (a slug collision)")
 
 
 def _link_unless_present(source: str, target: str) -> None:

@@ -130,3 +130,15 @@ def test_slugs_are_unique_when_names_repeat():
 
 def test_slug_length_is_bounded():
     assert len(slugify("x" * 500, fallback="f")) <= 80
+
+
+def test_data_lines_orjson_refuses_are_read_as_json_reads_them(tmp_path):
+    from catalog import snapshot
+
+    data = tmp_path / "spacecraft.jsonl"
+    data.write_bytes(b'{"meta": {"records": 2}}\n'
+                     b'{"id": 1, "name": "Soy\xffuz"}\n'  # not UTF-8: the byte reads as U+FFFD
+                     b'{"id": 2, "name": "Odd", "mass": NaN}\n')  # not strict JSON, but json reads it
+    first, second = snapshot.iter_records(data)
+    assert first["name"] == "Soy\ufffduz"
+    assert second["name"] == "Odd" and second["mass"] != second["mass"]
