@@ -45,7 +45,7 @@ def port_number(value: str) -> int:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    from catalog.sources import DEFAULT_API_URL
+    from catalog.config import DEFAULT_API_URL
 
     parser = argparse.ArgumentParser(
         prog="build.py", description=DESCRIPTION, epilog=EPILOG,
@@ -96,19 +96,21 @@ def main(argv: list[str] | None = None) -> int:
     else:
         level, style = (logging.WARNING, "%(levelname)s: %(message)s") if args.quiet else (logging.INFO, "%(message)s")
     logging.basicConfig(level=level, format=style, stream=sys.stderr)
-    from catalog import pipeline
+    from catalog.build import build
+    from catalog.config import BuildOptions
     from catalog.errors import CatalogError
 
-    options = None
+    fetch = None
     if args.fetch:
-        from catalog import api
+        from catalog.data.api import FetchOptions
 
-        options = api.FetchOptions(api_url=args.api_url, api_key=args.api_key, max_wait=args.max_wait,
-                                  retries=args.retries)
+        fetch = FetchOptions(api_url=args.api_url, api_key=args.api_key, max_wait=args.max_wait,
+                             retries=args.retries)
+    options = BuildOptions(out=args.out, cache=args.cache, base_url=args.base_url, fetch=fetch,
+                           strict=args.strict, force=args.force)
     started = time.perf_counter()
     try:
-        report = pipeline.build(out=args.out, cache=args.cache, base_url=args.base_url, fetch_options=options,
-                                strict=args.strict, force=args.force)
+        report = build(options)
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -132,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def serve(folder: Path, port: int) -> int:
     """Serve the built site on localhost until interrupted."""
-    from catalog.serve import make_server, url_of
+    from catalog.output.serve import make_server, url_of
 
     try:
         server = make_server(folder, port=port)

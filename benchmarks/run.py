@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
+from catalog.config import CacheLayout  # noqa: E402
 
 WORK = HERE / ".work"
 TRASH = WORK / "trash"  # old trees, deleted only after every figure is taken (see set_aside)
@@ -137,26 +138,29 @@ def seed_images(cache: Path, n: int) -> None:
     (800x600), since the build benchmark starts with thumbnails already made.
     """
     try:
-        from catalog import images
-        from catalog.groups import build_catalog
-        from catalog.normalize import normalize_all
-        from catalog import snapshot
+        from catalog.data import snapshot
+        from catalog.data.groups import build_catalog
+        from catalog.data.normalize import normalize_all
+        from catalog.files import atomic_write
+        from catalog.images.download import urls_of
+        from catalog.images.store import SourceEntry, Store
+        from catalog.images.uses import plan
     except ImportError:
         return
-    data = snapshot.cache_file(cache)
+    data = CacheLayout(cache).data_file
     catalog = build_catalog(normalize_all(snapshot.iter_records(data)), snapshot.read_meta(data))
     sources = synth.make_source_images(WORK / "sources-small", 16, size=(800, 600))
-    store = images.Store(cache / "images")
-    for number, (key, use) in enumerate(sorted(images.plan(catalog).items())):
+    store = Store(CacheLayout(cache).images)
+    for number, (key, use) in enumerate(sorted(plan(catalog).items())):
         source = sources[number % len(sources)].read_bytes()
         # A distinct original per image: the same pixels, but a JPEG comment makes the bytes differ.
         body = source[:2] + b"\xff\xfe" + (2 + len(key)).to_bytes(2, "big") + key.encode() + source[2:]
         digest = hashlib.blake2b(body, digest_size=16).hexdigest()
         name = f"{digest}.jpg"
         if not (store.src_dir / name).is_file():
-            images.atomic_write(store.src_dir / name, body)
-        urls = images.urls_of(use.image)
-        store.sources[key] = {"urls": urls, "url": urls[0], "file": name, "digest": digest}
+            atomic_write(store.src_dir / name, body)
+        urls = urls_of(use.image)
+        store.sources[key] = SourceEntry(urls=urls, url=urls[0], file=name, digest=digest)
     store.save()
 
 
@@ -223,22 +227,25 @@ def measure(n: int, *, repeat: int) -> Row:
 def thumbnails(count: int) -> tuple[float, float] | None:
     """Seconds for the project's thumbnail step and for a naive Pillow loop, on the same new images."""
     try:
-        from catalog import images
-        from catalog.models import Image, License
+        from catalog.data.models import Image, License
+        from catalog.images import settings
+        from catalog.images.resize import make_thumbnails
+        from catalog.images.store import SourceEntry, Store
+        from catalog.images.uses import Use
     except ImportError:
         return None
     sources = synth.make_source_images(WORK / "sources", count)
     folder = WORK / "thumb-cache"
     set_aside(folder)
-    store = images.Store(folder)
+    store = Store(folder)
     uses = {}
     for number, source in enumerate(sources):
         key, url = f"id-{number}", f"{synth.IMAGE_HOST}bench-{number}.jpg"
         digest = hashlib.blake2b(source.read_bytes(), digest_size=16).hexdigest()
         store.src_dir.mkdir(parents=True, exist_ok=True)
         os.link(source, store.src_dir / f"{digest}.jpg")
-        store.sources[key] = {"urls": [url], "url": url, "file": f"{digest}.jpg", "digest": digest}
-        uses[key] = images.Use(Image(number, "", url, None, None, License("Unknown", None)), ["benchmark"])
+        store.sources[key] = SourceEntry(urls=(url,), url=url, file=f"{digest}.jpg", digest=digest)
+        uses[key] = Use(Image(number, "", url, None, None, License("Unknown", None)), ["benchmark"])
     naive_dir = WORK / "thumbs-naive"
     set_aside(naive_dir)
     # In alternating batches, so that a change in the machine's speed (it is shared) falls on both.
@@ -248,10 +255,10 @@ def thumbnails(count: int) -> tuple[float, float] | None:
     for start in range(0, count, THUMB_BATCH):
         batch = keys[start:start + THUMB_BATCH]
         started = time.perf_counter()
-        made += images.make_thumbnails(store, {key: uses[key] for key in batch})
+        made += make_thumbnails(store, {key: uses[key] for key in batch})
         project += time.perf_counter() - started
         started = time.perf_counter()
-        naive_loop(sources[start:start + THUMB_BATCH], naive_dir, images.WIDTHS, images.WEBP_OPTIONS, images.JPEG_OPTIONS)
+        naive_loop(sources[start:start + THUMB_BATCH], naive_dir, settings.WIDTHS, settings.WEBP_OPTIONS, settings.JPEG_OPTIONS)
         naive += time.perf_counter() - started
     if made != count:
         sys.exit(f"the thumbnail step resized {made} images, not {count}")

@@ -35,10 +35,12 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
 
-from catalog import pipeline, search  # noqa: E402
-from catalog.groups import build_catalog  # noqa: E402
-from catalog.models import FetchMeta  # noqa: E402
-from catalog.normalize import normalize_all  # noqa: E402
+from catalog.site import search_index as search  # noqa: E402
+from catalog.data.groups import build_catalog  # noqa: E402
+from catalog.data.models import FetchMeta  # noqa: E402
+from catalog.data.normalize import normalize_all  # noqa: E402
+from catalog.build import build  # noqa: E402
+from catalog.config import BuildOptions  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 FRAME_MS = 16.0
@@ -96,7 +98,7 @@ def base_site(work: Path) -> Path:
     cache = work / "cache"
     synth.write_dataset(cache, 1000)
     out = work / "site"
-    pipeline.build(out=out, cache=cache)
+    build(BuildOptions(out=out, cache=cache))
     return out
 
 

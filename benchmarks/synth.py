@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from catalog.config import CacheLayout
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -167,11 +168,11 @@ def image_urls(records: list[dict[str, Any]] | None = None, *, n: int = 0, seed:
 
 def write_dataset(cache: Path, n: int, *, seed: int = 1) -> Path:
     """Write n records as the cache's fetched data (what an offline build reads); return the file."""
-    from catalog import snapshot
-    from catalog.models import FetchMeta
+    from catalog.data import snapshot
+    from catalog.data.models import FetchMeta
 
     meta = FetchMeta(api_url=API, count=n, fetched_at="2025-01-01T00:00:00Z", records=n)
-    target = snapshot.cache_file(cache)
+    target = CacheLayout(cache).data_file
     snapshot.write_records(target, make_records(n, seed=seed), meta)
     return target
 

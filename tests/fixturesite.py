@@ -7,7 +7,9 @@ from pathlib import Path
 
 from PIL import Image as PILImage
 
-from catalog import api, pipeline
+from catalog.data import api
+from catalog.build import build
+from catalog.config import BuildOptions
 from fakeserver import FakeLL2
 from records import config, flight, image, spacecraft
 
@@ -51,7 +53,7 @@ def build_site(root: Path, *, base_url: str | None) -> Path:
     try:
         fake.records = fixture_records(fake)
         options = api.FetchOptions(api_url=fake.url, retries=0, sleep=lambda seconds: None)
-        pipeline.build(out=root / "out", cache=root / "cache", base_url=base_url, fetch_options=options)
+        build(BuildOptions(out=root / "out", cache=root / "cache", base_url=base_url, fetch=options))
     finally:
         fake.stop()
     return root / "out"

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from catalog import api
+from catalog.data import api
 from records import spacecraft
 
 PATH = "/2.3.0/spacecraft/"

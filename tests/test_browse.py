@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from catalog import pipeline
 from records import spacecraft
 from test_site import write_data
+from catalog.build import build
+from catalog.config import BuildOptions
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def site(tmp_path_factory) -> Path:
         spacecraft(4, "Delta", flights_count=None, time_in_space=None, time_docked=None, mission_ends_count=None),
     ]
     write_data(root / "cache", records)
-    pipeline.build(out=root / "out", cache=root / "cache")
+    build(BuildOptions(out=root / "out", cache=root / "cache"))
     return root / "out"
 
 

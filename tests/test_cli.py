@@ -10,6 +10,7 @@ import pytest
 from PIL import Image as PILImage
 
 from records import config, fleet, image
+from catalog.config import CacheLayout
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build.py"
@@ -110,12 +111,12 @@ def test_unreadable_data_file_is_one_line(tmp_path):
 
 
 def test_strict_fails_on_a_warning_and_writes_nothing(tmp_path):
-    from catalog import snapshot
-    from catalog.models import FetchMeta
+    from catalog.data import snapshot
+    from catalog.data.models import FetchMeta
     from records import spacecraft
 
     records = [spacecraft(1), spacecraft(2, spacecraft_config=None)]  # the second is skipped with a warning
-    snapshot.write_records(snapshot.cache_file(tmp_path / "C"), records, FetchMeta(None, 2, None, 2))
+    snapshot.write_records(CacheLayout(tmp_path / "C").data_file, records, FetchMeta(None, 2, None, 2))
     done = run("--strict", "--cache", "C", "--out", "O", cwd=tmp_path)
     assert done.returncode == 1
     last = done.stderr.strip().splitlines()[-1]

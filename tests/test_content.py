@@ -1,7 +1,7 @@
 """Markdown pages: rendered once, then served from the cache until their text changes."""
 from __future__ import annotations
 
-from catalog.content import load_pages
+from catalog.site.content import load_pages
 
 
 def test_cached_markdown_follows_edits(tmp_path):

@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from catalog.normalize import Normalizer, duration, format_seconds, normalize_all, slugify
+from catalog.data.normalize import Normalizer, duration, format_seconds, normalize_all, slugify
 from records import config, flight, image, spacecraft
 
 
@@ -133,7 +133,7 @@ def test_slug_length_is_bounded():
 
 
 def test_data_lines_orjson_refuses_are_read_as_json_reads_them(tmp_path):
-    from catalog import snapshot
+    from catalog.data import snapshot
 
     data = tmp_path / "spacecraft.jsonl"
     data.write_bytes(b'{"meta": {"records": 2}}\n'

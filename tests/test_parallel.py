@@ -5,12 +5,17 @@ from pathlib import Path
 
 import pytest
 
-from catalog import make, pipeline, snapshot
+from catalog.data import snapshot
 from catalog.errors import CatalogError
-from catalog.models import FetchMeta
-from catalog.parallel import render_pages
-from catalog.render import make_env
-from catalog.writer import SiteWriter
+from catalog.data.models import FetchMeta
+from catalog.output.parallel import render_pages
+from catalog.output import parallel
+from catalog.render import Renderer
+from catalog.site.plan import SPACECRAFT_PAGE, Page, SiteInfo
+from catalog.site.urls import Urls
+from catalog.output.writer import SiteWriter
+from catalog.build import BuildReport, build
+from catalog.config import BuildOptions, CacheLayout
 from records import fleet
 
 
@@ -18,15 +23,15 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def build_with(monkeypatch, tmp_path: Path, out: Path, workers: int) -> pipeline.BuildReport:
+def build_with(monkeypatch, tmp_path: Path, out: Path, workers: int) -> BuildReport:
     cache = tmp_path / "cache"
-    if not snapshot.cache_file(cache).exists():
-        snapshot.write_records(snapshot.cache_file(cache), fleet(40),
+    if not CacheLayout(cache).data_file.exists():
+        snapshot.write_records(CacheLayout(cache).data_file, fleet(40),
                                FetchMeta(api_url=None, count=40, fetched_at="2025-01-01T00:00:00Z", records=40))
-    monkeypatch.setattr(make, "render_pages",
-                        lambda writer, env, pages, jobs=(): render_pages(writer, env, pages, jobs=jobs,
-                                                                         workers=workers, min_pages=0))
-    return pipeline.build(out=out, cache=cache)
+    monkeypatch.setattr(parallel, "render_pages",
+                        lambda writer, renderer, pages, jobs=(): render_pages(writer, renderer, pages, jobs=jobs,
+                                                                              workers=workers, min_pages=0))
+    return build(BuildOptions(out=out, cache=cache))
 
 
 def test_workers_build_the_same_bytes_as_one_process(monkeypatch, tmp_path):
@@ -44,13 +49,9 @@ def test_workers_write_nothing_when_nothing_changed(monkeypatch, tmp_path):
     assert tree(tmp_path / "site") == before
 
 
-class Page:
-    def __init__(self, path: str, template: str, context: dict) -> None:
-        self.path, self.template, self.context = path, template, context
-
-
 def pages(n: int, *, broken: int | None = None, path=lambda i: f"p{i}.html") -> list[Page]:
-    return [Page(path(i), "broken.html" if i == broken else "ok.html", {"n": i}) for i in range(n)]
+    return [Page(SPACECRAFT_PAGE, path(i), "broken.html" if i == broken else "ok.html", {"n": i}, None)  # type: ignore[arg-type]
+            for i in range(n)]
 
 
 @pytest.fixture
@@ -58,7 +59,8 @@ def env(tmp_path):
     (tmp_path / "tpl").mkdir()
     (tmp_path / "tpl" / "ok.html").write_text("page {{ n }}")
     (tmp_path / "tpl" / "broken.html").write_text("{{ missing.name }}")
-    return make_env(tmp_path / "tpl")
+    site = SiteInfo("T", FetchMeta(None, None, None, 0), None, None, {})
+    return Renderer(site=site, urls=Urls(), pictures={}, templates=tmp_path / "tpl")
 
 
 def test_an_error_in_a_worker_fails_the_build_and_keeps_the_old_site(env, tmp_path):

@@ -14,8 +14,9 @@ from urllib.parse import quote
 import pytest
 from PIL import Image
 
-from catalog import pipeline
 from fixturesite import HOSTILE, build_site, html_pages, read_head
+from catalog.build import build
+from catalog.config import BuildOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://someone.github.io/spacecraft-catalog/"
@@ -32,7 +33,7 @@ def published(tmp_path_factory) -> Path:
 def local(published, tmp_path_factory) -> Path:
     """The same data rebuilt offline without --base-url, for file:// and any folder."""
     out = tmp_path_factory.mktemp("local") / "out"
-    pipeline.build(out=out, cache=published.parent / "cache", base_url=None)
+    build(BuildOptions(out=out, cache=published.parent / "cache", base_url=None))
     return out
 
 
@@ -186,7 +187,7 @@ def test_serve_previews_the_built_site(published, tmp_path):
 
 
 def test_serve_on_a_busy_port_is_a_one_line_error(published, tmp_path):
-    from catalog.serve import make_server
+    from catalog.output.serve import make_server
 
     with make_server(published, port=0) as busy:
         done = subprocess.run(

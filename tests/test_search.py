@@ -15,10 +15,14 @@ from PIL import Image as PILImage
 from playwright.sync_api import expect
 
 import records as rec
-from catalog import api, pipeline, search, urls
-from catalog.groups import build_catalog
-from catalog.models import FetchMeta
-from catalog.normalize import normalize_all
+from catalog.data import api
+from catalog.site import search_index as search
+from catalog.site import urls
+from catalog.data.groups import build_catalog
+from catalog.data.models import FetchMeta
+from catalog.data.normalize import normalize_all
+from catalog.build import build
+from catalog.config import BuildOptions
 from fakeserver import FakeLL2
 
 META = FetchMeta(api_url=None, count=None, fetched_at=None, records=0)
@@ -163,7 +167,7 @@ def site(tmp_path_factory) -> Path:
             fake.add_file(f"/media/{ident}.jpg", out.getvalue())
         fake.records = fixture_records(fake.origin + "/media/")
         options = api.FetchOptions(api_url=fake.url, retries=0, sleep=lambda seconds: None)
-        pipeline.build(out=root / "site", cache=root / "cache", fetch_options=options)
+        build(BuildOptions(out=root / "site", cache=root / "cache", fetch=options))
     finally:
         fake.stop()
     return root / "site"

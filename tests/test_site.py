@@ -5,9 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from catalog import make, pipeline, snapshot
+from catalog.data import snapshot
 from catalog.errors import CatalogError
-from catalog.models import FetchMeta
+from catalog.data.models import FetchMeta
+import catalog.build
+from catalog.build import build
+from catalog.config import BuildOptions, CacheLayout
 from htmlcheck import broken_links, parse
 from records import config, fleet, flight, image, spacecraft
 
@@ -30,14 +33,14 @@ def fixture_records() -> list[dict]:
 def write_data(cache: Path, records: list[dict], fetched_at: str = "2026-11-20T06:00:00Z") -> None:
     meta = FetchMeta(api_url="https://ll.example/2.3.0/", count=len(records), fetched_at=fetched_at,
                      records=len(records))
-    snapshot.write_records(snapshot.cache_file(cache), records, meta)
+    snapshot.write_records(CacheLayout(cache).data_file, records, meta)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("site")
     write_data(root / "cache", fixture_records())
-    pipeline.build(out=root / "out", cache=root / "cache")
+    build(BuildOptions(out=root / "out", cache=root / "cache"))
     return root / "out"
 
 
@@ -131,34 +134,34 @@ def test_lists_carry_the_api_ordering_fields_for_sorting(site):
 
 def test_rebuild_is_byte_identical_and_writes_nothing(site, tmp_path):
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    report = pipeline.build(out=site, cache=site.parent / "cache")
+    report = build(BuildOptions(out=site, cache=site.parent / "cache"))
     assert report.written == 0
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
     other = tmp_path / "other"
-    pipeline.build(out=other, cache=site.parent / "cache")
+    build(BuildOptions(out=other, cache=site.parent / "cache"))
     assert {p.relative_to(other): p.read_bytes() for p in other.rglob("*") if p.is_file()} == \
         {p.relative_to(site): b for p, b in before.items()}
 
 
 def test_failed_build_leaves_previous_site_whole(tmp_path, monkeypatch):
     write_data(tmp_path / "cache", fixture_records()[:5])
-    pipeline.build(out=tmp_path / "out", cache=tmp_path / "cache")
+    build(BuildOptions(out=tmp_path / "out", cache=tmp_path / "cache"))
     before = {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()}
     write_data(tmp_path / "cache", fixture_records())
 
     def explode(*args, **kwargs):
         raise CatalogError("template exploded")
 
-    monkeypatch.setattr(make, "copy_static", explode)  # fails after every page was rendered
+    monkeypatch.setattr(catalog.build, "copy_static", explode)  # fails after every page was rendered
     with pytest.raises(CatalogError):
-        pipeline.build(out=tmp_path / "out", cache=tmp_path / "cache")
+        build(BuildOptions(out=tmp_path / "out", cache=tmp_path / "cache"))
     assert {p: p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp tree left
 
 
 def test_names_sort_naturally_numbers_by_value():
-    from catalog.groups import build_catalog
-    from catalog.normalize import normalize_all
+    from catalog.data.groups import build_catalog
+    from catalog.data.normalize import normalize_all
 
     crafts = normalize_all([spacecraft(1, "Progress 10"), spacecraft(2, "Progress 2"), spacecraft(3, "progress 1"),
                             spacecraft(4, "Apollo")])

@@ -9,9 +9,10 @@ from records import spacecraft
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 import synth  # noqa: E402
-from catalog import snapshot  # noqa: E402
-from catalog.groups import build_catalog  # noqa: E402
-from catalog.normalize import normalize_all  # noqa: E402
+from catalog.data import snapshot  # noqa: E402
+from catalog.data.groups import build_catalog  # noqa: E402
+from catalog.data.normalize import normalize_all  # noqa: E402
+from catalog.config import CacheLayout  # noqa: E402
 
 
 def test_records_have_the_api_shape():
@@ -43,7 +44,7 @@ def test_same_seed_same_records_and_another_seed_differs():
 
 def test_written_dataset_builds_a_catalog(tmp_path):
     target = synth.write_dataset(tmp_path / "cache", 500)
-    assert target == snapshot.cache_file(tmp_path / "cache")
+    assert target == CacheLayout(tmp_path / "cache").data_file
     assert snapshot.read_meta(target).records == 500
     catalog = build_catalog(normalize_all(snapshot.iter_records(target)), snapshot.read_meta(target))
     assert len(catalog.spacecraft) == 500

@@ -4,8 +4,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from catalog import pipeline, snapshot, uptodate
-from catalog.models import FetchMeta
+from catalog.data import snapshot
+from catalog.output import uptodate
+from catalog.data.models import FetchMeta
+from catalog.build import build
+from catalog.config import BuildOptions, CacheLayout
 from records import fleet
 
 META = FetchMeta(api_url=None, count=None, fetched_at="2025-01-01T00:00:00Z", records=0)
@@ -17,20 +20,20 @@ def tree(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def write_data(cache: Path, records: list) -> None:
-    snapshot.write_records(snapshot.cache_file(cache), records, META)
+    snapshot.write_records(CacheLayout(cache).data_file, records, META)
 
 
 def test_same_inputs_skip_the_build_and_repeat_its_warnings(tmp_path, caplog):
     cache, out = tmp_path / "cache", tmp_path / "site"
     write_data(cache, fleet(6) + [{"id": 99, "name": None}])
     with caplog.at_level(logging.INFO):
-        first = pipeline.build(out=out, cache=cache)
+        first = build(BuildOptions(out=out, cache=cache))
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("99" in w for w in warned)
     before = tree(out)
     caplog.clear()
     with caplog.at_level(logging.INFO):
-        again = pipeline.build(out=out, cache=cache)
+        again = build(BuildOptions(out=out, cache=cache))
     assert (again.records, again.pages, again.written) == (first.records, first.pages, 0)
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == warned
     assert any("up to date" in r.getMessage() for r in caplog.records)
@@ -40,11 +43,11 @@ def test_same_inputs_skip_the_build_and_repeat_its_warnings(tmp_path, caplog):
 def test_changed_data_is_built(tmp_path):
     cache, out = tmp_path / "cache", tmp_path / "site"
     write_data(cache, fleet(6))
-    pipeline.build(out=out, cache=cache)
+    build(BuildOptions(out=out, cache=cache))
     records = fleet(6)
     records[2]["name"] = "Renamed Craft"
     write_data(cache, records)
-    report = pipeline.build(out=out, cache=cache)
+    report = build(BuildOptions(out=out, cache=cache))
     assert report.written > 0
     assert (out / "spacecraft" / "renamed-craft.html").is_file()
 
@@ -52,8 +55,8 @@ def test_changed_data_is_built(tmp_path):
 def test_another_base_url_is_built(tmp_path):
     cache, out = tmp_path / "cache", tmp_path / "site"
     write_data(cache, fleet(3))
-    pipeline.build(out=out, cache=cache)
-    assert pipeline.build(out=out, cache=cache, base_url="https://example.org/cat/").written > 0
+    build(BuildOptions(out=out, cache=cache))
+    assert build(BuildOptions(out=out, cache=cache, base_url="https://example.org/cat/")).written > 0
     assert (out / "sitemap.xml").is_file()
 
 
@@ -66,7 +69,7 @@ def test_digest_covers_data_images_templates_and_base_url(tmp_path):
     (templates / "base.html").write_text("<html>")
 
     def digest(base_url=None):
-        return uptodate.Inputs(data, cache=cache, base_url=base_url, folders=(templates,)).digest()
+        return uptodate.Inputs(data, caches=CacheLayout(cache), base_url=base_url, folders=(templates,)).digest()
 
     seen = {digest()}
     assert digest() in seen  # stable

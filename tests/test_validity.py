@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.serve import make_server, url_of
+from catalog.output.serve import make_server, url_of
 from fixturesite import build_site, html_pages
 
 VNU_VERSION = "26.9.27"  # pinned: a newer checker may add rules, and that should be a deliberate change

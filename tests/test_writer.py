@@ -7,7 +7,7 @@ import os
 import pytest
 
 from catalog.errors import CatalogError
-from catalog.writer import MARKER, SiteWriter
+from catalog.output.writer import MARKER, SiteWriter
 
 
 def build(out, pages, *, build_info=None):

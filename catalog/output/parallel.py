@@ -20,8 +20,10 @@ import signal
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from .errors import CatalogError
-from .render import render
+from ..errors import CatalogError
+from ..render import Renderer
+from ..site.plan import LISTS_SPACECRAFT, Page
+from ..data.gathered import gc_paused
 from .writer import SiteWriter
 
 MIN_PAGES = 400  # below this a fork costs more than the second core saves
@@ -36,9 +38,10 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def render_pages(writer: SiteWriter, env: Any, pages: Iterable[Any], *, jobs: Iterable[Callable[[SiteWriter], None]] = (),
+def render_pages(writer: SiteWriter, renderer: Renderer, pages: Iterable[Page], *,
+                 jobs: Iterable[Callable[[SiteWriter], None]] = (),
                  workers: int | None = None, min_pages: int = MIN_PAGES) -> int:
-    """Render and write every page (objects with path, template, context); return how many.
+    """Render and write every planned page; return how many.
 
     `jobs` write the other files (search index, thumbnails...) through the writer: in the parent,
     first, while the workers start on the pages.
@@ -48,13 +51,14 @@ def render_pages(writer: SiteWriter, env: Any, pages: Iterable[Any], *, jobs: It
     with gc_frozen():
         if workers < 2 or len(pages) < min_pages or not hasattr(os, "fork"):
             for page in pages:
-                writer.write(page.path, render(env, page.template, page.path, page.context))
+                writer.write(page.path, renderer.render(page))
             for job in jobs:
                 job(writer)
             return len(pages)
-        lists = [p for p in pages if "crafts" in p.context or "in_space" in p.context]
-        shared = [p for p in pages if not ("crafts" in p.context or "in_space" in p.context)]
-        _Pool(writer, env, shared, workers - 1).run(lists, jobs)
+        # The parent renders the pages made of cards: its card cache then renders each card once.
+        lists = [p for p in pages if p.kind in LISTS_SPACECRAFT]
+        shared = [p for p in pages if p.kind not in LISTS_SPACECRAFT]
+        _Pool(writer, renderer, shared, workers - 1).run(lists, jobs)
         return len(pages)
 
 
@@ -76,37 +80,17 @@ def gc_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Switch the cycle collector off while records are loaded: they make no cycles, only garbage
-    that reference counting frees, and at 100,000 records collections cost a sixth of the load.
-
-    What was loaded is then frozen: the collector would otherwise walk all of it once, on the
-    first collection after (0.2 s at 100,000 records). Frozen objects are still freed by
-    reference counting; gc_frozen() unfreezes everything when the pages are written.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
 class _Pool:
     """The parent and `children` forked workers, pulling chunks of `shared` from one counter."""
 
-    def __init__(self, writer: SiteWriter, env: Any, shared: list[Any], children: int) -> None:
-        self.writer, self.env, self.shared, self.children = writer, env, shared, children
+    def __init__(self, writer: SiteWriter, renderer: Renderer, shared: list[Page], children: int) -> None:
+        self.writer, self.renderer, self.shared, self.children = writer, renderer, shared, children
         self.next_chunk = _SharedCounter()
         self.pids: dict[int, int] = {}  # pid -> read end of its result pipe
 
-    def run(self, own: list[Any], jobs: Iterable[Callable[[SiteWriter], None]] = ()) -> None:
+    def run(self, own: list[Page], jobs: Iterable[Callable[[SiteWriter], None]] = ()) -> None:
         self.writer.begin()  # the shared tree must exist before the fork
-        for name in self.env.list_templates():  # compiled once, here, rather than in every worker
-            self.env.get_template(name)
+        self.renderer.prepare_fork()
         try:
             for _ in range(self.children):
                 self._fork()
@@ -153,8 +137,8 @@ class _Pool:
             for page in self.shared[start:start + CHUNK]:
                 self._render(page)
 
-    def _render(self, page: Any) -> None:
-        self.writer.write(page.path, render(self.env, page.template, page.path, page.context))
+    def _render(self, page: Page) -> None:
+        self.writer.write(page.path, self.renderer.render(page))
 
     def _collect(self, pid: int) -> tuple[dict[str, str], int]:
         with os.fdopen(self.pids.pop(pid), "rb") as src:

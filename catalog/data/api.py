@@ -11,8 +11,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from .errors import CatalogError
-from .sources import DEFAULT_API_URL
+from ..errors import CatalogError
+from ..config import DEFAULT_API_URL
 
 if TYPE_CHECKING:  # imported when a fetch starts: an offline build never pays for requests
     import requests

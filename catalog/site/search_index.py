@@ -30,13 +30,13 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import urls
-from .groups import Catalog
-from .models import Duration, Spacecraft
+from .urls import Urls, path_for
+from ..data.groups import Catalog
+from ..data.models import Duration, Spacecraft
 
 VERSION = 1
-JSON_PATH = "search-index.json"
-JS_PATH = "search-index.js"
+JSON_PATH = Urls.search_index_json
+JS_PATH = Urls.search_index_js
 JS_GLOBAL = "SPACECRAFT_INDEX"
 
 AGENCY_FIELDS = ("id", "name", "abbrev")
@@ -79,7 +79,7 @@ def build_index(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> di
         rows.append([
             craft.id, craft.name, craft.serial_number, configs[craft.config.id], statuses[craft.status.id],
             int(craft.in_space), int(craft.is_placeholder), craft.flights_count, craft.mission_ends_count,
-            _seconds(craft.time_in_space), _seconds(craft.time_docked), urls.path_for(craft),
+            _seconds(craft.time_in_space), _seconds(craft.time_docked), path_for(craft),
             None if thumb is None else thumbs.setdefault(thumb, len(thumbs)),
         ])
     return {
@@ -110,3 +110,12 @@ def files(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> dict[str
     """The index files to publish, by site path."""
     data = to_json(build_index(catalog, thumbnail=thumbnail))
     return {JSON_PATH: data + b"\n", JS_PATH: to_js(data)}
+
+
+def publisher(catalog: Catalog, pictures: Mapping[str, Any] | None) -> Callable[[Any], None]:
+    """The job that writes the index files through the site writer (while the workers render)."""
+    def publish(writer: Any) -> None:
+        for path, data in files(catalog, thumbnail=thumbnail_from(pictures)).items():
+            writer.write(path, data)
+
+    return publish

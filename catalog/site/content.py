@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .errors import CatalogError
-from .files import atomic_write
-from .normalize import slugify
-from .sources import PAGES
+from ..errors import CatalogError
+from ..files import atomic_write
+from ..data.normalize import slugify
+from ..config import PAGES
+from .urls import Urls
 
 EXTENSIONS = ("extra", "sane_lists")
 
@@ -51,7 +52,7 @@ def load_pages(folder: Path = PAGES, *, cache: Path | None = None) -> list[Markd
         slug = slugify(source.stem, fallback="page")
         html = to_html(body, cache=cache)
         pages.append(MarkdownPage(
-            path=f"{slug}.html",
+            path=Urls.markdown(slug),
             title=fields.get("title") or source.stem.replace("-", " ").title(),
             html=html,
             order=int(fields["order"]) if fields.get("order", "").isdigit() else 100,

@@ -13,15 +13,13 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from . import urls
-from .models import Image, Spacecraft
+from ..data.models import Group, Image, Spacecraft
+from .urls import CONFIGURATIONS, Urls, index_path, path_for, root_of
 
 if TYPE_CHECKING:
-    from .images import Picture
+    from ..images import Picture
 
-NOT_INDEXED = frozenset({"404.html"})  # served for any missing address: no canonical URL of its own
-SITEMAP = "sitemap.xml"
-ROBOTS = "robots.txt"
+NOT_INDEXED = frozenset({Urls.not_found})  # served for any missing address: no canonical URL of its own
 
 # JSON inside <script> ends at the first "</script"; escaping these keeps any API text inside it.
 _SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
@@ -35,48 +33,34 @@ def xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def quote_path(path: str) -> str:
-    """Percent-encode a site path for a URL (most slugs are plain ASCII: no work for them)."""
-    return path if _URL_SAFE.fullmatch(path) else quote(path, safe="/")
-
-
-def page_url(base_url: str, path: str) -> str:
-    """Absolute URL of a page: the site root for the home page, else base + path."""
-    return base_url if path == "index.html" else base_url + quote_path(path)
-
-
-def link(path: str, *, page_path: str, base_url: str | None) -> str:
-    """URL of a site path as seen from page_path: absolute with a base URL, else relative."""
-    return page_url(base_url, path) if base_url else urls.root_of(page_path) + quote_path(path)
-
-
 def indexed(paths: Iterable[str]) -> list[str]:
     """The HTML pages a search engine should know about, sorted."""
     return sorted(p for p in set(paths) if p.endswith(".html") and p not in NOT_INDEXED)
 
 
-def sitemap_xml(paths: Iterable[str], base_url: str) -> bytes:
+def sitemap_xml(paths: Iterable[str], urls: Urls) -> bytes:
     """A sitemap listing every indexed page by its absolute URL (no dates: rebuilds stay byte-identical)."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"<url><loc>{xml_text(page_url(base_url, p))}</loc></url>" for p in indexed(paths)]
+    lines += [f"<url><loc>{xml_text(urls.absolute(p) or p)}</loc></url>" for p in indexed(paths)]
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode()
 
 
-def robots_txt(base_url: str | None) -> bytes:
+def robots_txt(urls: Urls) -> bytes:
     """Allow every crawler; point at the sitemap when the site's address is known."""
     text = "User-agent: *\nAllow: /\n"
-    if base_url:
-        text += f"\nSitemap: {base_url}{SITEMAP}\n"
+    sitemap = urls.absolute(urls.sitemap)
+    if sitemap:
+        text += f"\nSitemap: {sitemap}\n"
     return text.encode()
 
 
-def site_files(paths: Iterable[str], base_url: str | None) -> dict[str, bytes]:
+def site_files(paths: Iterable[str], urls: Urls) -> dict[str, bytes]:
     """The files written beside the pages: robots.txt always, sitemap.xml with a base URL."""
-    files = {ROBOTS: robots_txt(base_url)}
-    if base_url:
-        files[SITEMAP] = sitemap_xml(paths, base_url)
+    files = {urls.robots: robots_txt(urls)}
+    if urls.base_url:
+        files[urls.sitemap] = sitemap_xml(paths, urls)
     return files
 
 
@@ -102,7 +86,7 @@ def image_object(image: Image, *, thumbnail: str | None = None) -> dict[str, Any
     return {k: v for k, v in obj.items() if v}
 
 
-def spacecraft_ld(craft: Spacecraft, *, page_path: str, base_url: str | None,
+def spacecraft_ld(craft: Spacecraft, *, page_path: str, urls: Urls,
                   thumbnail: Callable[[Image], str | None] = lambda image: None,
                   memo: dict[Any, Any] | None = None) -> str:
     """JSON-LD for a spacecraft page: the craft as a schema.org Thing, and the page's breadcrumbs.
@@ -114,9 +98,9 @@ def spacecraft_ld(craft: Spacecraft, *, page_path: str, base_url: str | None,
     configurations, the craft's configuration) as seen from each depth.
     """
     memo = {} if memo is None else memo
-    root = urls.root_of(page_path)
+    root = root_of(page_path)
     config = craft.config
-    here = link(page_path, page_path=page_path, base_url=base_url)
+    here = urls.link(page_path, page_path=page_path)
 
     thing = ['{"@id":', _STR(here + "#spacecraft"), ',"@type":"Thing","additionalType":"https://www.wikidata.org/wiki/Q40218"']
     if craft.serial_number and craft.serial_number != craft.name:
@@ -135,10 +119,10 @@ def spacecraft_ld(craft: Spacecraft, *, page_path: str, base_url: str | None,
 
     shared = memo.get(("trail", id(config), root))  # configurations live as long as the build
     if shared is None:
-        crumbs = [("Home", "index.html"), ("Configurations", urls.index_path("configurations")),
-                  (config.name, urls.path_for(config))]
+        crumbs = [("Home", urls.home), (CONFIGURATIONS.title, index_path(CONFIGURATIONS.folder)),
+                  (config.name, path_for(config))]
         shared = memo[("trail", id(config), root)] = "".join(
-            _crumb(n, label, link(path, page_path=page_path, base_url=base_url)) + ","
+            _crumb(n, label, urls.link(path, page_path=page_path)) + ","
             for n, (label, path) in enumerate(crumbs, start=1))
     trail = '{"@type":"BreadcrumbList","itemListElement":[' + shared + _crumb(4, craft.name, here) + "]}"
     return '{"@context":"https://schema.org","@graph":[' + "".join(thing) + "," + trail + "]}"
@@ -155,22 +139,54 @@ def preview_image(image: Image | None, *, thumbnail: Callable[[Image], str | Non
     return thumbnail(image) or image.thumbnail_url or image.image_url
 
 
-def template_filters(base_url: str | None, *,
-                     pictures: Mapping[str, Picture] | None = None) -> dict[str, Callable[..., Any]]:
-    """Filters templates/base.html uses in <head> (page_path|canonical, craft|json_ld(page_path),
-    image|preview_image); pictures are the published thumbnails by Image.key."""
-    def thumbnail(image: Image) -> str | None:
-        picture = (pictures or {}).get(image.key)
-        # The largest JPEG: every link preview service reads JPEG, not all read WebP.
-        return page_url(base_url, picture.pick("page").jpeg) if picture and base_url else None
+class Seo:
+    """What goes in each page's <head> for search engines and link previews, from the URL builder
+    and the published thumbnails (Image.key -> Picture)."""
 
-    memo: dict[Any, Any] = {}
+    def __init__(self, urls: Urls, pictures: Mapping[str, Picture] | None = None) -> None:
+        self.urls = urls
+        self.pictures = pictures or {}
+        self.memo: dict[Any, Any] = {}  # JSON-LD pieces shared between pages (spacecraft_ld)
 
-    def ld(craft: Spacecraft, page_path: str) -> Markup:
-        return script_json(spacecraft_ld(craft, page_path=page_path, base_url=base_url, thumbnail=thumbnail, memo=memo))
+    def thumbnail(self, image: Image) -> str | None:
+        """Absolute URL of our largest JPEG of the image: every link preview service reads JPEG, not all WebP."""
+        picture = self.pictures.get(image.key)
+        return self.urls.absolute(picture.pick("page").jpeg) if picture else None
 
-    def canonical(page_path: str) -> str | None:
-        return page_url(base_url, page_path) if base_url and page_path not in NOT_INDEXED else None
+    def canonical(self, page_path: str) -> str | None:
+        return None if page_path in NOT_INDEXED else self.urls.absolute(page_path)
 
-    return {"canonical": canonical, "json_ld": ld,
-            "preview_image": lambda image: preview_image(image, thumbnail=thumbnail)}
+    def json_ld(self, craft: Spacecraft, page_path: str) -> Markup:
+        return script_json(spacecraft_ld(craft, page_path=page_path, urls=self.urls, thumbnail=self.thumbnail,
+                                         memo=self.memo))
+
+
+class Head:
+    """A page's head view: made by the plan for every page, its values computed when the page is
+    rendered (in the render workers: JSON-LD for 100,000 pages is not work for the parent alone)."""
+
+    __slots__ = ("seo", "path", "subject")
+
+    def __init__(self, seo: Seo, path: str, subject: Spacecraft | Group | None = None) -> None:
+        self.seo, self.path, self.subject = seo, path, subject  # subject: what the page previews
+
+    @property
+    def canonical(self) -> str | None:
+        return self.seo.canonical(self.path)
+
+    @property
+    def preview_url(self) -> str | None:
+        """The picture a link preview shows: our thumbnail, else the API's own."""
+        subject = self.subject
+        image = subject.shown_image if isinstance(subject, Spacecraft) else (
+            subject.subject.image if isinstance(subject, Group) and subject.kind == CONFIGURATIONS.kind else None)
+        return preview_image(image, thumbnail=self.seo.thumbnail)
+
+    @property
+    def preview_alt(self) -> str | None:
+        return self.subject.name if self.subject is not None else None
+
+    @property
+    def json_ld(self) -> Markup | None:
+        """JSON-LD of a spacecraft page; None elsewhere."""
+        return self.seo.json_ld(self.subject, self.path) if isinstance(self.subject, Spacecraft) else None

@@ -18,9 +18,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from .errors import CatalogError
-from .files import atomic_write
-from .sources import MARKER
+from ..errors import CatalogError
+from ..files import atomic_write
+from ..config import MARKER
 
 
 

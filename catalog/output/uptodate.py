@@ -15,11 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .sources import MARKER, PAGES, STATIC, TEMPLATES
+from ..config import MARKER, PACKAGE, PAGES, STATIC, TEMPLATES, CacheLayout
 
 log = logging.getLogger(__name__)
 
-PACKAGE = Path(__file__).resolve().parent
 FOLDERS = (TEMPLATES, STATIC, PAGES, PACKAGE)
 VERSION = 1  # bump when the meaning of the digest changes
 
@@ -37,7 +36,7 @@ class Inputs:
     thumbnails, and the next build starts from the cache as this one left it.
     """
 
-    def __init__(self, data_file: Path, *, cache: Path, base_url: str | None,
+    def __init__(self, data_file: Path, *, caches: CacheLayout, base_url: str | None,
                  folders: tuple[Path, ...] = FOLDERS) -> None:
         data = hashlib.sha256()  # hardware-assisted on most CPUs: the data file is 180 MB at 100,000 records
         _add_file(data, data_file)
@@ -49,10 +48,10 @@ class Inputs:
                     h.update(f"\n{path.relative_to(folder.parent).as_posix()}\n".encode())
                     _add_file(h, path)
         self.fixed = h.hexdigest()
-        self.images = cache / "images"
+        self.images = caches.images
 
     def digest(self) -> str:
-        # The thumbnail parameters (images.PARAMS) are in the package's code, already in `fixed`.
+        # The thumbnail parameters (images/settings.py) are in the package's code, already in `fixed`.
         h = hashlib.sha256(self.fixed.encode())
         _add_file(h, self.images / "index.json")
         src = self.images / "src"
@@ -88,20 +87,23 @@ def replay(last: LastBuild) -> None:
 
 
 class WarningLog(logging.Handler):
-    """Collect the warnings a build logs (under catalog.*), to keep them with its inputs' digest."""
+    """Collect the warnings a build logs (under catalog.*), to keep them with its inputs' digest and
+    for --strict (MkDocs' counting handler): attached on entering, removed on leaving, whatever happens."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
-        logger = logging.getLogger("catalog")
-        for old in [h for h in logger.handlers if isinstance(h, WarningLog)]:
-            logger.removeHandler(old)  # left by a build that failed
-        logger.addHandler(self)
+
+    def __enter__(self) -> WarningLog:
+        logging.getLogger("catalog").addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger("catalog").removeHandler(self)
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
 
     def summary(self, inputs: str, *, records: int, pages: int) -> dict[str, Any]:
-        """Stop collecting; return what the writer keeps in the marker."""
-        logging.getLogger("catalog").removeHandler(self)
-        return {"inputs": inputs, "records": records, "pages": pages, "warnings": self.messages}
+        """What the writer keeps in the marker: the inputs' digest, the counts and the warnings so far."""
+        return {"inputs": inputs, "records": records, "pages": pages, "warnings": list(self.messages)}

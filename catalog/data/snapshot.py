@@ -12,30 +12,25 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import CatalogError
+from ..config import SNAPSHOT, CacheLayout
+from ..errors import CatalogError
 
 if TYPE_CHECKING:
     from .models import FetchMeta
 
 log = logging.getLogger(__name__)
 
-FILE_NAME = "spacecraft.jsonl"
-SNAPSHOT = Path(__file__).resolve().parent.parent / "content" / "data" / FILE_NAME
 
 
-def cache_file(cache_dir: Path) -> Path:
-    return cache_dir / "data" / FILE_NAME
-
-
-def source_file(cache_dir: Path) -> Path:
+def source_file(caches: CacheLayout) -> Path:
     """The data an offline build uses: the last completed fetch if any, else the shipped snapshot."""
-    cached = cache_file(cache_dir)
+    cached = caches.data_file
     return cached if cached.is_file() else SNAPSHOT
 
 
 def write_records(path: Path, records: Iterable[dict[str, Any]], meta: FetchMeta) -> None:
     """Write meta and records to path atomically: a temp file beside it, then a rename."""
-    from .files import atomic_file  # (tempfile): not for a build with nothing to do
+    from ..files import atomic_file  # (tempfile): not for a build with nothing to do
 
     with atomic_file(path, "w", fsync=True) as out:
         header = {"api_url": meta.api_url, "count": meta.count,

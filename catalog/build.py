@@ -1,0 +1,131 @@
+"""build(): the table of contents of a build, one stage after another.
+
+Stages live in packages that import one way (data <- images <- site <- render <- output <- build,
+checked by tests/test_layout.py). The lazy-import boundary is the block of imports in the middle
+of build(): above it only the standard library and the light modules load (config, errors,
+data/snapshot, output/uptodate), so a build whose inputs are those of the last one is done before
+Jinja, Markdown, Pillow or even the models are imported; below it everything else does.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from .config import STATIC, BuildOptions, CacheLayout
+from .data import snapshot
+from .errors import CatalogError
+from .output import uptodate
+
+if TYPE_CHECKING:
+    from .data.api import FetchOptions
+    from .output.writer import SiteWriter
+
+log = logging.getLogger(__name__)
+
+
+class BuildReport(NamedTuple):
+    records: int
+    pages: int
+    written: int
+
+
+def build(options: BuildOptions) -> BuildReport:
+    """Build the site into options.out; the last good site stays whole until the new one is complete."""
+    caches = options.caches
+
+    # 1. Data: a fresh crawl when asked, else the last completed one, else the shipped snapshot.
+    data_file = fetch(options.fetch, caches) if options.fetch else snapshot.source_file(caches)
+    log.info("reading %s", data_file)
+
+    # 2. Up to date: a site made from these very inputs is this build's output already.
+    inputs = uptodate.Inputs(data_file, caches=caches, base_url=options.site_url)
+    last = None if options.force else uptodate.last_build(options.out, inputs.digest())
+    if last is not None:
+        uptodate.replay(last)
+        check_strict(options, last.warnings)
+        return BuildReport(records=last.records, pages=last.pages, written=0)
+
+    # ---- The lazy-import boundary: Jinja, Markdown, Pillow and the models load from here on. ----
+    from .data.gathered import gather
+    from .images import prepare
+    from .output.parallel import render_pages
+    from .output.writer import SiteWriter
+    from .render import Renderer
+    from .site import content, search_index, seo
+    from .site.plan import plan, site_info
+    from .site.urls import Urls
+
+    with uptodate.WarningLog() as warned:  # kept with the inputs' digest; --strict counts them
+        # 3. Gather: normalize records into models and group them, before anything is written.
+        gathered = gather(data_file, caches=caches, data_digest=inputs.data, warned=warned.messages)
+        catalog = gathered.catalog
+        if not catalog.spacecraft:
+            raise CatalogError(f"no usable spacecraft records in {data_file}; the site was not written")
+        log.info("%d spacecraft in %d configurations, %d agencies, %d statuses", len(catalog.spacecraft),
+                 len(catalog.configurations), len(catalog.agencies), len(catalog.statuses))
+        pages = content.load_pages(cache=caches.markdown if caches.exists() else None)
+        log.debug("gathered the catalog and %d Markdown pages", len(pages))
+
+        # 4. Images: download new ones (only with --fetch), resize what is missing; failures show placeholders.
+        images = prepare(catalog, caches=caches, options=options.fetch)
+        check_strict(options, warned.messages)
+        log.debug("images ready: %d with thumbnails", len(images.pictures))
+
+        # 5. Plan: every page with its kind, template, values and head, from the one URL builder.
+        urls = Urls(options.base_url)
+        planned = plan(catalog, pages, seo.Seo(urls, images.pictures))
+        renderer = Renderer(site=site_info(catalog, urls), urls=urls, pictures=images.pictures,
+                            compiled=caches.compiled_templates if caches.exists() else None)
+
+        # 6. Render and write: pages on every core, the other files alongside by the parent, then
+        #    the sitemap of what was written; the new tree replaces the old site only when complete.
+        writer = SiteWriter(options.out, rewrite=options.force)
+        try:
+            jobs = [search_index.publisher(catalog, images.pictures), copy_static, images.publish]
+            if gathered.keep:
+                jobs.append(gathered.keep)
+            count = render_pages(writer, renderer, planned, jobs=jobs)
+            log.debug("rendered %d pages, %d files written", count, writer.written)
+            for path, data in seo.site_files(writer.new, urls).items():
+                writer.write(path, data)
+            writer.write(".nojekyll", b"")
+            written = writer.commit(warned.summary(inputs.digest(), records=len(catalog.spacecraft), pages=count))
+        except BaseException:
+            writer.abort()
+            raise
+    return BuildReport(records=len(catalog.spacecraft), pages=count, written=written)
+
+
+def fetch(options: FetchOptions, caches: CacheLayout) -> Path:
+    """Pull every record and store them in the cache; the old cache survives any failure."""
+    from .data import api
+    from .data.models import FetchMeta
+
+    records, count = api.fetch_all(options)
+    if not records:  # an outage or a schema change must not replace good data with nothing
+        raise CatalogError(f"{options.api_url} returned no spacecraft records; the cached data was kept")
+    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    meta = FetchMeta(api_url=options.api_url, count=count, fetched_at=now, records=len(records))
+    target = caches.data_file
+    snapshot.write_records(target, records, meta)
+    log.info("saved %d records to %s", len(records), target)
+    return target
+
+
+def check_strict(options: BuildOptions, warnings: Iterable[str]) -> None:
+    """In strict mode a warning fails the build before anything is written (MkDocs' --strict)."""
+    warnings = list(warnings)
+    if options.strict and warnings:
+        more = f" and {len(warnings) - 1} more" if len(warnings) > 1 else ""
+        raise CatalogError(f"--strict: the build warned ({warnings[0]}{more}); the site was not written")
+
+
+def copy_static(writer: SiteWriter) -> None:
+    """Publish static/ (CSS, scripts, icons) under static/."""
+    from .site.urls import Urls
+
+    for source in sorted(p for p in STATIC.rglob("*") if p.is_file()):
+        writer.write(Urls.static(source.relative_to(STATIC).as_posix()), source.read_bytes())

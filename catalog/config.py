@@ -1,0 +1,77 @@
+"""What a build is asked to do (BuildOptions) and where its inputs and caches live.
+
+No imports beyond the standard library's lightest: the up-to-date check reads these before a
+build knows whether it has anything to do, and a build with nothing to do loads nothing heavy.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:  # a fetch only: an offline build never imports the API client
+    from .data.api import FetchOptions
+
+DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0/"  # where --fetch reads the records
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+STATIC = ROOT / "static"  # CSS, scripts and icons, published under static/
+PAGES = ROOT / "content" / "pages"  # Markdown pages (About...)
+SNAPSHOT = ROOT / "content" / "data" / "spacecraft.jsonl"  # the sample data shipped with the project
+PACKAGE = Path(__file__).resolve().parent
+
+MARKER = ".spacecraft-catalog.json"  # in a built site: what made it (output/writer.py writes it)
+
+
+class CacheLayout(NamedTuple):
+    """Every location under the cache folder, in one place."""
+
+    root: Path
+
+    @property
+    def data_file(self) -> Path:
+        """The records of the last completed fetch (JSON Lines, as the snapshot)."""
+        return self.root / "data" / "spacecraft.jsonl"
+
+    @property
+    def images(self) -> Path:
+        """Image originals, thumbnails and their index (images/store.py)."""
+        return self.root / "images"
+
+    @property
+    def gathered(self) -> Path:
+        """The gathered catalog of the last build (data/gathered.py)."""
+        return self.root / "catalog.pickle"
+
+    @property
+    def compiled_templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def markdown(self) -> Path:
+        """Markdown pages rendered to HTML, by digest (site/content.py)."""
+        return self.root / "pages"
+
+    def exists(self) -> bool:
+        """Whether there is a cache: a build from the snapshot alone makes none of its own."""
+        return self.root.is_dir()
+
+
+class BuildOptions(NamedTuple):
+    """Everything a build is asked to do; frozen, made once by the command line (or a test)."""
+
+    out: Path = Path("output")
+    cache: Path = Path(".cache")
+    base_url: str | None = None  # where the site is published; None: relative links only
+    fetch: FetchOptions | None = None  # pull the API first (None: offline)
+    strict: bool = False  # fail, writing nothing, when the build warns
+    force: bool = False  # render and write every page, even when nothing changed
+
+    @property
+    def caches(self) -> CacheLayout:
+        return CacheLayout(self.cache)
+
+    @property
+    def site_url(self) -> str | None:
+        """The base URL with one trailing slash, the only form the rest of the build sees."""
+        return self.base_url.rstrip("/") + "/" if self.base_url else None

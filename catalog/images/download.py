@@ -1,0 +1,183 @@
+"""Download each image's original once into the cache: a few at a time, with size and time limits,
+checked for really being an image; the API's thumbnail URL is the fallback."""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import dataclasses
+import hashlib
+import io
+import logging
+import threading
+import time
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..data import api
+from ..data.models import Image
+from ..files import atomic_write
+from .settings import MAX_PIXELS, pillow
+from .store import SourceEntry, Store
+from .uses import Use
+
+if TYPE_CHECKING:  # imported where used: an offline build never pays for requests
+    import requests
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 25 * 1024 * 1024  # refuse larger downloads
+DOWNLOAD_WORKERS = 6
+IMAGE_TIMEOUT = 20.0  # seconds per request; the whole body must arrive within 4 times that
+IMAGE_RETRIES = 2
+MAGIC = (
+    (b"\xff\xd8\xff", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"II*\x00", "tif"),
+    (b"MM\x00*", "tif"),
+    (b"BM", "bmp"),
+)
+
+
+class ImageError(Exception):
+    """One image could not be used; the message says why (the caller adds the URL)."""
+
+
+class TransientError(ImageError):
+    """A failure worth retrying on the next --fetch (timeouts, 5xx, refused connections)."""
+
+
+def urls_of(image: Image) -> tuple[str, ...]:
+    """The URLs to try for an image, best first: the full image, then the API's thumbnail."""
+    return tuple(u for u in dict.fromkeys((image.image_url, image.thumbnail_url)) if u)
+
+
+def needs_download(entry: SourceEntry | None, image: Image, src_ok: bool) -> bool:
+    """True for an image never fetched, whose URLs changed, whose file is gone, or that failed for now."""
+    if entry is None or entry.urls != urls_of(image):
+        return True
+    if entry.error:
+        return not entry.permanent
+    return not src_ok
+
+
+def fetch_sources(store: Store, uses: dict[str, Use], options: api.FetchOptions, *,
+                  max_bytes: int = MAX_BYTES) -> int:
+    """Download what the cache lacks, a few at a time; return how many arrived."""
+    todo = [key for key, use in uses.items()
+            if needs_download(store.sources.get(key), use.image, store.source_path(key) is not None)]
+    if not todo:
+        return 0
+    # Never send the API key to image hosts; images get fewer retries than the API pages.
+    options = dataclasses.replace(options, api_key=None, retries=min(options.retries, IMAGE_RETRIES),
+                                  timeout=min(options.timeout, IMAGE_TIMEOUT))
+    local = threading.local()
+
+    def job(key: str) -> SourceEntry:
+        if not hasattr(local, "session"):
+            local.session = api.make_session(options)
+        return download_any(local.session, uses[key].image, store.src_dir, timeout=options.timeout,
+                            max_bytes=max_bytes)
+
+    log.info("downloading %d images", len(todo))
+    downloaded = 0
+    pool = cf.ThreadPoolExecutor(max_workers=min(DOWNLOAD_WORKERS, len(todo)))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pillow().DecompressionBombWarning)  # download_any checks sizes
+            for key, entry in zip(todo, pool.map(job, todo)):
+                if entry.error and store.source_path(key) is not None:
+                    # A new URL that fails (a host outage) must not cost the copy we have: keep it
+                    # and its entry, so the next --fetch tries the new URL again.
+                    log.warning("image for %s: %s; showing the copy downloaded before",
+                                uses[key].who(), entry.error)
+                    continue
+                store.sources[key] = entry
+                downloaded += not entry.error
+    finally:
+        pool.shutdown(cancel_futures=True)  # on Ctrl-C, do not start the downloads still queued
+        store.changed(store.src_dir)
+    return downloaded
+
+
+def download_any(session: requests.Session, image: Image, folder: Path, *, timeout: float,
+                 max_bytes: int = MAX_BYTES) -> SourceEntry:
+    """Fetch the image URL, else the thumbnail URL; return the cache index entry (file or error)."""
+    urls = urls_of(image)
+    errors: list[str] = []
+    permanent = True
+    for url in urls:
+        try:
+            body, ext = download(session, url, timeout=timeout, max_bytes=max_bytes)
+        except ImageError as exc:
+            errors.append(f"{url}: {exc}")
+            permanent = permanent and not isinstance(exc, TransientError)
+            continue
+        digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+        name = f"{digest}.{ext}"
+        if not (folder / name).is_file():
+            atomic_write(folder / name, body)
+        return SourceEntry(urls=urls, url=url, file=name, digest=digest)
+    return SourceEntry(urls=urls, url=urls[0] if urls else None, error="; ".join(errors), permanent=permanent)
+
+
+def download(session: requests.Session, url: str, *, timeout: float, max_bytes: int = MAX_BYTES) -> tuple[bytes, str]:
+    """GET one image with size and time limits; return its bytes and file extension."""
+    import requests
+
+    started = time.monotonic()
+    try:
+        with session.get(url, timeout=timeout, stream=True, headers={"Accept": "image/*"}) as response:
+            if response.status_code != 200:
+                error = TransientError if response.status_code in (408, 429) or response.status_code >= 500 else ImageError
+                raise error(f"HTTP {response.status_code}")
+            ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > max_bytes:
+                raise ImageError(f"too big ({int(length):,} bytes; the limit is {max_bytes:,})")
+            chunks, size = [], 0
+            for chunk in response.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise ImageError(f"too big (over {max_bytes:,} bytes)")
+                if time.monotonic() - started > 4 * timeout:
+                    raise TransientError("too slow")
+                chunks.append(chunk)
+    except requests.RequestException as exc:
+        raise TransientError(api.reason(exc)) from None
+    body = b"".join(chunks)
+    ext = sniff(body)
+    if ext is None:
+        what = "an HTML page" if body.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")) else "not an image"
+        raise ImageError(f"{what} ({ctype or 'no content type'}, {len(body):,} bytes)")
+    check_header(body)
+    return body, ext
+
+
+def sniff(body: bytes) -> str | None:
+    """The file extension that the first bytes announce, or None when they are not a known image."""
+    if body[:4] == b"RIFF" and body[8:12] == b"WEBP":
+        return "webp"
+    for magic, ext in MAGIC:
+        if body.startswith(magic):
+            return ext
+    return None
+
+
+def check_header(body: bytes) -> None:
+    """Read the image header only: refuse what Pillow cannot open and decompression bombs."""
+    PILImage = pillow()
+    try:
+        with PILImage.open(io.BytesIO(body)) as im:
+            width, height = im.size
+    except PILImage.DecompressionBombError:
+        raise ImageError(f"refused: too many pixels (limit {MAX_PIXELS:,})") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageError(f"unreadable image ({exc})") from None
+    if width * height > MAX_PIXELS:
+        raise ImageError(f"refused: {width}x{height} pixels is over the limit of {MAX_PIXELS:,}")
+    if width < 1 or height < 1:
+        raise ImageError("empty image")
+
+

@@ -1,0 +1,96 @@
+"""Rendering: the Jinja environment (autoescaped, strict about undefined names), its filters, and
+the Renderer that turns a planned page into bytes.
+
+Everything a template may read is passed to Renderer() and set as the environment's globals
+before the first page; nothing is put into them later or read back from them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from collections.abc import Mapping
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..config import TEMPLATES
+from ..data.models import Duration
+from ..site.plan import Page, SiteInfo
+from ..site.urls import NAV, Urls, index_path, path_for, root_of
+from .fragments import Fragments
+from .templates import PageTemplates
+
+# The API's ordering fields, each way round, as the list pages and the search page offer them.
+ORDERINGS = (
+    ("-flights_count", "Most flights"), ("flights_count", "Fewest flights"),
+    ("-time_in_space", "Most time in space"), ("time_in_space", "Least time in space"),
+    ("-time_docked", "Most time docked"), ("time_docked", "Least time docked"),
+    ("-mission_ends_count", "Most mission ends"), ("mission_ends_count", "Fewest mission ends"),
+    ("-id", "Newest in the database (id)"), ("id", "Oldest in the database (id)"),
+)
+
+
+def duration_text(value: Duration | None) -> str:
+    return value.text if value else "—"
+
+
+def number(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def initials(name: str) -> str:
+    """Up to two initials for an image placeholder ("Crew Dragon 2" -> "CD")."""
+    words = [w for w in name.replace("-", " ").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+def make_env(templates: Path = TEMPLATES, *, compiled: Path | None = None) -> jinja2.Environment:
+    """The environment every page is rendered with; `compiled` keeps compiled templates between builds."""
+    cache = None
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
+        cache = jinja2.FileSystemBytecodeCache(str(compiled))  # keyed by each template's source checksum
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        bytecode_cache=cache,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build: no stat() per page
+    )
+
+
+class Renderer:
+    """Render planned pages: the environment, its globals and filters, and the shared fragments."""
+
+    def __init__(self, *, site: SiteInfo, urls: Urls, pictures: Mapping[str, Any],
+                 templates: Path = TEMPLATES, compiled: Path | None = None) -> None:
+        self.env = env = make_env(templates, compiled=compiled)
+        self.templates = PageTemplates(env)
+        # Helpers are filters, not global functions: Jinja calls a filter directly, a global through
+        # Context.call, which inspects it first (ten calls a spacecraft page; benchmarks/README.md).
+        fragments = self.fragments = Fragments(self.templates, pictures)
+        env.filters.update(
+            duration=duration_text, number=number, initials=initials,
+            path=path_for,  # craft|path: "spacecraft/soyuz-29.html", site-relative
+            index_path=index_path,  # "agencies"|index_path(2)
+            craft_list=fragments.craft_list,  # crafts|craft_list(label, root)
+            picture=fragments.picture,  # image|picture(name, label, root, size=..., eager=...)
+            credit=fragments.credit,  # image|credit(root)
+            badge=fragments.badge,  # status|badge
+            site_header=fragments.header,  # root|site_header(page_path)
+            site_footer=lambda root: fragments.partial(None, "site_footer", root),  # root|site_footer
+            partial=fragments.partial,  # config|partial("config_facts", root)
+        )
+        env.globals.update(site=site, urls=urls, thumbs=pictures, orderings=ORDERINGS, nav=NAV)
+
+    def render(self, page: Page) -> bytes:
+        """One page's bytes; `root` leads from its path back to the site root."""
+        return self.templates.render(page.template, page.context, page_path=page.path, root=root_of(page.path),
+                                     kind=page.kind, head=page.head).encode()
+
+    def prepare_fork(self) -> None:
+        """Compile every template once, before worker processes are forked."""
+        self.templates.compile_all()

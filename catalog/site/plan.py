@@ -1,0 +1,120 @@
+"""What pages the site has and what each shows: the page plan, made from the models before rendering.
+
+Each planned page has a kind (one of KINDS), its output path, its template, the values the
+template shows, and its head view (site/seo.py's Head). Templates and the parallel renderer read
+the kind; nothing downstream guesses a page's kind from the names its context happens to hold.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from ..data.groups import Catalog
+from ..data.models import Configuration, FetchMeta, Group, Image, Spacecraft
+from .content import MarkdownPage
+from .seo import Head, Seo
+from .urls import GROUP_SECTIONS, LIST_PAGE_SIZE, SPACECRAFT, Section, Urls, index_path, path_for
+
+HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX = "home", "spacecraft-list", "spacecraft", "group-index"
+CONFIGURATION, AGENCY, STATUS = "configuration", "agency", "status"  # group pages: their Group.kind
+SEARCH, CREDITS, MARKDOWN, NOT_FOUND = "search", "credits", "markdown", "404"
+KINDS = frozenset({HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX, CONFIGURATION, AGENCY, STATUS,
+                   SEARCH, CREDITS, MARKDOWN, NOT_FOUND})
+LISTS_SPACECRAFT = frozenset({HOME, SPACECRAFT_LIST, CONFIGURATION, AGENCY, STATUS})  # pages made of cards
+
+
+class Page(NamedTuple):  # one per spacecraft: a tuple is made three times quicker than a frozen dataclass
+    kind: str
+    path: str
+    template: str
+    context: dict[str, Any]
+    head: Head
+
+
+class SiteInfo(NamedTuple):
+    """Values every template may use as `site`: the title, counts, the data's age, the base URL."""
+
+    title: str
+    meta: FetchMeta
+    data_as_of: str | None  # YYYY-MM-DD of the fetch; None for the shipped sample
+    base_url: str | None
+    counts: dict[str, int]
+
+
+def site_info(catalog: Catalog, urls: Urls) -> SiteInfo:
+    """The site-wide values of this catalog."""
+    return SiteInfo(
+        title="Spacecraft Catalog",
+        meta=catalog.meta,
+        data_as_of=(catalog.meta.fetched_at or "")[:10] or None,
+        base_url=urls.base_url,
+        counts={
+            "spacecraft": len(catalog.spacecraft),
+            "configurations": len(catalog.configurations),
+            "agencies": len(catalog.agencies),
+            "statuses": len(catalog.statuses),
+        },
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    image: Image
+    pages: tuple[Spacecraft | Configuration, ...]  # the spacecraft and configurations that show the image
+
+
+def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo) -> Iterator[Page]:
+    """Yield every page of the site: its kind, where it goes, what it shows."""
+    def page(kind: str, path: str, template: str, context: dict[str, Any], subject: Any = None) -> Page:
+        return Page(kind, path, template, context, Head(seo, path, subject))
+
+    def biggest(groups: tuple[Group, ...]) -> list[Group]:
+        return sorted(groups, key=lambda g: (-len(g.spacecraft), g.name.casefold()))[:12]
+
+    yield page(HOME, Urls.home, "home.html", {
+        "catalog": catalog, "in_space": catalog.in_space,
+        "top_configurations": biggest(catalog.configurations), "top_agencies": biggest(catalog.agencies),
+    })
+    yield from list_pages(SPACECRAFT, catalog.spacecraft, seo)
+    for craft in catalog.spacecraft:
+        yield page(SPACECRAFT_PAGE, path_for(craft), "spacecraft.html", {"craft": craft}, craft)
+    for section, groups in zip(GROUP_SECTIONS, (catalog.configurations, catalog.agencies, catalog.statuses)):
+        yield page(GROUP_INDEX, index_path(section.folder), "groups.html", {"groups": groups, "section": section})
+        for group in groups:
+            yield page(group.kind, path_for(group), f"{group.kind}.html",
+                       {"group": group, "crafts": group.spacecraft, "section": section}, group)
+    yield page(SEARCH, Urls.search, "search.html", {"catalog": catalog})
+    yield page(CREDITS, Urls.credits, "credits.html", {"credits": credits(catalog)})
+    for md in pages:
+        yield page(MARKDOWN, md.path, "markdown.html", {"page": md})
+    yield page(NOT_FOUND, Urls.not_found, "404.html", {})
+
+
+def credits(catalog: Catalog) -> list[Credit]:
+    """Every image with the pages that use it, sorted by the image's name."""
+    users: dict[str, list[Spacecraft | Configuration]] = {}
+    found: dict[str, Image] = {}
+    for group in catalog.configurations:
+        config = group.subject
+        assert isinstance(config, Configuration)  # a configuration group's subject, by construction
+        if config.image:
+            found.setdefault(config.image.key, config.image)
+            users.setdefault(config.image.key, []).append(config)
+    for craft in catalog.spacecraft:
+        image = craft.shown_image
+        if image:
+            found.setdefault(image.key, image)
+            users.setdefault(image.key, []).append(craft)
+    return [Credit(found[key], tuple(users[key])) for key in sorted(found, key=lambda k: found[k].name.casefold() + k)]
+
+
+def list_pages(section: Section, crafts: tuple[Spacecraft, ...], seo: Seo) -> Iterator[Page]:
+    """Split a long list of spacecraft into numbered pages."""
+    size = LIST_PAGE_SIZE
+    total = max(1, -(-len(crafts) // size))
+    for number in range(1, total + 1):
+        chunk = crafts[(number - 1) * size: number * size]
+        path = index_path(section.folder, number)
+        yield Page(SPACECRAFT_LIST, path, "list.html",
+                   {"crafts": chunk, "section": section, "number": number, "total": total}, Head(seo, path))

@@ -1,0 +1,129 @@
+"""The one URL builder: where every page and file of the site lives (datasette's `Urls`).
+
+Paths are site-relative and name a file ("spacecraft/soyuz-29.html"): pages link to each other
+through `root` (the way back to the site root, "../" per folder) plus such a path, so the output
+works on GitHub project pages and from file://. The base URL (--base-url) is applied here only,
+in `absolute()` and `link()`, for canonical links, link previews and the sitemap.
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+from urllib.parse import quote
+
+from ..data.models import Agency, Configuration, Group, Spacecraft, Status
+
+
+class Section(NamedTuple):
+    """A section of the site: its folder, its title, and the kind of group its pages show."""
+
+    folder: str
+    title: str
+    kind: str | None = None  # the Group.kind of its pages; None for the spacecraft list
+
+
+SPACECRAFT = Section("spacecraft", "All spacecraft")
+CONFIGURATIONS = Section("configurations", "Configurations", "configuration")
+AGENCIES = Section("agencies", "Agencies", "agency")
+STATUSES = Section("statuses", "Statuses", "status")
+GROUP_SECTIONS = (CONFIGURATIONS, AGENCIES, STATUSES)
+SECTION_OF_KIND = {s.kind: s for s in GROUP_SECTIONS}
+_KINDS = {Configuration: "configuration", Agency: "agency", Status: "status"}
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~/-]*")  # what quote(path, safe="/") leaves as it is
+
+LIST_PAGE_SIZE = 1000  # spacecraft per list page; the real catalog (~600) fits on one
+
+
+def path_for(obj: object) -> str:
+    """Output path of a model's page, relative to the site root (e.g. "spacecraft/soyuz-29.html")."""
+    if isinstance(obj, Spacecraft):
+        return f"spacecraft/{obj.slug}.html"
+    kind = obj.kind if isinstance(obj, Group) else _KINDS.get(type(obj))
+    if kind is not None:
+        return f"{SECTION_OF_KIND[kind].folder}/{obj.slug}.html"  # type: ignore[attr-defined]  # every kind has a slug
+    raise TypeError(f"no page for {type(obj).__name__}")
+
+
+def index_path(folder: str, page: int = 1) -> str:
+    """Path of a section's index, or of its n-th list page."""
+    return f"{folder}/index.html" if page == 1 else f"{folder}/page-{page}.html"
+
+
+def root_of(path: str) -> str:
+    """The relative prefix that leads from a page back to the site root ("", "../"...)."""
+    return "../" * path.count("/")
+
+
+def quote_path(path: str) -> str:
+    """Percent-encode a site path for a URL (most slugs are plain ASCII: no work for them)."""
+    return path if _URL_SAFE.fullmatch(path) else quote(path, safe="/")
+
+
+class Urls:
+    """Every path of the site, one attribute or method per kind of page; templates get it as `urls`.
+
+    Fixed pages and files are attributes (a Jinja attribute look-up is cheap on pages rendered
+    100,000 times); pages of models are `path()` (templates: `craft|path`).
+    """
+
+    home = "index.html"
+    search = "search.html"
+    credits = "credits.html"
+    about = "about.html"
+    not_found = "404.html"
+    sitemap = "sitemap.xml"
+    robots = "robots.txt"
+    search_index_json = "search-index.json"
+    search_index_js = "search-index.js"
+    stylesheet = "static/css/site.css"
+    search_stylesheet = "static/css/search.css"
+    favicon = "static/favicon.svg"
+    sort_script = "static/js/sort.js"
+    search_script = "static/js/search.js"
+    spacecraft_index = index_path(SPACECRAFT.folder)
+    configurations_index = index_path(CONFIGURATIONS.folder)
+    agencies_index = index_path(AGENCIES.folder)
+    statuses_index = index_path(STATUSES.folder)
+
+    path = staticmethod(path_for)
+    section = staticmethod(index_path)
+    root_of = staticmethod(root_of)
+
+    def __init__(self, base_url: str | None = None) -> None:
+        self.base_url = base_url.rstrip("/") + "/" if base_url else None
+
+    @staticmethod
+    def static(relative: str) -> str:
+        """A file of static/, published under static/."""
+        return f"static/{relative}"
+
+    @staticmethod
+    def image(name: str) -> str:
+        """A thumbnail, published under img/."""
+        return f"img/{name}"
+
+    @staticmethod
+    def markdown(slug: str) -> str:
+        """A Markdown page (content/pages/<slug>.md), at the site root."""
+        return f"{slug}.html"
+
+    def absolute(self, path: str) -> str | None:
+        """Absolute URL of a site path (the site root for the home page); None without a base URL."""
+        if self.base_url is None:
+            return None
+        return self.base_url if path == self.home else self.base_url + quote_path(path)
+
+    def link(self, path: str, *, page_path: str) -> str:
+        """URL of a site path as seen from page_path: absolute with a base URL, else relative."""
+        if self.base_url is None:
+            return root_of(page_path) + quote_path(path)
+        return self.base_url if path == self.home else self.base_url + quote_path(path)
+
+
+# The site header's links, in order: (path, label).
+NAV = (
+    (Urls.spacecraft_index, "Spacecraft"), (Urls.configurations_index, CONFIGURATIONS.title),
+    (Urls.agencies_index, AGENCIES.title), (Urls.statuses_index, STATUSES.title),
+    (Urls.search, "Search"), (Urls.about, "About"),
+)
+NAV_PATHS = frozenset(path for path, _ in NAV)
