@@ -11,7 +11,7 @@ from catalog.data import api
 from catalog.build import build
 from catalog.config import BuildOptions
 from fakeserver import FakeLL2
-from records import config, flight, image, spacecraft
+from base import config, flight, image, spacecraft
 
 HOSTILE = '</script><script>alert("x")</script> & <b>"bold"</b>'
 

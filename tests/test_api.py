@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from catalog.data import api
-from records import spacecraft
+from base import spacecraft
 
 PATH = "/2.3.0/spacecraft/"
 

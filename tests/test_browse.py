@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from records import spacecraft
+from base import spacecraft
 from test_site import write_data
 from catalog.build import build
 from catalog.config import BuildOptions

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image as PILImage
 
-from records import config, fleet, image
+from base import config, fleet, image
 from catalog.config import CacheLayout
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ from catalog.data import snapshot
 from catalog.data.models import FetchMeta, Spacecraft
 from catalog.build import build
 from catalog.config import BuildOptions, CacheLayout
-from records import fleet
+from base import fleet
 
 META = FetchMeta(api_url=None, count=None, fetched_at="2025-01-01T00:00:00Z", records=0)
 

@@ -22,7 +22,7 @@ from catalog.images import store as img_store
 from catalog.images import uses as img_uses
 from catalog.build import build
 from catalog.config import BuildOptions
-from records import config, image, spacecraft
+from base import config, image, spacecraft
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from catalog.data.normalize import Normalizer, duration, format_seconds, normalize_all, slugify
-from records import config, flight, image, spacecraft
+from base import config, flight, image, spacecraft
 
 
 @pytest.mark.parametrize("raw, seconds, shown", [

@@ -16,7 +16,7 @@ from catalog.site.urls import Urls
 from catalog.output.writer import SiteWriter
 from catalog.build import BuildReport, build
 from catalog.config import BuildOptions, CacheLayout
-from records import fleet
+from base import fleet
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image as PILImage
 from playwright.sync_api import expect
 
-import records as rec
+import base as rec
 from catalog.data import api
 from catalog.site import search_index as search
 from catalog.site import urls

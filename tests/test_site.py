@@ -12,7 +12,7 @@ import catalog.build
 from catalog.build import build
 from catalog.config import BuildOptions, CacheLayout
 from htmlcheck import broken_links, parse
-from records import config, fleet, flight, image, spacecraft
+from base import config, fleet, flight, image, spacecraft
 
 HOSTILE = '<script>alert("x")</script> & <b>bold</b>'
 

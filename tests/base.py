@@ -1,4 +1,4 @@
-"""LL2-shaped raw records for tests, written in code (no files from ../shared)."""
+"""Shared test helpers: LL2-shaped records (spacecraft, config, image, flight, fleet), built inline.
 from __future__ import annotations
 
 import copy
