@@ -1,4 +1,4 @@
-"""Shared test helpers: LL2-shaped records (spacecraft, config, image, flight, fleet), built inline.
+"""Shared test helpers: LL2-shaped raw records (spacecraft, config, image, flight, fleet), written in code."""
 from __future__ import annotations
 
 import copy
