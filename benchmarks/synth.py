@@ -1,6 +1,6 @@
 """Synthetic LL2-shaped spacecraft records for benchmarks, any number of them, deterministic.
 
-The shape follows the API's /2.3.0/spacecraft/ endpoint (same keys as tests/records.py): about 60
+The shape follows the API's /2.3.0/spacecraft/ endpoint (same keys as tests/base.py): about 60
 configurations from 25 agencies, 5 statuses, images shared by id between many records (as the real
 API shares a configuration's image), descriptions of 100-400 characters, and one record in twenty
 in detailed mode with its flights. The same (n, seed) always gives the same records.

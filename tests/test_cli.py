@@ -113,7 +113,7 @@ def test_unreadable_data_file_is_one_line(tmp_path):
 def test_strict_fails_on_a_warning_and_writes_nothing(tmp_path):
     from catalog.data import snapshot
     from catalog.data.models import FetchMeta
-    from records import spacecraft
+    from base import spacecraft
 
     records = [spacecraft(1), spacecraft(2, spacecraft_config=None)]  # the second is skipped with a warning
     snapshot.write_records(CacheLayout(tmp_path / "C").data_file, records, FetchMeta(None, 2, None, 2))
