@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
 
     fetch = None
     if args.fetch:
-        from catalog.data.api import FetchOptions
+        from catalog.config import FetchOptions
 
         fetch = FetchOptions(api_url=args.api_url, api_key=args.api_key, max_wait=args.max_wait,
                              retries=args.retries)

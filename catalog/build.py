@@ -14,13 +14,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from .config import STATIC, BuildOptions, CacheLayout
+from .config import STATIC, BuildOptions, CacheLayout, FetchOptions
 from .data import snapshot
 from .errors import CatalogError
 from .output import uptodate
 
 if TYPE_CHECKING:
-    from .data.api import FetchOptions
     from .output.writer import SiteWriter
 
 log = logging.getLogger(__name__)

@@ -5,11 +5,10 @@ build knows whether it has anything to do, and a build with nothing to do loads 
 """
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:  # a fetch only: an offline build never imports the API client
-    from .data.api import FetchOptions
+from typing import NamedTuple
 
 DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0/"  # where --fetch reads the records
 
@@ -55,6 +54,18 @@ class CacheLayout(NamedTuple):
     def exists(self) -> bool:
         """Whether there is a cache: a build from the snapshot alone makes none of its own."""
         return self.root.is_dir()
+
+
+class FetchOptions(NamedTuple):
+    """How --fetch reads the API (catalog/data/api.py); images use it too, without the key."""
+
+    api_url: str = DEFAULT_API_URL
+    api_key: str | None = None
+    timeout: float = 30.0  # seconds per request (connect and read)
+    retries: int = 5  # for 5xx and connection errors
+    backoff: float = 2.0  # urllib3 backoff factor: 0, 2, 4, 8... seconds
+    max_wait: float = 1800.0  # total seconds we accept to sleep on 429 before giving up
+    sleep: Callable[[float], None] = time.sleep
 
 
 class BuildOptions(NamedTuple):

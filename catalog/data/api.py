@@ -6,13 +6,12 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from ..errors import CatalogError
-from ..config import DEFAULT_API_URL
+from ..config import FetchOptions
 
 if TYPE_CHECKING:  # imported when a fetch starts: an offline build never pays for requests
     import requests
@@ -25,17 +24,6 @@ _WAIT_IN_BODY = re.compile(r"available in (\d+(?:\.\d+)?) seconds?", re.I)
 
 class FetchError(CatalogError):
     """The API could not be read; the message names the URL."""
-
-
-@dataclass(frozen=True, slots=True)
-class FetchOptions:
-    api_url: str = DEFAULT_API_URL
-    api_key: str | None = None
-    timeout: float = 30.0  # seconds per request (connect and read)
-    retries: int = 5  # for 5xx and connection errors
-    backoff: float = 2.0  # urllib3 backoff factor: 0, 2, 4, 8... seconds
-    max_wait: float = 1800.0  # total seconds we accept to sleep on 429 before giving up
-    sleep: Callable[[float], None] = time.sleep
 
 
 @cache

@@ -3,7 +3,6 @@ checked for really being an image; the API's thumbnail URL is the fallback."""
 from __future__ import annotations
 
 import concurrent.futures as cf
-import dataclasses
 import hashlib
 import io
 import logging
@@ -70,7 +69,7 @@ def fetch_sources(store: Store, uses: dict[str, Use], options: api.FetchOptions,
     if not todo:
         return 0
     # Never send the API key to image hosts; images get fewer retries than the API pages.
-    options = dataclasses.replace(options, api_key=None, retries=min(options.retries, IMAGE_RETRIES),
+    options = options._replace(api_key=None, retries=min(options.retries, IMAGE_RETRIES),
                                   timeout=min(options.timeout, IMAGE_TIMEOUT))
     local = threading.local()
 
