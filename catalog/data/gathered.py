@@ -1,9 +1,9 @@
 """Keep the gathered catalog between builds, so that a template edit does not parse the data again.
 
 Reading and normalizing the records is the one stage of a build that the second core cannot
-share: 0.3 s at 10,000 records, 3.5 s at 100,000. Its result is pickled into the cache under a
-key made of the data file's digest, the source of the code that makes it and the Python version;
-loading it takes a fifth of that time. The warnings gathering logged are kept with it and said
+share. Its result is pickled into the cache under a key made of the data file's digest, the
+source of the code that makes it and the Python version; loading it takes a fifth of the time
+(benchmarks/README.md). The warnings gathering logged are kept with it and said
 again, so a build from the cache reports (and --strict fails on) exactly what a fresh one would.
 
 The file is the build's own, in its own cache folder: anything wrong with it (missing, another
@@ -84,10 +84,10 @@ def gather(data_file: Path, *, caches: CacheLayout, data_digest: str, warned: li
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Switch the cycle collector off while records are loaded: they make no cycles, only garbage
-    that reference counting frees, and at 100,000 records collections cost a sixth of the load.
+    that reference counting frees, and collections would cost a sixth of the load.
 
     What was loaded is then frozen: the collector would otherwise walk all of it once, on the
-    first collection after (0.2 s at 100,000 records). Frozen objects are still freed by
+    first collection after. Frozen objects are still freed by
     reference counting; output/parallel.py's gc_frozen() unfreezes everything when the pages are written.
     """
     enabled = gc.isenabled()

@@ -24,7 +24,7 @@ KINDS = frozenset({HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX, CONFIGUR
 LISTS_SPACECRAFT = frozenset({HOME, SPACECRAFT_LIST, CONFIGURATION, AGENCY, STATUS})  # pages made of cards
 
 
-class Page(NamedTuple):  # one per spacecraft: a tuple is made three times quicker than a frozen dataclass
+class Page(NamedTuple):  # one per spacecraft: a tuple is quicker to make than a frozen dataclass (benchmarks/README.md)
     kind: str
     path: str
     template: str
