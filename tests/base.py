@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 AGENCIES = {
@@ -84,3 +85,14 @@ def fleet(n: int) -> list[dict[str, Any]]:
         out.append(spacecraft(i, f"Craft {i}", cfg=copy.deepcopy(configs[i % 3]), status=statuses[i % 3],
                               flights_count=i % 7, in_space=(i % 5 == 0), image=None if i % 4 == 0 else image(100 + i % 3)))
     return out
+
+
+def write_data(cache: Path, records: list[dict[str, Any]], fetched_at: str = "2026-11-20T06:00:00Z") -> None:
+    """Write records as the data a previous --fetch left in the cache folder."""
+    from catalog.config import CacheLayout
+    from catalog.data import snapshot
+    from catalog.data.models import FetchMeta
+
+    meta = FetchMeta(api_url="https://ll.example/2.3.0/", count=len(records), fetched_at=fetched_at,
+                     records=len(records))
+    snapshot.write_records(CacheLayout(cache).data_file, records, meta)

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from base import spacecraft
-from test_site import write_data
+from base import spacecraft, write_data
 from catalog.build import build
 from catalog.config import BuildOptions
 

@@ -24,7 +24,7 @@ from catalog.build import build
 from catalog.config import BuildOptions
 from base import config, image, spacecraft
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- Images made in code ------------------------------------------------------------------------

@@ -5,14 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from catalog.data import snapshot
 from catalog.errors import CatalogError
 from catalog.data.models import FetchMeta
 import catalog.build
 from catalog.build import build
-from catalog.config import BuildOptions, CacheLayout
+from catalog.config import BuildOptions
 from htmlcheck import broken_links, parse
-from base import config, fleet, flight, image, spacecraft
+from base import config, fleet, flight, image, spacecraft, write_data
 
 HOSTILE = '<script>alert("x")</script> & <b>bold</b>'
 
@@ -28,12 +27,6 @@ def fixture_records() -> list[dict]:
     records.append(spacecraft(103, "Dragon", cfg=config(6, "Crew Dragon 2", agency=121)))
     records.append(spacecraft(104, "Dragon", cfg=config(6, "Crew Dragon 2", agency=121)))
     return records
-
-
-def write_data(cache: Path, records: list[dict], fetched_at: str = "2026-11-20T06:00:00Z") -> None:
-    meta = FetchMeta(api_url="https://ll.example/2.3.0/", count=len(records), fetched_at=fetched_at,
-                     records=len(records))
-    snapshot.write_records(CacheLayout(cache).data_file, records, meta)
 
 
 @pytest.fixture(scope="module")
