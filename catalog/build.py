@@ -55,11 +55,12 @@ def build(options: BuildOptions) -> BuildReport:
     from .render import Renderer
     from .site import content, search_index, seo
     from .site.plan import plan, site_info
-    from .site.urls import Urls
+    from .site.urls import OWN_STEMS, Urls
 
     with uptodate.WarningLog() as warned:  # kept with the inputs' digest; --strict counts them
         # 3. Gather: normalize records into models and group them, before anything is written.
-        gathered = gather(data_file, caches=caches, data_digest=inputs.data, warned=warned.messages)
+        gathered = gather(data_file, caches=caches, data_digest=inputs.data, warned=warned.messages,
+                          reserved=OWN_STEMS)
         catalog = gathered.catalog
         if not catalog.spacecraft:
             raise CatalogError(f"no usable spacecraft records in {data_file}; the site was not written")

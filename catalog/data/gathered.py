@@ -19,6 +19,7 @@ import io
 import logging
 import operator
 import pickle
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,9 +38,11 @@ DATA_STAGE = Path(__file__).resolve().parent
 SHARED = tuple(DATA_STAGE.parent / name for name in ("config.py", "errors.py", "files.py"))
 
 
-def key(data_digest: str) -> str:
-    """The cache key: the data, the code that turns it into a catalog, and the Python version."""
-    h = hashlib.sha256(f"{sys.version}\n{data_digest}\n".encode())
+def key(data_digest: str, reserved: re.Pattern[str] | None = None) -> str:
+    """The cache key: the data, the code that turns it into a catalog, the file stems no slug may
+    take, and the Python version."""
+    stems = reserved.pattern if reserved is not None else None
+    h = hashlib.sha256(f"{sys.version}\n{data_digest}\n{stems!r}\n".encode())
     for path in sorted(DATA_STAGE.glob("*.py")) + list(SHARED):
         h.update(f"\n{path.name}\n".encode())
         h.update(path.read_bytes())
@@ -51,20 +54,22 @@ class Gathered(NamedTuple):
     keep: Callable[[Any], None] | None  # the job that keeps a freshly gathered catalog in the cache
 
 
-def gather(data_file: Path, *, caches: CacheLayout, data_digest: str, warned: list[str]) -> Gathered:
+def gather(data_file: Path, *, caches: CacheLayout, data_digest: str, warned: list[str],
+           reserved: re.Pattern[str] | None = None) -> Gathered:
     """The catalog of the data file: from the last build's copy in the cache when the data and the
     code are the same (its warnings said again), else read, normalized and grouped.
 
     A catalog gathered afresh comes with the job that keeps it in the cache, which the build runs
     while the workers render (pickling 100,000 records takes a second). `warned` is the list the
     build's warning log fills: the new warnings of a fresh gathering are kept with the catalog.
+    `reserved`: the file stems the site writes itself in each section folder, which no slug may take.
     """
     from .groups import build_catalog
     from .normalize import normalize_all
     from .snapshot import iter_records, read_meta
 
     kept = caches.gathered if caches.exists() else None  # a build makes no cache of its own
-    wanted = key(data_digest)
+    wanted = key(data_digest, reserved)
     with gc_paused():  # millions of new objects and no cycles: collections would only cost time
         found = load(kept, wanted) if kept else None
         if found is not None:
@@ -74,7 +79,7 @@ def gather(data_file: Path, *, caches: CacheLayout, data_digest: str, warned: li
             log.debug("gathered catalog read from %s", kept)
             return Gathered(catalog, None)
         before = len(warned)
-        catalog = build_catalog(normalize_all(iter_records(data_file)), read_meta(data_file))
+        catalog = build_catalog(normalize_all(iter_records(data_file), reserved=reserved), read_meta(data_file))
     if not kept or not catalog.spacecraft:
         return Gathered(catalog, None)
     warnings = warned[before:]

@@ -9,7 +9,6 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
-
 from .models import (
     Agency,
     Configuration,
@@ -27,7 +26,12 @@ from .models import (
 log = logging.getLogger(__name__)
 
 _NON_WORD = re.compile(r"[\W_]+")
-MAX_SLUG = 80
+MAX_SLUG = 80  # characters: a file name a reader can still take in
+# Bytes: a file name is at most 255 bytes on ext4, XFS, Btrfs, ZFS, APFS (and 255 UTF-16 units on
+# NTFS, never more than its UTF-8 bytes), ".html" included. 80 characters of a 4-byte script are 320.
+MAX_SLUG_BYTES = 255 - len(".html")
+# Names Windows refuses for a file, with any extension and in any case: a zip of the site must open there.
+_WINDOWS_DEVICES = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)", re.IGNORECASE)
 
 
 class RecordError(ValueError):
@@ -35,9 +39,32 @@ class RecordError(ValueError):
 
 
 def slugify(text: str, *, fallback: str) -> str:
-    """Make a file-name-safe slug: letters of any script, digits and single dashes."""
+    """Make a file-name-safe slug: letters of any script, digits and single dashes, at most
+    MAX_SLUG characters and MAX_SLUG_BYTES bytes of UTF-8."""
     slug = _NON_WORD.sub("-", unicodedata.normalize("NFKC", text).casefold()).strip("-")
-    return slug[:MAX_SLUG].rstrip("-") or fallback
+    return _cut(slug[:MAX_SLUG], MAX_SLUG_BYTES) or fallback
+
+
+def _cut(slug: str, limit: int) -> str:
+    """slug cut to at most limit bytes of UTF-8, at a character boundary, without a dash at the end."""
+    data = slug.encode()
+    if len(data) > limit:
+        slug = data[:limit].decode("utf-8", "ignore")  # "ignore" drops the part of a cut character
+    return slug.rstrip("-")
+
+
+def _fold(slug: str) -> str:
+    """What a case-insensitive file system (Windows, macOS) compares: "ı" and "i" are one name there."""
+    return slug.upper().casefold()
+
+
+def shown(value: Any, limit: int = 100) -> str:
+    """A value from the data for a one-line message: cut short, control characters escaped."""
+    text = value if isinstance(value, str) else repr(value)
+    cut = text[:limit]
+    if not cut.isprintable():
+        cut = cut.encode("unicode_escape").decode("ascii")
+    return cut + ("…" if len(text) > limit else "")
 
 
 def text(value: Any) -> str | None:
@@ -63,11 +90,19 @@ def integer(value: Any) -> int | None:
 _SIMPLE_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 
 
-def duration(value: Any) -> Duration | None:
-    """Parse an ISO 8601 duration ("P36DT7H42M8S") into seconds and text; None when absent or bad."""
-    if not isinstance(value, str) or not value.strip():
-        return None  # null, or JSON that is not a string (a list would not even be hashable)
-    return _duration(value)
+def duration(value: Any, *, where: str | None = None, field: str = "") -> Duration | None:
+    """Parse an ISO 8601 duration ("P36DT7H42M8S") into seconds and text; None when absent or bad.
+
+    A value that is there but unreadable is warned about on every call that names `where` (the
+    record) and `field`: parsed values are cached, warnings are not.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    parsed = _duration(value) if isinstance(value, str) else None  # a list would not even be hashable
+    if parsed is None and where is not None:
+        log.warning("%s: unreadable duration %s in %s", where,
+                    repr(value[:80]) if isinstance(value, str) else shown(value, 80), field)
+    return parsed
 
 
 @lru_cache(maxsize=65536)
@@ -84,8 +119,7 @@ def _duration(value: str) -> Duration | None:
         if not isinstance(parsed, timedelta):  # years or months: measure from a fixed epoch
             parsed = parsed.totimedelta(start=isodate.parse_date("2000-01-01"))
     except (isodate.ISO8601Error, ValueError, TypeError, OverflowError):
-        log.warning("unreadable duration %r", value[:80])
-        return None
+        return None  # the caller, who knows the record and the field, warns
     return Duration(int(parsed.total_seconds()))
 
 
@@ -105,26 +139,47 @@ class Normalizer:
     """Turn raw records into models, sharing one object per configuration, agency, status, image.
 
     Sharing matters at scale: 100,000 records name about 60 configurations.
+
+    `reserved` matches the file stems the site writes itself in the folder of every kind's pages
+    (a section's index, its list pages: site/urls.py's OWN_STEMS, handed in by the build, since the
+    data stage knows no folders): no slug takes one.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, reserved: re.Pattern[str] | None = None) -> None:
         self._configs: dict[int, Configuration] = {}
         self._agencies: dict[int, Agency] = {}
         self._statuses: dict[int, Status] = {}
         self._images: dict[Any, Image] = {}
+        self._refused: set[Any] = set()  # keys of images with no http(s) URL, warned about once
         self._slugs: dict[str, set[str]] = {"spacecraft": set(), "configuration": set(),
                                              "agency": set(), "status": set()}
+        self._reserved = reserved
 
     def unique_slug(self, kind: str, name: str, ident: int) -> str:
-        """Slug from the name; a later record of the same name gets its id appended."""
+        """Slug from the name; a later record of the same name gets its id appended, and so does a
+        name that is one of the site's own files or a name Windows refuses ("index", "con").
+
+        Slugs are unique as a case-insensitive file system compares them, and stay within
+        MAX_SLUG_BYTES with the suffix (the name is cut to make room).
+        """
         used = self._slugs[kind]
         slug = slugify(name, fallback=f"{kind}-{ident}")
-        if slug in used:
-            slug = f"{slug}-{ident}"
-            while slug in used:
-                slug += "-x"
-        used.add(slug)
+        if not self._free(slug, used):
+            base, tries = slug, 0
+            while True:  # "-x" as it always was; past a few, numbers: a bounded name, always an end
+                suffix = f"-{ident}" + ("-x" * tries if tries <= 3 else f"-{tries}")
+                slug = _cut(base, MAX_SLUG_BYTES - len(suffix)) + suffix
+                if self._free(slug, used):
+                    break
+                tries += 1
+        used.add(_fold(slug))
         return slug
+
+    def _free(self, slug: str, used: set[str]) -> bool:
+        """Whether a page may be named slug: not taken, not a file of the site's own, not a device name."""
+        if _fold(slug) in used or _WINDOWS_DEVICES.fullmatch(slug):
+            return False
+        return self._reserved is None or not self._reserved.fullmatch(slug)
 
     def spacecraft(self, raw: Any) -> Spacecraft:
         """Turn one raw spacecraft dict into a model; raise RecordError when it cannot be used."""
@@ -138,22 +193,24 @@ class Normalizer:
             raise RecordError(f"spacecraft {ident}: no name")
         config = self.configuration(raw.get("spacecraft_config"), owner=ident)
         flights = raw.get("flights")
+        where = f"spacecraft {ident}"
         return Spacecraft(
             id=ident,
             name=name,
             serial_number=text(raw.get("serial_number")),
             is_placeholder=raw.get("is_placeholder") is True,
             in_space=raw.get("in_space") is True,
-            time_in_space=duration(raw.get("time_in_space")),
-            time_docked=duration(raw.get("time_docked")),
+            time_in_space=duration(raw.get("time_in_space"), where=where, field="time_in_space"),
+            time_docked=duration(raw.get("time_docked"), where=where, field="time_docked"),
             flights_count=integer(raw.get("flights_count")),
             mission_ends_count=integer(raw.get("mission_ends_count")),
-            fastest_turnaround=duration(raw.get("fastest_turnaround")),
+            fastest_turnaround=duration(raw.get("fastest_turnaround"), where=where,
+                                        field="fastest_turnaround"),
             status=self.status(raw.get("status")),
             description=text(raw.get("description")) or "",
             config=config,
-            image=self.image(raw.get("image")),
-            flights=tuple(self.flights(flights)) if isinstance(flights, list) else None,
+            image=self.image(raw.get("image"), user=f"spacecraft {name}"),
+            flights=tuple(self.flights(flights, owner=ident)) if isinstance(flights, list) else None,
             slug=self.unique_slug("spacecraft", name, ident),
         )
 
@@ -171,8 +228,8 @@ class Normalizer:
             agency=self.agency(raw.get("agency")),
             family=tuple(self.families(raw.get("family"))),
             in_use=raw.get("in_use") if isinstance(raw.get("in_use"), bool) else None,
-            image=self.image(raw.get("image")),
-            specs=self.specs(raw),
+            image=self.image(raw.get("image"), user=f"configuration {name}"),
+            specs=self.specs(raw, owner=owner),
             details=text(raw.get("details")),
             slug=self.unique_slug("configuration", name, ident),
         )
@@ -204,13 +261,20 @@ class Normalizer:
             self._statuses[ident] = Status(ident, name, self.unique_slug("status", name, ident))
         return self._statuses[ident]
 
-    def image(self, raw: Any) -> Image | None:
+    def image(self, raw: Any, *, user: str) -> Image | None:
+        """The image of `user` ("spacecraft Soyuz 29"), or None: no image, or none with an http(s)
+        URL (javascript:, data:, file:...), which is warned about once per image as any image that
+        cannot be shown is."""
         if not isinstance(raw, dict):
             return None
         image_url, thumb_url = http_url(raw.get("image_url")), http_url(raw.get("thumbnail_url"))
-        if not image_url and not thumb_url:
-            return None
         ident = integer(raw.get("id"))
+        if not image_url and not thumb_url:
+            given = text(raw.get("image_url")) or text(raw.get("thumbnail_url"))
+            if given is not None and (ident if ident is not None else given) not in self._refused:
+                self._refused.add(ident if ident is not None else given)
+                log.warning("no image for %s: %s is not an http(s) URL", shown(user), shown(given))
+            return None
         key = ident if ident is not None else image_url or thumb_url
         if key not in self._images:
             lic = raw.get("license") if isinstance(raw.get("license"), dict) else {}
@@ -236,7 +300,7 @@ class Normalizer:
                     maiden_flight=iso_date(fam.get("maiden_flight")),
                 )
 
-    def specs(self, raw: dict[str, Any]) -> tuple[Spec, ...]:
+    def specs(self, raw: dict[str, Any], *, owner: int) -> tuple[Spec, ...]:
         """The detailed-mode configuration fields worth showing, in reading order."""
         def yes_no(v: Any) -> str | None:
             return None if not isinstance(v, bool) else ("Yes" if v else "No")
@@ -262,33 +326,36 @@ class Normalizer:
             ("Attempted landings", count(raw.get("attempted_landings")), None),
             ("Successful landings", count(raw.get("successful_landings")), None),
             ("Failed landings", count(raw.get("failed_landings")), None),
-            ("Fastest turnaround", _duration_text(raw.get("fastest_turnaround")), None),
+            ("Fastest turnaround", _duration_text(raw.get("fastest_turnaround"), where=f"spacecraft {owner}",
+                                                  field="spacecraft_config.fastest_turnaround"), None),
             ("Wikipedia", "Wikipedia article", http_url(raw.get("wiki_link"))),
             ("More information", "Official page", http_url(raw.get("info_link"))),
         ]
         return tuple(Spec(label, value, link) for label, value, link in rows
                      if value and (link or label not in ("Wikipedia", "More information")))
 
-    def flights(self, raw: list[Any]) -> Iterator[Flight]:
+    def flights(self, raw: list[Any], *, owner: int) -> Iterator[Flight]:
         for item in raw:
             if not isinstance(item, dict) or integer(item.get("id")) is None:
                 continue
             launch = item.get("launch") if isinstance(item.get("launch"), dict) else {}
             landing = item.get("landing") if isinstance(item.get("landing"), dict) else {}
+            where = f"spacecraft {owner}, flight {item['id']}"
             yield Flight(
                 id=item["id"],
                 launch_name=text(launch.get("name")),
                 launch_date=iso_date(launch.get("net")),
                 destination=text(item.get("destination")),
                 mission_end=iso_date(item.get("mission_end")),
-                duration=duration(item.get("duration")),
-                turnaround=duration(item.get("turn_around_time")),
+                duration=duration(item.get("duration"), where=where, field="duration"),
+                turnaround=duration(item.get("turn_around_time"), where=where, field="turn_around_time"),
                 landing=_landing_text(landing),
+                launch_id=text(launch.get("id")),
             )
 
 
-def _duration_text(value: Any) -> str | None:
-    parsed = duration(value)
+def _duration_text(value: Any, *, where: str, field: str) -> str | None:
+    parsed = duration(value, where=where, field=field)
     return parsed.text if parsed else None
 
 
@@ -301,9 +368,10 @@ def _landing_text(landing: dict[str, Any]) -> str | None:
     return " — ".join(parts) or None
 
 
-def normalize_all(records: Iterable[Any]) -> list[Spacecraft]:
-    """Normalize records in order, skipping (with a warning naming the id) those that cannot be used."""
-    normalizer = Normalizer()
+def normalize_all(records: Iterable[Any], *, reserved: re.Pattern[str] | None = None) -> list[Spacecraft]:
+    """Normalize records in order, skipping (with a warning naming the id) those that cannot be used;
+    no slug matches `reserved` (the site's own file stems, see Normalizer)."""
+    normalizer = Normalizer(reserved=reserved)
     out: list[Spacecraft] = []
     for raw in records:
         try:

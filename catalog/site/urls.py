@@ -44,9 +44,18 @@ def path_for(obj: object) -> str:
     raise TypeError(f"no page for {type(obj).__name__}")
 
 
+SECTION_INDEX, LIST_PAGE = "index", "page-"  # a section's first list page; the n-th is page-<n>
+
+
 def index_path(folder: str, page: int = 1) -> str:
     """Path of a section's index, or of its n-th list page."""
-    return f"{folder}/index.html" if page == 1 else f"{folder}/page-{page}.html"
+    return f"{folder}/{SECTION_INDEX}.html" if page == 1 else f"{folder}/{LIST_PAGE}{page}.html"
+
+
+# The stems of the files the site writes itself in every section folder (index_path's): a model's
+# slug must never be one, or its page would take the section's index or a list page. The build
+# hands it to the data stage, which assigns the slugs (data/normalize.py).
+OWN_STEMS = re.compile(f"{re.escape(SECTION_INDEX)}|{re.escape(LIST_PAGE)}[0-9]+")
 
 
 def root_of(path: str) -> str:
