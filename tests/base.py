@@ -1,9 +1,36 @@
-"""Shared test helpers: LL2-shaped raw records (spacecraft, config, image, flight, fleet), written in code."""
+"""The one shared helper module of the tests.
+
+- Records: LL2-shaped raw records written in code (image, config, flight, spacecraft, fleet).
+- Images: real image files made with Pillow (image_bytes).
+- Fixture sites: write_data (records as the cache of a past --fetch), fetch_options (fast settings
+  against a loopback server), build_site (the one way a test builds a site), fixture_catalog and
+  build_fixture_site (the catalog the Pages workflow would build, images and all), site_files.
+- HTML: parse / parse_html read a built page into a tree of Elements, as a browser would; Page adds
+  what a visitor and a crawler see (the h1, the text, links, head tags, JSON-LD, pictures);
+  html_pages and broken_links go over a whole site.
+- Servers: Loopback, a tiny HTTP server on 127.0.0.1:0 that records the requests it receives and
+  can hold a reply until released (the fake LL2 itself is tests/fakeserver.py).
+"""
 from __future__ import annotations
 
 import copy
+import io
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+if TYPE_CHECKING:
+    from fakeserver import FakeLL2
+
+    from catalog.build import BuildReport
+    from catalog.config import FetchOptions
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository
 
 AGENCIES = {
     63: {"response_mode": "list", "id": 63, "url": "https://ll.example/agencies/63/",
@@ -83,9 +110,25 @@ def fleet(n: int) -> list[dict[str, Any]]:
     out = []
     for i in range(1, n + 1):
         out.append(spacecraft(i, f"Craft {i}", cfg=copy.deepcopy(configs[i % 3]), status=statuses[i % 3],
-                              flights_count=i % 7, in_space=(i % 5 == 0), image=None if i % 4 == 0 else image(100 + i % 3)))
+                              flights_count=i % 7, in_space=(i % 5 == 0),
+                              image=None if i % 4 == 0 else image(100 + i % 3)))
     return out
 
+
+
+# --- Images ---------------------------------------------------------------------------------------
+
+def image_bytes(size: tuple[int, int] = (64, 48), color: str | tuple[int, int, int] = "navy",
+                fmt: str = "JPEG") -> bytes:
+    """A plain image file of one colour, made with Pillow."""
+    from PIL import Image as PILImage
+
+    out = io.BytesIO()
+    PILImage.new("RGB", size, color).save(out, fmt)
+    return out.getvalue()
+
+
+# --- Fixture sites ----------------------------------------------------------------------------------
 
 def write_data(cache: Path, records: list[dict[str, Any]], fetched_at: str = "2026-11-20T06:00:00Z") -> None:
     """Write records as the data a previous --fetch left in the cache folder."""
@@ -96,3 +139,371 @@ def write_data(cache: Path, records: list[dict[str, Any]], fetched_at: str = "20
     meta = FetchMeta(api_url="https://ll.example/2.3.0/", count=len(records), fetched_at=fetched_at,
                      records=len(records))
     snapshot.write_records(CacheLayout(cache).data_file, records, meta)
+
+
+def fetch_options(api_url: str, **overrides: Any) -> FetchOptions:
+    """--fetch settings for a loopback server: no retries, no sleeping, and a generous timeout (a good
+    reply on loopback is never late; a test of timeouts holds its reply until the client gives up)."""
+    from catalog.config import FetchOptions
+
+    settings: dict[str, Any] = dict(api_url=api_url, timeout=30.0, retries=0, backoff=0.0, sleep=lambda seconds: None)
+    settings.update(overrides)
+    return FetchOptions(**settings)
+
+
+def build_site(out: Path, cache: Path, *, records: list[dict[str, Any]] | None = None, api: FakeLL2 | None = None,
+               base_url: str | None = None, force: bool = False, strict: bool = False,
+               **fetch: Any) -> BuildReport:
+    """Build a site into out, the way build.py does: from `records` written as the cached data, or
+    with --fetch from the fake `api` (its records and images; **fetch overrides fetch_options),
+    else from whatever the cache holds (or the shipped snapshot)."""
+    from catalog.build import build
+    from catalog.config import BuildOptions
+
+    if records is not None:
+        write_data(cache, records)
+    options = fetch_options(api.url, **fetch) if api is not None else None
+    return build(BuildOptions(out=out, cache=cache, base_url=base_url, fetch=options, force=force, strict=strict))
+
+
+FIXTURE_HOSTILE = '</script><script>alert("x")</script> & <b>"bold"</b>'  # the name of spacecraft 50
+
+
+def fixture_catalog(fake: FakeLL2) -> list[dict[str, Any]]:
+    """A small catalog whose images fake serves: several configurations, agencies and statuses,
+    images with and without licenses, a hostile name and a detailed-mode Cyrillic record."""
+    soyuz_img = image(1, url=fake.add_file("/media/soyuz.jpg", image_bytes((900, 600), (40, 90, 160))),
+                      thumb=None, credit="NASA", license_name="Public Domain",
+                      license_link="https://creativecommons.org/publicdomain/mark/1.0/")
+    dragon_img = image(2, url=fake.add_file("/media/dragon.png", image_bytes((600, 800), (200, 200, 210), "PNG"),
+                                            "image/png"), thumb=None, credit="SpaceX", license_name="CC BY-NC 2.0",
+                       license_link="https://creativecommons.org/licenses/by-nc/2.0/")
+    own_img = image(3, url=fake.add_file("/media/own.jpg", image_bytes((640, 480), (120, 60, 30))),
+                    thumb=None, credit=None)
+    soyuz = config(1, "Soyuz", img=soyuz_img)
+    dragon = config(6, "Crew Dragon 2", agency=121, img=dragon_img)
+    apollo = config(10, "Apollo Command/Service Module", agency=999)
+    apollo["image"] = None
+    statuses = [{"id": 1, "name": "Active"}, {"id": 3, "name": "Destroyed"}, {"id": 4, "name": "Single Use"}]
+    records = [spacecraft(i, f"Craft {i}", cfg=[soyuz, dragon, apollo][i % 3], status=statuses[i % 3],
+                          flights_count=i % 4, in_space=(i % 5 == 0), image=own_img if i == 4 else None)
+               for i in range(1, 10)]
+    records.append(spacecraft(50, FIXTURE_HOSTILE, cfg=dragon, description='Text with <tags> & "quotes".',
+                              serial_number="C-<50>", image=None))
+    records.append(spacecraft(51, "Союз МС-25", cfg=config(38, "Soyuz MS", detailed=True, img=soyuz_img),
+                              flights=[flight(7, name="Soyuz-2.1a | Soyuz MS-25")], in_space=True, image=None))
+    return records
+
+
+def build_fixture_site(root: Path, *, base_url: str | None) -> Path:
+    """The fixture catalog as the Pages workflow builds it: --fetch from a fake LL2, images and all,
+    into root/out (root/cache keeps the data for offline rebuilds)."""
+    from fakeserver import FakeLL2
+
+    fake = FakeLL2().start()
+    try:
+        fake.records = fixture_catalog(fake)
+        build_site(root / "out", root / "cache", api=fake, base_url=base_url)
+    finally:
+        fake.stop()
+    return root / "out"
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    """Every file under folder, by its path relative to folder, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- HTML -----------------------------------------------------------------------------------------
+
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+UNSEEN = frozenset({"script", "style", "template"})  # their character data is not text a visitor reads
+
+
+class Element:
+    """One element of a parsed page: its tag, its attributes (a valueless one is ""), its children."""
+
+    def __init__(self, tag: str, attrs: dict[str, str]) -> None:
+        self.tag, self.attrs = tag, attrs
+        self.children: list[Element | str] = []
+
+    def __repr__(self) -> str:
+        return f"<{self.tag} {self.attrs}>"
+
+    def __getitem__(self, name: str) -> str:
+        return self.attrs[name]
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self.attrs.get(name, default)
+
+    @property
+    def classes(self) -> list[str]:
+        return self.attrs.get("class", "").split()
+
+    def iter(self) -> Iterator[Element]:
+        """This element and every element inside it, in document order."""
+        yield self
+        for child in self.children:
+            if isinstance(child, Element):
+                yield from child.iter()
+
+    def find_all(self, tag: str | None = None, *, class_: str | None = None, **attrs: str) -> list[Element]:
+        """Every element inside (this one included) of that tag, holding class_ among its classes and
+        exactly these attribute values (pass aria_label= for aria-label)."""
+        want = {k.replace("_", "-"): v for k, v in attrs.items()}
+        return [e for e in self.iter() if (tag is None or e.tag == tag) and (class_ is None or class_ in e.classes)
+                and all(e.attrs.get(k) == v for k, v in want.items())]
+
+    def one(self, tag: str | None = None, *, class_: str | None = None, **attrs: str) -> Element:
+        """The only element find_all finds; fails the test if there is none or more than one."""
+        found = self.find_all(tag, class_=class_, **attrs)
+        assert len(found) == 1, f"{len(found)} <{tag}> elements with {class_=} {attrs} (one expected): {found}"
+        return found[0]
+
+    @property
+    def raw_text(self) -> str:
+        """The character data inside, exactly as written (a <script>'s JSON, say)."""
+        return "".join(c if isinstance(c, str) else c.raw_text for c in self.children)
+
+    @property
+    def text(self) -> str:
+        """The text a reader sees, whitespace collapsed; pieces in separate elements are separated by a
+        space, so a <dt>Status</dt><dd>Active</dd> reads "Status Active". Scripts and styles are left out."""
+        return " ".join(" ".join(self._pieces()).split())
+
+    def _pieces(self) -> Iterator[str]:
+        for child in self.children:
+            if isinstance(child, str):
+                yield child
+            elif child.tag not in UNSEEN:
+                yield from child._pieces()
+
+
+class Page(Element):
+    """A whole parsed page, with what a visitor, a crawler and a link checker read from it."""
+
+    @property
+    def title(self) -> str:
+        return self.one("title").text
+
+    @property
+    def h1(self) -> str:
+        """The text of the page's heading; fails the test unless the page has exactly one <h1>."""
+        return self.one("h1").text
+
+    @property
+    def body(self) -> Element:
+        return self.one("body")
+
+    @property
+    def text(self) -> str:
+        """The visible text of the body."""
+        return self.body.text
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """Every URL the page refers to, as ("tag.attribute", url): href, src and each srcset entry."""
+        out = []
+        for e in self.iter():
+            for attr in ("href", "src"):
+                if attr in e.attrs and e.tag != "base":
+                    out.append((f"{e.tag}.{attr}", e.attrs[attr]))
+            if e.attrs.get("srcset"):
+                out += [(f"{e.tag}.srcset", part.split()[0]) for part in e.attrs["srcset"].split(",") if part.strip()]
+        return out
+
+    @property
+    def ids(self) -> set[str]:
+        return {e.attrs["id"] for e in self.iter() if e.attrs.get("id")}
+
+    @property
+    def scripts(self) -> list[Element]:
+        return self.find_all("script")
+
+    @property
+    def meta(self) -> dict[str, list[str]]:
+        """<meta> contents by property (Open Graph) or name (robots, twitter:*)."""
+        out: dict[str, list[str]] = {}
+        for e in self.find_all("meta"):
+            key = e.attrs.get("property") or e.attrs.get("name")
+            if key:
+                out.setdefault(key, []).append(e.attrs.get("content", ""))
+        return out
+
+    @property
+    def rel(self) -> dict[str, list[str]]:
+        """The hrefs of <link> elements by each of their rel values (canonical, icon, stylesheet...)."""
+        out: dict[str, list[str]] = {}
+        for e in self.find_all("link"):
+            for rel in e.attrs.get("rel", "").split():
+                out.setdefault(rel, []).append(e.attrs.get("href", ""))
+        return out
+
+    @property
+    def json_ld(self) -> list[str]:
+        """The text of every JSON-LD script, as a crawler reads it."""
+        return [e.raw_text for e in self.find_all("script", type="application/ld+json")]
+
+    def pictures(self) -> list[tuple[Element, Element]]:
+        """(source, img) of every <picture>, each holding one WebP <source> and one <img>."""
+        out = []
+        for picture in self.find_all("picture"):
+            [source], [img] = picture.find_all("source"), picture.find_all("img")
+            out.append((source, img))
+        return out
+
+    def placeholders(self) -> list[str]:
+        """What a screen reader says for each image placeholder with a name (the aria-label)."""
+        return [e.attrs["aria-label"] for e in self.find_all("span", class_="placeholder") if "aria-label" in e.attrs]
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = Page("#document", {})
+        self.open: list[Element] = [self.page]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, {k: v or "" for k, v in attrs})
+        self.open[-1].children.append(element)
+        if tag not in VOID:
+            self.open.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.open[-1].children.append(Element(tag, {k: v or "" for k, v in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        # An end tag closes the nearest open element of its name, and any left open inside it
+        # (an omitted </li> or </p>); a stray end tag is ignored, as a browser does.
+        for depth in range(len(self.open) - 1, 0, -1):
+            if self.open[depth].tag == tag:
+                del self.open[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.open[-1].children.append(data)
+
+
+def parse_html(html: str) -> Page:
+    """Parse an HTML document into a Page."""
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.page
+
+
+def parse(path: Path) -> Page:
+    """Parse a built page."""
+    return parse_html(path.read_text(encoding="utf-8"))
+
+
+def html_pages(site: Path) -> list[str]:
+    """Every HTML page of a built site, as site-relative paths, sorted."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+def is_external(url: str) -> bool:
+    return bool(urlsplit(url).scheme) or url.startswith("//")
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every local href/src in every page that does not resolve to a file (folders and "/" count as broken)."""
+    problems = []
+    for page_path in sorted(site.rglob("*.html")):
+        for where, url in parse(page_path).links:
+            if is_external(url) or url.startswith("#") or url.startswith("mailto:"):
+                continue
+            if url.startswith("/"):
+                problems.append(f"{page_path.relative_to(site)}: {where} {url!r} is root-absolute")
+                continue
+            target_part = unquote(urlsplit(url).path)
+            if not target_part:
+                continue
+            target = (page_path.parent / target_part).resolve()
+            if not target.is_file():
+                problems.append(f"{page_path.relative_to(site)}: {where} {url!r} does not resolve to a file")
+            elif site.resolve() not in target.parents:
+                problems.append(f"{page_path.relative_to(site)}: {where} {url!r} leaves the site")
+    return problems
+
+
+# --- Servers --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Received:
+    """One request as the server saw it."""
+
+    path: str  # with its query
+    headers: dict[str, str]  # names lower-cased
+
+
+class Loopback:
+    """A tiny HTTP server on 127.0.0.1:0 that records every request it receives (path and headers).
+
+    It answers the paths given to reply() and 404 to others; a path given to hold() answers only
+    once release() is called, so a client's timeout fires without any test sleeping. Use it as a
+    context manager: leaving releases what is held and stops the server.
+    """
+
+    def __init__(self) -> None:
+        self.replies: dict[str, tuple[int, bytes, str]] = {}
+        self.held: set[str] = set()
+        self.received: list[Received] = []
+        self.released = threading.Event()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self.origin = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def reply(self, path: str, body: bytes, content_type: str = "application/json", status: int = 200) -> str:
+        """Answer GET path with body; return its URL."""
+        self.replies[path] = (status, body, content_type)
+        return self.origin + path
+
+    def hold(self, path: str) -> str:
+        """Answer GET path (with a 200 of nothing much) only after release(); return its URL."""
+        self.held.add(path)
+        return self.origin + path
+
+    def release(self) -> None:
+        self.released.set()
+
+    def headers_of(self, path: str) -> list[dict[str, str]]:
+        """The headers of every request received for path (query included), in order."""
+        return [r.headers for r in self.received if r.path == path]
+
+    def __enter__(self) -> Loopback:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # keep test output clean
+                pass
+
+            def do_GET(self) -> None:
+                server.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}))
+                path = urlsplit(self.path).path
+                if path in server.held:
+                    server.released.wait()
+                status, body, ctype = server.replies.get(path, (200 if path in server.held else 404, b"{}",
+                                                                 "application/json"))
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", ctype)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:  # the client gave up before the reply: what a held reply is for
+                    pass
+
+        return Handler

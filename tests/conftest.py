@@ -20,6 +20,15 @@ def fake_api():
     server.stop()
 
 
+@pytest.fixture
+def loopback():
+    """A tiny server on loopback that records the requests it receives (base.Loopback), stopped after the test."""
+    from base import Loopback
+
+    with Loopback() as server:
+        yield server
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

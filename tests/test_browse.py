@@ -5,9 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from base import spacecraft, write_data
-from catalog.build import build
-from catalog.config import BuildOptions
+from base import build_site, spacecraft
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +17,7 @@ def site(tmp_path_factory) -> Path:
         spacecraft(3, "Charlie", flights_count=5, time_in_space="P30D", time_docked="P20D", mission_ends_count=0),
         spacecraft(4, "Delta", flights_count=None, time_in_space=None, time_docked=None, mission_ends_count=None),
     ]
-    write_data(root / "cache", records)
-    build(BuildOptions(out=root / "out", cache=root / "cache"))
+    build_site(root / "out", root / "cache", records=records)
     return root / "out"
 
 

@@ -1,18 +1,13 @@
 """build.py end to end, as a user runs it: fetch from a fake LL2, rebuild offline, fail cleanly."""
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from PIL import Image as PILImage
+from base import ROOT, config, fleet, image, image_bytes, parse, site_files, spacecraft, write_data
 
-from base import config, fleet, image
-from catalog.config import CacheLayout
-
-ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build.py"
 
 
@@ -21,20 +16,10 @@ def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.
                           timeout=120, env=env)
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def jpeg(color: str) -> bytes:
-    buf = io.BytesIO()
-    PILImage.new("RGB", (64, 48), color).save(buf, "JPEG")
-    return buf.getvalue()
-
-
 @pytest.fixture
 def served_fleet(fake_api):
     """Twenty-three records whose images the fake server itself serves."""
-    url = fake_api.add_file("/media/soyuz.jpg", jpeg("navy"))
+    url = fake_api.add_file("/media/soyuz.jpg", image_bytes((64, 48), "navy"))
     records = fleet(23)
     for raw in records:
         for holder in (raw, raw["spacecraft_config"]):
@@ -57,13 +42,13 @@ def test_fetch_then_offline_rebuild_is_byte_identical(served_fleet, tmp_path):
     served_fleet.stop()  # offline from here on
     again = run("--cache", "C", "--out", "O2", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
-    assert tree(tmp_path / "O") == tree(tmp_path / "O2")
+    assert site_files(tmp_path / "O") == site_files(tmp_path / "O2")
 
 
 def test_failed_fetch_keeps_previous_data_and_site(served_fleet, tmp_path):
     assert run("--fetch", "--api-url", served_fleet.url, "--cache", "C", "--out", "O", cwd=tmp_path).returncode == 0
     data_before = (tmp_path / "C" / "data" / "spacecraft.jsonl").read_bytes()
-    site_before = tree(tmp_path / "O")
+    site_before = site_files(tmp_path / "O")
 
     served_fleet.records.append(config(99))  # would change the data, but the crawl fails first
     served_fleet.always["/2.3.0/spacecraft/"] = ("500",)
@@ -74,7 +59,7 @@ def test_failed_fetch_keeps_previous_data_and_site(served_fleet, tmp_path):
     assert last.startswith("error: ") and "HTTP 500" in last and served_fleet.url in last
     assert "Traceback" not in failed.stderr
     assert (tmp_path / "C" / "data" / "spacecraft.jsonl").read_bytes() == data_before
-    assert tree(tmp_path / "O") == site_before
+    assert site_files(tmp_path / "O") == site_before
 
 
 def test_fresh_clone_builds_from_the_shipped_snapshot(tmp_path):
@@ -111,12 +96,8 @@ def test_unreadable_data_file_is_one_line(tmp_path):
 
 
 def test_strict_fails_on_a_warning_and_writes_nothing(tmp_path):
-    from catalog.data import snapshot
-    from catalog.data.models import FetchMeta
-    from base import spacecraft
-
     records = [spacecraft(1), spacecraft(2, spacecraft_config=None)]  # the second is skipped with a warning
-    snapshot.write_records(CacheLayout(tmp_path / "C").data_file, records, FetchMeta(None, 2, None, 2))
+    write_data(tmp_path / "C", records)
     done = run("--strict", "--cache", "C", "--out", "O", cwd=tmp_path)
     assert done.returncode == 1
     last = done.stderr.strip().splitlines()[-1]
@@ -183,7 +164,7 @@ def test_a_new_image_url_that_fails_keeps_the_copy_we_had(served_fleet, tmp_path
     assert done.returncode == 0, done.stderr
     assert "showing the copy downloaded before" in done.stderr and "/moved/soyuz.jpg" in done.stderr
     assert sorted(p.name for p in (tmp_path / "C" / "images" / "src").iterdir()) == originals
-    assert "<picture" in (tmp_path / "O" / "spacecraft" / "craft-1.html").read_text()
+    assert len(parse(tmp_path / "O" / "spacecraft" / "craft-1.html").pictures()) == 1
 
 
 def test_force_restores_a_page_deleted_by_hand(tmp_path):

@@ -14,11 +14,8 @@ from urllib.parse import quote
 import pytest
 from PIL import Image
 
-from fixturesite import HOSTILE, build_site, html_pages, read_head
-from catalog.build import build
-from catalog.config import BuildOptions
+from base import FIXTURE_HOSTILE, ROOT, build_fixture_site, build_site, html_pages, parse, parse_html
 
-ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://someone.github.io/spacecraft-catalog/"
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 
@@ -26,14 +23,14 @@ WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
     """The site as the Pages workflow builds it: with --base-url."""
-    return build_site(tmp_path_factory.mktemp("published"), base_url=BASE.rstrip("/"))  # as configure-pages gives it
+    return build_fixture_site(tmp_path_factory.mktemp("published"), base_url=BASE.rstrip("/"))  # as configure-pages gives it
 
 
 @pytest.fixture(scope="module")
 def local(published, tmp_path_factory) -> Path:
     """The same data rebuilt offline without --base-url, for file:// and any folder."""
     out = tmp_path_factory.mktemp("local") / "out"
-    build(BuildOptions(out=out, cache=published.parent / "cache", base_url=None))
+    build_site(out, published.parent / "cache", base_url=None)
     return out
 
 
@@ -55,9 +52,8 @@ def test_sitemap_lists_every_page_by_its_absolute_url(published):
     expected = {url_of(p) for p in html_pages(published) if p != "404.html"}
     assert len(locs) == len(set(locs))
     assert set(locs) == expected
-    assert BASE in locs and BASE + "spacecraft/craft-1.html" in locs and BASE + "404.html" not in locs
-    if (published / "search.html").exists():
-        assert BASE + "search.html" in locs
+    assert BASE in locs and BASE + "spacecraft/craft-1.html" in locs and BASE + "search.html" in locs
+    assert BASE + "404.html" not in locs
 
 
 def test_robots_txt_points_at_the_sitemap(published, local):
@@ -69,21 +65,26 @@ def test_robots_txt_points_at_the_sitemap(published, local):
 # --- head tags --------------------------------------------------------------------------------------
 
 def test_every_page_has_its_canonical_url_and_preview_tags(published):
-    for path in html_pages(published):
-        head = read_head(published / path)
-        if path == "404.html":
-            assert "canonical" not in head.links and "og:url" not in head.meta
-            assert head.meta["robots"] == ["noindex"]
-            continue
-        assert head.links.get("canonical") == [url_of(path)], path
+    pages = [p for p in html_pages(published) if p != "404.html"]
+    assert len(pages) >= 25
+    for path in pages:
+        head = parse(published / path)
+        assert head.rel.get("canonical") == [url_of(path)], path
         assert head.meta.get("og:url") == [url_of(path)], path
-        assert head.meta["og:title"] == [head.title.strip()], path
-        assert head.meta["og:description"][0], path
-        assert head.meta["twitter:card"][0] in ("summary", "summary_large_image")
+        assert head.meta["og:title"] == [head.title], path
+        [description] = head.meta["og:description"]
+        assert description.strip(), path
+        assert head.meta["twitter:card"] in (["summary"], ["summary_large_image"]), path
+
+
+def test_the_not_found_page_has_no_address_of_its_own_and_is_not_indexed(published):
+    head = parse(published / "404.html")  # served for every missing address: no canonical URL
+    assert "canonical" not in head.rel and "og:url" not in head.meta
+    assert head.meta["robots"] == ["noindex"]
 
 
 def test_preview_image_is_an_absolute_url_of_the_pages_picture(published):
-    with_image = read_head(published / "spacecraft/craft-1.html")  # a Crew Dragon: the configuration's picture
+    with_image = parse(published / "spacecraft/craft-1.html")  # a Crew Dragon: the configuration's picture
     [og_image] = with_image.meta["og:image"]
     assert og_image.startswith(BASE), og_image  # our own thumbnail, published with the site
     with Image.open(published / og_image[len(BASE):]) as thumb:
@@ -93,28 +94,32 @@ def test_preview_image_is_an_absolute_url_of_the_pages_picture(published):
     assert with_image.meta["twitter:image"] == [og_image]
     assert with_image.meta["twitter:card"] == ["summary_large_image"]
     assert with_image.meta["og:image:alt"] == ["Craft 1"]
-    no_image = read_head(published / "spacecraft/craft-2.html")  # Apollo: no picture at all
+    no_image = parse(published / "spacecraft/craft-2.html")  # Apollo: no picture at all
     assert "og:image" not in no_image.meta and no_image.meta["twitter:card"] == ["summary"]
 
 
 def test_without_base_url_nothing_absolute_is_emitted(local):
     assert not (local / "sitemap.xml").exists()
     for path in html_pages(local):
-        head = read_head(local / path)
-        assert "canonical" not in head.links, path
+        head = parse(local / path)
+        assert "canonical" not in head.rel, path
         assert not [k for k in head.meta if k.startswith(("og:", "twitter:"))], path
-        for blob in head.json_ld:  # the site's own URLs are relative (the image's source stays the API's)
-            thing, trail = json.loads(blob)["@graph"]
-            own = [thing["@id"], thing["url"]] + [item["item"] for item in trail["itemListElement"]]
-            assert not [u for u in own if "://" in u], (path, own)
-            assert thing["url"] == "../" + quote(path)
+    for path in spacecraft_pages(local):  # the site's own URLs are relative (the image's source stays the API's)
+        [blob] = parse(local / path).json_ld
+        thing, trail = json.loads(blob)["@graph"]
+        own = [thing["@id"], thing["url"]] + [item["item"] for item in trail["itemListElement"]]
+        assert not [u for u in own if "://" in u], (path, own)
+        assert thing["url"] == "../" + quote(path)
 
 
 def test_base_url_only_changes_head_tags_and_site_files(published, local):
     # The body, and so every link a visitor follows, is the same: the site works from any folder.
+    # Only the "Cite this" block differs: a citation names the page's absolute URL when there is one.
     page = "spacecraft/craft-1.html"
-    body = lambda site: (site / page).read_text().split("</head>", 1)[1]  # noqa: E731
+    cite = re.compile(r'<details class="cite">.*?</details>', re.S)
+    body = lambda site: cite.sub("", (site / page).read_text().split("</head>", 1)[1])  # noqa: E731
     assert body(published) == body(local)
+    assert BASE + page in cite.search((published / page).read_text())[0]
 
 
 # --- JSON-LD ----------------------------------------------------------------------------------------
@@ -123,30 +128,30 @@ def test_json_ld_names_each_spacecraft_with_its_breadcrumbs(published):
     pages = spacecraft_pages(published)
     assert len(pages) == 11
     for path in pages:
-        head = read_head(published / path)
+        head = parse(published / path)
         [blob] = head.json_ld
         data = json.loads(blob)
         assert data["@context"] == "https://schema.org"
         [thing] = [n for n in data["@graph"] if n["@type"] == "Thing"]
         [trail] = [n for n in data["@graph"] if n["@type"] == "BreadcrumbList"]
-        assert thing["name"] == head.h1.strip(), path
+        assert thing["name"] == head.h1, path
         assert thing["url"] == url_of(path)
         items = trail["itemListElement"]
         assert [i["position"] for i in items] == [1, 2, 3, 4]
         assert items[0]["item"] == BASE and items[-1] == {"@type": "ListItem", "position": 4,
                                                           "name": thing["name"], "item": url_of(path)}
-    list_page = read_head(published / "spacecraft/index.html")
+    list_page = parse(published / "spacecraft/index.html")
     assert list_page.json_ld == []
 
 
 def test_json_ld_image_carries_credit_and_license(published):
-    thing = json.loads(read_head(published / "spacecraft/craft-3.html").json_ld[0])["@graph"][0]  # a Soyuz
+    thing = json.loads(parse(published / "spacecraft/craft-3.html").json_ld[0])["@graph"][0]  # a Soyuz
     image = thing["image"]
     assert image["@type"] == "ImageObject"
     assert image["contentUrl"].endswith("/media/soyuz.jpg")
     assert image["creditText"] == "NASA"
     assert image["license"] == image["acquireLicensePage"] == "https://creativecommons.org/publicdomain/mark/1.0/"
-    no_image = json.loads(read_head(published / "spacecraft/craft-2.html").json_ld[0])["@graph"][0]
+    no_image = json.loads(parse(published / "spacecraft/craft-2.html").json_ld[0])["@graph"][0]
     assert "image" not in no_image
 
 
@@ -156,8 +161,8 @@ def test_json_ld_keeps_hostile_names_inside_the_script(published):
     script = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert "<" not in script and ">" not in script and "&" not in script
     thing = json.loads(script)["@graph"][0]
-    assert thing["name"] == HOSTILE
-    assert read_head(published / path).h1.strip() == HOSTILE  # and the page itself shows it as text
+    assert thing["name"] == FIXTURE_HOSTILE
+    assert parse(published / path).h1 == FIXTURE_HOSTILE  # and the page itself shows it as text
 
 
 # --- build.py --serve -------------------------------------------------------------------------------
@@ -177,9 +182,9 @@ def test_serve_previews_the_built_site(published, tmp_path):
         assert found, "".join(lines)
         with urllib.request.urlopen(found.group(0), timeout=10) as reply:
             assert reply.status == 200
-            assert "<h1>Spacecraft Catalog</h1>" in reply.read().decode()
+            assert parse_html(reply.read().decode()).h1 == "Spacecraft Catalog"
         with urllib.request.urlopen(found.group(1) + "spacecraft/craft-1.html", timeout=10) as reply:
-            assert "<h1>Craft 1</h1>" in reply.read().decode()
+            assert parse_html(reply.read().decode()).h1 == "Craft 1"
     finally:
         proc.terminate()
         proc.wait(timeout=10)

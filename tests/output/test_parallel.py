@@ -5,33 +5,29 @@ from pathlib import Path
 
 import pytest
 
-from catalog.data import snapshot
-from catalog.errors import CatalogError
+from base import build_site, fleet, write_data
+from base import site_files as tree
+
+from catalog.build import BuildReport
+from catalog.config import CacheLayout
 from catalog.data.models import FetchMeta
-from catalog.output.parallel import render_pages
+from catalog.errors import CatalogError
 from catalog.output import parallel
+from catalog.output.parallel import render_pages
+from catalog.output.writer import SiteWriter
 from catalog.render import Renderer
 from catalog.site.plan import SPACECRAFT_PAGE, Page, SiteInfo
 from catalog.site.urls import Urls
-from catalog.output.writer import SiteWriter
-from catalog.build import BuildReport, build
-from catalog.config import BuildOptions, CacheLayout
-from base import fleet
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build_with(monkeypatch, tmp_path: Path, out: Path, workers: int) -> BuildReport:
     cache = tmp_path / "cache"
     if not CacheLayout(cache).data_file.exists():
-        snapshot.write_records(CacheLayout(cache).data_file, fleet(40),
-                               FetchMeta(api_url=None, count=40, fetched_at="2025-01-01T00:00:00Z", records=40))
+        write_data(cache, fleet(40))
     monkeypatch.setattr(parallel, "render_pages",
                         lambda writer, renderer, pages, jobs=(): render_pages(writer, renderer, pages, jobs=jobs,
                                                                               workers=workers, min_pages=0))
-    return build(BuildOptions(out=out, cache=cache))
+    return build_site(out, cache)
 
 
 def test_workers_build_the_same_bytes_as_one_process(monkeypatch, tmp_path):

@@ -4,36 +4,29 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from catalog.data import snapshot
-from catalog.output import uptodate
-from catalog.data.models import FetchMeta
-from catalog.build import build
-from catalog.config import BuildOptions, CacheLayout
-from base import fleet
+from base import build_site, fleet, write_data
 
-META = FetchMeta(api_url=None, count=None, fetched_at="2025-01-01T00:00:00Z", records=0)
+from catalog.config import CacheLayout
+from catalog.output import uptodate
 
 
 def tree(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file with its bytes and inode: a file written again, even with the same bytes, gets a new inode."""
     return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_ino)
             for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def write_data(cache: Path, records: list) -> None:
-    snapshot.write_records(CacheLayout(cache).data_file, records, META)
 
 
 def test_same_inputs_skip_the_build_and_repeat_its_warnings(tmp_path, caplog):
     cache, out = tmp_path / "cache", tmp_path / "site"
     write_data(cache, fleet(6) + [{"id": 99, "name": None}])
     with caplog.at_level(logging.INFO):
-        first = build(BuildOptions(out=out, cache=cache))
+        first = build_site(out, cache)
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("99" in w for w in warned)
     before = tree(out)
     caplog.clear()
     with caplog.at_level(logging.INFO):
-        again = build(BuildOptions(out=out, cache=cache))
+        again = build_site(out, cache)
     assert (again.records, again.pages, again.written) == (first.records, first.pages, 0)
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == warned
     assert any("up to date" in r.getMessage() for r in caplog.records)
@@ -43,11 +36,11 @@ def test_same_inputs_skip_the_build_and_repeat_its_warnings(tmp_path, caplog):
 def test_changed_data_is_built(tmp_path):
     cache, out = tmp_path / "cache", tmp_path / "site"
     write_data(cache, fleet(6))
-    build(BuildOptions(out=out, cache=cache))
+    build_site(out, cache)
     records = fleet(6)
     records[2]["name"] = "Renamed Craft"
     write_data(cache, records)
-    report = build(BuildOptions(out=out, cache=cache))
+    report = build_site(out, cache)
     assert report.written > 0
     assert (out / "spacecraft" / "renamed-craft.html").is_file()
 
@@ -55,8 +48,8 @@ def test_changed_data_is_built(tmp_path):
 def test_another_base_url_is_built(tmp_path):
     cache, out = tmp_path / "cache", tmp_path / "site"
     write_data(cache, fleet(3))
-    build(BuildOptions(out=out, cache=cache))
-    assert build(BuildOptions(out=out, cache=cache, base_url="https://example.org/cat/")).written > 0
+    build_site(out, cache)
+    assert build_site(out, cache, base_url="https://example.org/cat/").written > 0
     assert (out / "sitemap.xml").is_file()
 
 

@@ -3,27 +3,23 @@ from __future__ import annotations
 
 import copy
 import functools
-import io
 import json
 import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import base as rec
 import pytest
-from PIL import Image as PILImage
+from base import build_site, image_bytes
+from fakeserver import FakeLL2
 from playwright.sync_api import expect
 
-import base as rec
-from catalog.data import api
-from catalog.site import search_index as search
-from catalog.site import urls
 from catalog.data.groups import build_catalog
 from catalog.data.models import FetchMeta
 from catalog.data.normalize import normalize_all
-from catalog.build import build
-from catalog.config import BuildOptions
-from fakeserver import FakeLL2
+from catalog.site import search_index as search
+from catalog.site import urls
 
 META = FetchMeta(api_url=None, count=None, fetched_at=None, records=0)
 PAGE = 50  # results rendered at a time by static/js/search.js
@@ -162,12 +158,9 @@ def site(tmp_path_factory) -> Path:
     fake = FakeLL2().start()
     try:
         for ident in MEDIA:
-            out = io.BytesIO()
-            PILImage.new("RGB", (400, 300), (ident % 256, 90, 160)).save(out, "JPEG")
-            fake.add_file(f"/media/{ident}.jpg", out.getvalue())
+            fake.add_file(f"/media/{ident}.jpg", image_bytes((400, 300), (ident % 256, 90, 160)))
         fake.records = fixture_records(fake.origin + "/media/")
-        options = api.FetchOptions(api_url=fake.url, retries=0, sleep=lambda seconds: None)
-        build(BuildOptions(out=root / "site", cache=root / "cache", fetch=options))
+        build_site(root / "site", root / "cache", api=fake)
     finally:
         fake.stop()
     return root / "site"
