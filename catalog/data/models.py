@@ -3,11 +3,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+UNKNOWN_LICENSE = "Unknown"  # the license name LL2 gives an image whose license nobody recorded
+
 
 @dataclass(frozen=True, slots=True)
 class License:
     name: str
     link: str | None  # http(s) only; anything else was dropped by normalize
+
+    @property
+    def known(self) -> bool:
+        """Whether the API names a license: "Unknown" (its own word, or normalize's default) is none."""
+        return self.name.casefold() != UNKNOWN_LICENSE.casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +119,7 @@ class Flight:
     duration: Duration | None
     turnaround: Duration | None
     landing: str | None
+    launch_id: str | None = None  # the launch's LL2 id (a UUID)
 
 
 @dataclass(frozen=True, slots=True)

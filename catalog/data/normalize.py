@@ -350,6 +350,7 @@ class Normalizer:
                 duration=duration(item.get("duration"), where=where, field="duration"),
                 turnaround=duration(item.get("turn_around_time"), where=where, field="turn_around_time"),
                 landing=_landing_text(landing),
+                launch_id=text(launch.get("id")),
             )
 
 
