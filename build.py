@@ -76,6 +76,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--force", action="store_true",
                         help="render every page even when nothing changed since the last build "
                              "(restores files deleted from the output by hand)")
+    parser.add_argument("--licensed-only", action="store_true",
+                        help="show a placeholder instead of any image without a known license (the credits "
+                             "page says so); the license audit is licenses.html")
     parser.add_argument("--strict", action="store_true",
                         help="fail, writing nothing, when the build warns (a skipped record, a missing image...)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
@@ -107,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         fetch = FetchOptions(api_url=args.api_url, api_key=args.api_key, max_wait=args.max_wait,
                              retries=args.retries)
     options = BuildOptions(out=args.out, cache=args.cache, base_url=args.base_url, fetch=fetch,
-                           strict=args.strict, force=args.force)
+                           strict=args.strict, force=args.force, licensed_only=args.licensed_only)
     started = time.perf_counter()
     try:
         report = build(options)

@@ -40,7 +40,8 @@ def build(options: BuildOptions) -> BuildReport:
     log.info("reading %s", data_file)
 
     # 2. Up to date: a site made from these very inputs is this build's output already.
-    inputs = uptodate.Inputs(data_file, caches=caches, base_url=options.site_url)
+    inputs = uptodate.Inputs(data_file, caches=caches, base_url=options.site_url,
+                             licensed_only=options.licensed_only)
     last = None if options.force else uptodate.last_build(options.out, inputs.digest())
     if last is not None:
         uptodate.replay(last)
@@ -54,7 +55,9 @@ def build(options: BuildOptions) -> BuildReport:
     from .output.writer import SiteWriter
     from .render import Renderer
     from .site import content, search_index, seo
-    from .site.plan import plan, site_info
+    from .site.exports import Exports
+    from .site.licenses import licensed_only
+    from .site.plan import data_page, plan, site_info
     from .site.urls import OWN_STEMS, Urls
 
     with uptodate.WarningLog() as warned:  # kept with the inputs' digest; --strict counts them
@@ -72,22 +75,30 @@ def build(options: BuildOptions) -> BuildReport:
         # 4. Images: download new ones (only with --fetch), resize what is missing; failures show placeholders.
         images = prepare(catalog, caches=caches, options=options.fetch)
         check_strict(options, warned.messages)
+        if options.licensed_only:  # before planning: pages, search index and credits see the same pictures
+            images = licensed_only(images, catalog)
         log.debug("images ready: %d with thumbnails", len(images.pictures))
 
         # 5. Plan: every page with its kind, template, values and head, from the one URL builder.
         urls = Urls(options.base_url)
-        planned = plan(catalog, pages, seo.Seo(urls, images.pictures))
-        renderer = Renderer(site=site_info(catalog, urls), urls=urls, pictures=images.pictures,
+        heads = seo.Seo(urls, images.pictures)
+        planned = plan(catalog, pages, heads)
+        renderer = Renderer(site=site_info(catalog, urls, licensed_only=options.licensed_only), urls=urls,
+                            pictures=images.pictures,
                             compiled=caches.compiled_templates if caches.exists() else None)
 
         # 6. Render and write: pages on every core, the other files alongside by the parent, then
         #    the sitemap of what was written; the new tree replaces the old site only when complete.
         writer = SiteWriter(options.out, rewrite=options.force)
         try:
-            jobs = [search_index.publisher(catalog, images.pictures), copy_static, images.publish]
+            exports = Exports(catalog, urls)  # CSV, JSON and datapackage.json, from the models
+            jobs = [search_index.publisher(catalog, images.pictures), copy_static, images.publish, exports.publish]
             if gathered.keep:
                 jobs.append(gathered.keep)
             count = render_pages(writer, renderer, planned, jobs=jobs)
+            # The data page shows each export's size and SHA-256: rendered once the exports are written.
+            writer.write(Urls.data_page, renderer.render(data_page(exports.files, catalog, heads)))
+            count += 1
             log.debug("rendered %d pages, %d files written", count, writer.written)
             for path, data in seo.site_files(writer.new, urls).items():
                 writer.write(path, data)

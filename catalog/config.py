@@ -77,6 +77,7 @@ class BuildOptions(NamedTuple):
     fetch: FetchOptions | None = None  # pull the API first (None: offline)
     strict: bool = False  # fail, writing nothing, when the build warns
     force: bool = False  # render and write every page, even when nothing changed
+    licensed_only: bool = False  # show placeholders instead of images without a known license
 
     @property
     def caches(self) -> CacheLayout:

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from ..config import TEMPLATES
 from ..data.models import Duration
+from ..site.cite import Citer
 from ..site.plan import Page, SiteInfo
 from ..site.urls import NAV, Urls, index_path, path_for, root_of
 from .fragments import Fragments
@@ -72,6 +73,7 @@ class Renderer:
         # Helpers are filters, not global functions: Jinja calls a filter directly, a global through
         # Context.call, which inspects it first (ten calls a spacecraft page; benchmarks/README.md).
         fragments = self.fragments = Fragments(self.templates, pictures)
+        cite = Citer(urls, site.data_as_of)
         env.filters.update(
             duration=duration_text, number=number, initials=initials,
             path=path_for,  # craft|path: "spacecraft/soyuz-29.html", site-relative
@@ -83,6 +85,9 @@ class Renderer:
             site_header=fragments.header,  # root|site_header(page_path)
             site_footer=lambda root: fragments.partial(None, "site_footer", root),  # root|site_footer
             partial=fragments.partial,  # config|partial("config_facts", root)
+            record_path=Urls.record,  # craft|record_path: "spacecraft/soyuz-29.json"
+            csv_path=Urls.group_csv,  # group|csv_path: "data/statuses/active.csv"
+            cite=lambda subject: fragments.cite(cite(subject)),  # craft|cite: the "Cite this" block
         )
         env.globals.update(site=site, urls=urls, thumbs=pictures, orderings=ORDERINGS, nav=NAV)
 

@@ -22,6 +22,7 @@ class Fragments:
     """
 
     NAME = "\ue000"  # stands for the page's name in a cached picture (a private-use character)
+    CITE = ("\ue001", "\ue002", "\ue003")  # stand for a citation's text, BibTeX and CSL-JSON in the cached block
 
     def __init__(self, templates: PageTemplates, pictures: Mapping[str, Any]) -> None:
         self.templates = templates
@@ -34,6 +35,7 @@ class Fragments:
         self.badges: dict[tuple[Any, str], Markup] = {}
         self.headers: dict[tuple[str, str], Markup] = {}
         self.partials: dict[tuple[str, int, str], tuple[Any, Markup]] = {}
+        self.cite_block: str | None = None
 
     def module(self, root: str) -> Any:
         """_partials.html's macros for pages whose way back to the site root is `root`."""
@@ -109,6 +111,15 @@ class Fragments:
         if found is None:
             found = self.partials[key] = (subject, Markup(getattr(self.module(root), macro)(subject)))
         return found[1]
+
+    def cite(self, citation: tuple[str, str, str]) -> Markup:
+        """The "Cite this" block around a citation's three texts: the macro once, then three replacements."""
+        html = self.cite_block
+        if html is None:
+            html = self.cite_block = str(self.module("").cite_block(*map(Markup, self.CITE)))
+        for stand_in, text in zip(self.CITE, citation, strict=True):
+            html = html.replace(stand_in, escape(text))
+        return Markup(html)
 
     def badge(self, status: Any) -> Markup:
         key = (status.id, status.name)

@@ -11,16 +11,18 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..data.groups import Catalog
-from ..data.models import Configuration, FetchMeta, Group, Image, Spacecraft
+from ..data.models import Configuration, FetchMeta, Group, Image, License, Spacecraft
 from .content import MarkdownPage
+from .exports import CSV_SAFETY, TABLES, TERMS, Dataset, ExportFile, source_url
 from .seo import Head, Seo
 from .urls import GROUP_SECTIONS, LIST_PAGE_SIZE, SPACECRAFT, Section, Urls, index_path, path_for
 
 HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX = "home", "spacecraft-list", "spacecraft", "group-index"
 CONFIGURATION, AGENCY, STATUS = "configuration", "agency", "status"  # group pages: their Group.kind
 SEARCH, CREDITS, MARKDOWN, NOT_FOUND = "search", "credits", "markdown", "404"
+DATA, LICENSES = "data", "licenses"  # the exports (made by the build after the others: data_page()), the license audit
 KINDS = frozenset({HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX, CONFIGURATION, AGENCY, STATUS,
-                   SEARCH, CREDITS, MARKDOWN, NOT_FOUND})
+                   SEARCH, CREDITS, MARKDOWN, NOT_FOUND, DATA, LICENSES})
 LISTS_SPACECRAFT = frozenset({HOME, SPACECRAFT_LIST, CONFIGURATION, AGENCY, STATUS})  # pages made of cards
 
 
@@ -40,9 +42,10 @@ class SiteInfo(NamedTuple):
     data_as_of: str | None  # YYYY-MM-DD of the fetch; None for the shipped sample
     base_url: str | None
     counts: dict[str, int]
+    licensed_only: bool = False  # --licensed-only: images without a known license show placeholders
 
 
-def site_info(catalog: Catalog, urls: Urls) -> SiteInfo:
+def site_info(catalog: Catalog, urls: Urls, *, licensed_only: bool = False) -> SiteInfo:
     """The site-wide values of this catalog."""
     return SiteInfo(
         title="Spacecraft Catalog",
@@ -55,6 +58,7 @@ def site_info(catalog: Catalog, urls: Urls) -> SiteInfo:
             "agencies": len(catalog.agencies),
             "statuses": len(catalog.statuses),
         },
+        licensed_only=licensed_only,
     )
 
 
@@ -85,7 +89,9 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo) -> Iterator[Page
             yield page(group.kind, path_for(group), f"{group.kind}.html",
                        {"group": group, "crafts": group.spacecraft, "section": section}, group)
     yield page(SEARCH, Urls.search, "search.html", {"catalog": catalog})
-    yield page(CREDITS, Urls.credits, "credits.html", {"credits": credits(catalog)})
+    credited = credits(catalog)
+    yield page(CREDITS, Urls.credits, "credits.html", {"credits": credited})
+    yield page(LICENSES, Urls.licenses, "licenses.html", {"licenses": by_license(credited)})
     for md in pages:
         yield page(MARKDOWN, md.path, "markdown.html", {"page": md})
     yield page(NOT_FOUND, Urls.not_found, "404.html", {})
@@ -107,6 +113,36 @@ def credits(catalog: Catalog) -> list[Credit]:
             found.setdefault(image.key, image)
             users.setdefault(image.key, []).append(craft)
     return [Credit(found[key], tuple(users[key])) for key in sorted(found, key=lambda k: found[k].name.casefold() + k)]
+
+
+class LicenseGroup(NamedTuple):
+    """The images of one license, for the license audit."""
+
+    license: License
+    credits: tuple[Credit, ...]
+
+
+def by_license(credited: list[Credit]) -> list[LicenseGroup]:
+    """The images grouped by license name: "Unknown" first (what a re-user must check), then by name."""
+    groups: dict[str, list[Credit]] = {}
+    for credit in credited:
+        groups.setdefault(credit.image.license.name, []).append(credit)
+    order = sorted(groups, key=lambda name: (License(name, None).known, name.casefold(), name))
+    return [LicenseGroup(_license_of(groups[name]), tuple(groups[name])) for name in order]
+
+
+def _license_of(credited: list[Credit]) -> License:
+    """The group's license: the first with a link, as images of one license name may differ in that."""
+    return next((c.image.license for c in credited if c.image.license.link), credited[0].image.license)
+
+
+def data_page(files: tuple[ExportFile, ...], catalog: Catalog, seo: Seo) -> Page:
+    """The data page: what each export holds, its size and SHA-256; planned once the exports are made."""
+    dataset = Dataset(files, catalog.meta)
+    return Page(DATA, Urls.data_page, "data.html", {"files": files, "tables": TABLES, "safety": CSV_SAFETY,
+                                                    "terms": TERMS, "catalog": catalog, "dataset": dataset,
+                                                    "source": source_url(catalog.meta)},
+                Head(seo, Urls.data_page, dataset))
 
 
 def list_pages(section: Section, crafts: tuple[Spacecraft, ...], seo: Seo) -> Iterator[Page]:

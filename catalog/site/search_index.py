@@ -4,10 +4,10 @@ Two files carry the same data: ``search-index.json`` for anything that can fetch
 ``search-index.js`` (``window.SPACECRAFT_INDEX = {...};``) because a browser refuses ``fetch()``
 of a local file, so the search page loads the data through ``<script src>`` under file://.
 
-Format (version 1): compact JSON (no spaces, UTF-8, keys sorted), each table a header of field
+Format (version 2): compact JSON (no spaces, UTF-8, keys sorted), each table a header of field
 names plus rows of values, so no name is repeated per record::
 
-    {"version": 1,
+    {"version": 2,
      "agencies":       {"fields": ["id", "name", "abbrev"], "rows": [[121, "SpaceX", "SpX"], ...]},
      "configurations": {"fields": ["id", "name", "type", "agency"], "rows": [[6, "Crew Dragon 2", "Capsule", 0], ...]},
      "statuses":       {"fields": ["id", "name"], "rows": [[1, "Active"], ...]},
@@ -21,6 +21,9 @@ names plus rows of values, so no name is repeated per record::
   (``status=1``, ``spacecraft_config=6``, ``agency=121``) like the API's own filters.
 - ``in_space`` and ``is_placeholder`` are 1 or 0; counts and durations (seconds) are integers,
   or null when the API gave none.
+- ``known_license`` is 1 when the image the spacecraft's page shows (its own, else its
+  configuration's) has a known license, 0 when its license is "Unknown", null when it has no image
+  (version 2 added it; the search page's ``known_license=true|false`` filter reads it).
 - ``url`` and ``thumbnail`` paths are relative to the site root (where search.html lives).
 - Rows follow the catalog's order (name, then id); lookup tables follow the group order.
 """
@@ -34,7 +37,7 @@ from .urls import Urls, path_for
 from ..data.groups import Catalog
 from ..data.models import Duration, Spacecraft
 
-VERSION = 1
+VERSION = 2
 JSON_PATH = Urls.search_index_json
 JS_PATH = Urls.search_index_js
 JS_GLOBAL = "SPACECRAFT_INDEX"
@@ -44,7 +47,7 @@ CONFIGURATION_FIELDS = ("id", "name", "type", "agency")
 STATUS_FIELDS = ("id", "name")
 SPACECRAFT_FIELDS = (
     "id", "name", "serial", "configuration", "status", "in_space", "is_placeholder",
-    "flights_count", "mission_ends_count", "time_in_space", "time_docked", "url", "thumbnail",
+    "flights_count", "mission_ends_count", "time_in_space", "time_docked", "url", "thumbnail", "known_license",
 )
 
 Thumbnailer = Callable[[Spacecraft], "str | None"]
@@ -81,6 +84,7 @@ def build_index(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> di
             int(craft.in_space), int(craft.is_placeholder), craft.flights_count, craft.mission_ends_count,
             _seconds(craft.time_in_space), _seconds(craft.time_docked), path_for(craft),
             None if thumb is None else thumbs.setdefault(thumb, len(thumbs)),
+            None if (image := craft.shown_image) is None else int(image.license.known),
         ])
     return {
         "version": VERSION,

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from ..data.models import Group, Image, Spacecraft
+from .exports import Dataset
 from .urls import CONFIGURATIONS, Urls, index_path, path_for, root_of
 
 if TYPE_CHECKING:
@@ -167,7 +168,7 @@ class Head:
 
     __slots__ = ("seo", "path", "subject")
 
-    def __init__(self, seo: Seo, path: str, subject: Spacecraft | Group | None = None) -> None:
+    def __init__(self, seo: Seo, path: str, subject: Spacecraft | Group | Dataset | None = None) -> None:
         self.seo, self.path, self.subject = seo, path, subject  # subject: what the page previews
 
     @property
@@ -188,5 +189,9 @@ class Head:
 
     @property
     def json_ld(self) -> Markup | None:
-        """JSON-LD of a spacecraft page; None elsewhere."""
-        return self.seo.json_ld(self.subject, self.path) if isinstance(self.subject, Spacecraft) else None
+        """JSON-LD of a spacecraft page, and of the data page (a Dataset); None elsewhere."""
+        if isinstance(self.subject, Spacecraft):
+            return self.seo.json_ld(self.subject, self.path)
+        if isinstance(self.subject, Dataset):
+            return script_json(self.subject.json_ld(self.seo.urls, self.path))
+        return None

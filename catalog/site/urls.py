@@ -89,6 +89,15 @@ class Urls:
     favicon = "static/favicon.svg"
     sort_script = "static/js/sort.js"
     search_script = "static/js/search.js"
+    cite_script = "static/js/cite.js"  # the "Cite this" copy buttons
+    data_page = "data.html"  # the exports: what each file holds, its size and digest, how to cite
+    licenses = "licenses.html"  # the license audit: images grouped by license
+    datapackage = "datapackage.json"  # Frictionless Data Package describing the CSVs (site/exports.py)
+    spacecraft_csv = "data/spacecraft.csv"
+    flights_csv = "data/flights.csv"
+    configurations_csv = "data/configurations.csv"
+    agencies_csv = "data/agencies.csv"
+    spacecraft_json = "data/spacecraft.json"
     spacecraft_index = index_path(SPACECRAFT.folder)
     configurations_index = index_path(CONFIGURATIONS.folder)
     agencies_index = index_path(AGENCIES.folder)
@@ -110,6 +119,16 @@ class Urls:
     def image(name: str) -> str:
         """A thumbnail, published under img/."""
         return f"img/{name}"
+
+    @staticmethod
+    def record(craft: Spacecraft) -> str:
+        """A spacecraft's record as JSON, beside its page (templates: craft|record_path)."""
+        return f"spacecraft/{craft.slug}.json"
+
+    @staticmethod
+    def group_csv(group: Group) -> str:
+        """The spacecraft of a configuration, agency or status as CSV, under data/ (group|csv_path)."""
+        return f"data/{SECTION_OF_KIND[group.kind].folder}/{group.slug}.csv"
 
     @staticmethod
     def markdown(slug: str) -> str:

@@ -8,7 +8,7 @@
   if (window.performance && performance.mark) performance.mark("search-start"); // for benchmarks
 
   var PAGE = 50; // results rendered at a time: five screens or so, and few enough to build within a frame
-  var PARAMS = ["search", "status", "spacecraft_config", "agency", "in_space", "is_placeholder", "ordering"];
+  var PARAMS = ["search", "status", "spacecraft_config", "agency", "in_space", "is_placeholder", "known_license", "ordering"];
   var ORDERINGS = ["flights_count", "id", "mission_ends_count", "time_docked", "time_in_space"];
 
   var form = document.getElementById("search-form");
@@ -19,7 +19,7 @@
   var data = window.SPACECRAFT_INDEX;
   var title = document.title, typing = false;
   if (!form) return;
-  if (!data || data.version !== 1) {
+  if (!data || data.version !== 2) {
     countEl.textContent = "The search index could not be loaded.";
     return;
   }
@@ -118,7 +118,7 @@
     var params = new URLSearchParams(query), state = {};
     PARAMS.forEach(function (name) { state[name] = (params.get(name) || "").trim(); });
     state.search = params.get("search") || "";
-    ["in_space", "is_placeholder"].forEach(function (name) { // the API also takes True, 1, False, 0
+    ["in_space", "is_placeholder", "known_license"].forEach(function (name) { // the API also takes True, 1, False, 0
       var flag = bool(state[name]);
       if (flag >= 0) state[name] = flag ? "true" : "false";
     });
@@ -155,10 +155,10 @@
     var status = position("status", state.status);
     var config = position("spacecraft_config", state.spacecraft_config);
     var agency = position("agency", state.agency);
-    var inSpace = bool(state.in_space), placeholder = bool(state.is_placeholder);
+    var inSpace = bool(state.in_space), placeholder = bool(state.is_placeholder), known = bool(state.known_license);
     if ((state.status && status < 0) || (state.spacecraft_config && config < 0) || (state.agency && agency < 0)) return [];
     var perm = order(state.ordering || "");
-    var cfg = col.configuration, st = col.status, space = col.in_space, ph = col.is_placeholder;
+    var cfg = col.configuration, st = col.status, space = col.in_space, ph = col.is_placeholder, lic = col.known_license;
     var nwords = words.length, out = [];
     outer: for (var k = 0; k < N; k++) {
       var i = perm[k];
@@ -167,6 +167,7 @@
       if (agency >= 0 && configAgency[cfg[i]] !== agency) continue;
       if (inSpace >= 0 && space[i] !== inSpace) continue;
       if (placeholder >= 0 && ph[i] !== placeholder) continue;
+      if (known >= 0 && lic[i] !== known) continue; // null (no image) matches neither
       for (var w = 0; w < nwords; w++) if (haystack[i].indexOf(words[w]) < 0) continue outer;
       out.push(i);
     }

@@ -75,7 +75,7 @@ def test_index_has_one_row_per_spacecraft_in_catalog_order(catalog):
     rows = rows_as_dicts(index)
     assert [r["id"] for r in rows] == [c.id for c in catalog.spacecraft]
     assert index["spacecraft"]["fields"] == list(search.SPACECRAFT_FIELDS)
-    assert index["version"] == 1
+    assert index["version"] == 2
 
 
 def test_index_rows_resolve_through_lookup_tables(catalog):

@@ -1,0 +1,541 @@
+"""Open exports of the catalog, built from the models (never from the HTML): CSV, JSON and a datapackage.json.
+
+Files, by site path (site/urls.py's Urls):
+
+- ``data/spacecraft.csv``: one row per spacecraft (SPACECRAFT_COLUMNS);
+- ``data/flights.csv``: one row per flight of detailed-mode data (FLIGHT_COLUMNS);
+- ``data/configurations.csv`` and ``data/agencies.csv``;
+- ``data/<configurations|agencies|statuses>/<slug>.csv``: the spacecraft of one group, with the
+  columns of spacecraft.csv (each group page links its own);
+- ``data/spacecraft.json``: every normalized record, a JSON array with one record per line;
+- ``spacecraft/<slug>.json``: one record, beside its page (linked as ``rel="alternate"``);
+- ``datapackage.json``: a Frictionless Data Package: a Table Schema per CSV (types, units,
+  primary and foreign keys), each file's size and SHA-256, the source and the attribution.
+
+CSV files are RFC 4180 as Python's csv module writes them: UTF-8 (no byte order mark), a header
+row, CRLF line ends, fields quoted only when they hold a comma, a quote or a line break; rows
+sorted by id; empty for a value the API did not give; booleans ``true``/``false``; durations twice,
+as ISO 8601 (``P79DT15H23M49S``) and as whole seconds.
+
+Spreadsheet safety: Excel and LibreOffice run a cell that begins with ``=``, ``+``, ``-`` or ``@``
+as a formula (and a leading tab or carriage return can hide one), so in the CSV files only, a text
+cell that begins with one of those characters gets a single quote ``'`` in front (OWASP's advice
+on CSV injection); a spreadsheet then shows the text, and a program reading the file sees the quote.
+Numbers, dates and durations are not text cells and are never changed (a negative number stays a
+number). The JSON files keep the API's text exactly as it came.
+
+The JSON records mirror the CSV's names: the spacecraft's fields, its ``status``, its
+``configuration`` (with its ``agency``, ``family`` and ``image``), its own ``image`` (the page
+shows it, else the configuration's), its ``flights`` (null in normal-mode data), ``page_url`` and
+``api_url``. Keys are sorted; the same catalog gives the same bytes.
+
+Every file is a function of the catalog (and the base URL), so the data page can show each one's
+size and digest before it is written.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property
+from typing import Any, NamedTuple
+
+import orjson
+
+from ..data.groups import Catalog
+from ..data.models import Agency, Configuration, Duration, FetchMeta, Flight, Group, Image, Spacecraft
+from .urls import Urls, path_for, quote_path
+
+log = logging.getLogger(__name__)
+
+SOURCE_NAME = "Launch Library 2 by The Space Devs"
+SOURCE_HOME = "https://thespacedevs.com/llapi"
+CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")  # a text cell starting with one gets a "'" in front
+CSV_SAFETY = ("In the CSV files a text cell that begins with =, +, -, @, a tab or a carriage return has a single "
+              "quote (') put in front of it, so that a spreadsheet shows it as text rather than running it as "
+              "a formula; numbers, dates and durations are never changed, and the JSON keeps the API's text as it is.")
+TERMS = ("The data is The Space Devs' (Launch Library 2): credit \"Launch Library 2 by The Space Devs\" and follow "
+         "their terms at https://thespacedevs.com/. Images belong to their owners, under the license given "
+         "for each (often \"Unknown\").")
+
+
+class Column(NamedTuple):
+    """One field of a CSV, as its Table Schema describes it."""
+
+    name: str
+    type: str  # a Table Schema type: string, integer, boolean, date, duration
+    description: str
+    unit: str | None = None
+    format: str | None = None  # "uri" for absolute URLs
+
+    def schema(self) -> dict[str, Any]:
+        field: dict[str, Any] = {"name": self.name, "type": self.type, "description": self.description}
+        if self.unit:
+            field["unit"] = self.unit
+        if self.format:
+            field["format"] = self.format
+        return field
+
+
+PAGE_URL = Column("page_url", "string", "The page of this record on the site: an absolute URL when the build knew "
+                                        "the site's address (--base-url), else the path from the site root")
+_IMAGE = (
+    Column("image_url", "string", "The original image, as Launch Library 2 gives it", format="uri"),
+    Column("image_credit", "string", "Who the image is credited to"),
+    Column("image_license", "string", 'The image\'s license as Launch Library 2 names it ("Unknown" when nobody '
+                                      "recorded one)"),
+    Column("image_license_url", "string", "A link to the license's text", format="uri"),
+)
+
+SPACECRAFT_COLUMNS = (
+    Column("id", "integer", "Launch Library 2 spacecraft id"),
+    Column("name", "string", "Name of the spacecraft"),
+    Column("serial_number", "string", "Serial number"),
+    Column("status_id", "integer", "Launch Library 2 id of the status"),
+    Column("status", "string", "Status (Active, Retired, Destroyed, Single Use...)"),
+    Column("in_space", "boolean", "Whether the spacecraft is in space now"),
+    Column("is_placeholder", "boolean", "Whether the record stands for a spacecraft not yet named or built"),
+    Column("flights_count", "integer", "Number of flights"),
+    Column("mission_ends_count", "integer", "Number of mission ends"),
+    Column("time_in_space", "duration", "Total time in space, ISO 8601"),
+    Column("time_in_space_seconds", "integer", "Total time in space, in seconds", unit="s"),
+    Column("time_docked", "duration", "Total time docked, ISO 8601"),
+    Column("time_docked_seconds", "integer", "Total time docked, in seconds", unit="s"),
+    Column("fastest_turnaround", "duration", "Shortest time between two flights, ISO 8601"),
+    Column("fastest_turnaround_seconds", "integer", "Shortest time between two flights, in seconds", unit="s"),
+    Column("configuration_id", "integer", "Launch Library 2 id of the configuration (configurations.csv)"),
+    Column("configuration", "string", "Name of the configuration"),
+    Column("configuration_type", "string", "Type of the configuration (Capsule, Cargo...)"),
+    Column("agency_id", "integer", "Launch Library 2 id of the configuration's agency (agencies.csv)"),
+    Column("agency", "string", "Name of the agency"),
+    Column("agency_abbreviation", "string", "The agency's abbreviation"),
+    *(column._replace(description=column.description + " (the image the page shows: the spacecraft's own, "
+                                                        "else its configuration's)") for column in _IMAGE),
+    PAGE_URL,
+)
+FLIGHT_COLUMNS = (
+    Column("id", "integer", "Launch Library 2 id of the spacecraft flight"),
+    Column("spacecraft_id", "integer", "Launch Library 2 id of the spacecraft (spacecraft.csv)"),
+    Column("launch_id", "string", "Launch Library 2 id of the launch (a UUID)"),
+    Column("launch_name", "string", "Name of the launch"),
+    Column("launch_date", "date", "Date of the launch (UTC)"),
+    Column("destination", "string", "Where the flight went"),
+    Column("duration", "duration", "Duration of the flight, ISO 8601"),
+    Column("duration_seconds", "integer", "Duration of the flight, in seconds", unit="s"),
+    Column("turnaround", "duration", "Time since the spacecraft's previous flight, ISO 8601"),
+    Column("turnaround_seconds", "integer", "Time since the spacecraft's previous flight, in seconds", unit="s"),
+    Column("mission_end", "date", "Date the mission ended (UTC)"),
+    Column("landing", "string", "How and where the flight landed"),
+)
+CONFIGURATION_COLUMNS = (
+    Column("id", "integer", "Launch Library 2 id of the spacecraft configuration"),
+    Column("name", "string", "Name of the configuration"),
+    Column("type", "string", "Type (Capsule, Cargo...)"),
+    Column("agency_id", "integer", "Launch Library 2 id of its agency (agencies.csv)"),
+    Column("agency", "string", "Name of the agency"),
+    Column("family", "string", "The families it belongs to, separated by \"; \""),
+    Column("in_use", "boolean", "Whether it is in use"),
+    Column("spacecraft", "integer", "Number of spacecraft of this configuration in the catalog"),
+    *_IMAGE,
+    PAGE_URL,
+)
+AGENCY_COLUMNS = (
+    Column("id", "integer", "Launch Library 2 id of the agency"),
+    Column("name", "string", "Name of the agency"),
+    Column("abbreviation", "string", "Abbreviation"),
+    Column("type", "string", "Type (Government, Commercial...)"),
+    Column("configurations", "integer", "Number of its spacecraft configurations in the catalog"),
+    Column("spacecraft", "integer", "Number of its spacecraft in the catalog"),
+    PAGE_URL,
+)
+
+
+class Table(NamedTuple):
+    """A CSV of the data package: where it is, what it holds, its columns and keys."""
+
+    name: str  # the resource name in datapackage.json
+    path: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ("id",)
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (field, resource, field there)
+
+
+SPACECRAFT_TABLE = Table("spacecraft", Urls.spacecraft_csv, "Spacecraft", "One row per spacecraft.",
+                         SPACECRAFT_COLUMNS,
+                         foreign_keys=(("configuration_id", "configurations", "id"), ("agency_id", "agencies", "id")))
+FLIGHTS_TABLE = Table("flights", Urls.flights_csv, "Flights",
+                      "One row per flight of each spacecraft (only detailed-mode data lists flights).",
+                      FLIGHT_COLUMNS, primary_key=("id", "spacecraft_id"),
+                      foreign_keys=(("spacecraft_id", "spacecraft", "id"),))
+CONFIGURATIONS_TABLE = Table("configurations", Urls.configurations_csv, "Configurations",
+                             "One row per spacecraft configuration.", CONFIGURATION_COLUMNS,
+                             foreign_keys=(("agency_id", "agencies", "id"),))
+AGENCIES_TABLE = Table("agencies", Urls.agencies_csv, "Agencies", "One row per agency that has a configuration.",
+                       AGENCY_COLUMNS)
+TABLES = (SPACECRAFT_TABLE, FLIGHTS_TABLE, CONFIGURATIONS_TABLE, AGENCIES_TABLE)
+
+
+class ExportFile(NamedTuple):
+    """A file of the data page: its path, what it holds, how many rows, its size and SHA-256."""
+
+    path: str
+    title: str
+    description: str
+    format: str  # "CSV" | "JSON"
+    rows: int | None
+    size: int
+    sha256: str
+
+
+class Dataset(NamedTuple):
+    """The data page's subject (its head view's JSON-LD): the exports as a schema.org Dataset."""
+
+    files: tuple[ExportFile, ...]
+    meta: FetchMeta
+    name: str = "Launch Library 2 spacecraft data"
+
+    def json_ld(self, urls: Urls, page_path: str) -> str:
+        """schema.org Dataset: each file a DataDownload; URLs absolute with a base URL, else relative."""
+        def link(path: str) -> str:
+            return urls.link(path, page_path=page_path)
+
+        dataset: dict[str, Any] = {
+            "@context": "https://schema.org", "@type": "Dataset",
+            "name": "Spacecraft Catalog: every spacecraft in Launch Library 2",
+            "description": ("Every spacecraft of Launch Library 2 with its configuration, agency, status and flights, "
+                            "as CSV and JSON files with a Frictionless Data Package."),
+            "url": link(page_path),
+            "creator": {"@type": "Organization", "name": "The Space Devs", "url": SOURCE_HOME},
+            "isBasedOn": source_url(self.meta),
+            "license": {"@type": "CreativeWork", "name": f"Terms of {SOURCE_NAME}", "url": "https://thespacedevs.com/"},
+            "keywords": ["spacecraft", "spaceflight", "Launch Library 2"],
+            "distribution": [{"@type": "DataDownload", "name": f.title, "contentUrl": link(f.path),
+                              "encodingFormat": "application/json" if f.format == "JSON" else "text/csv",
+                              "contentSize": f"{f.size} B", "sha256": f.sha256} for f in self.files],
+        }
+        if self.meta.fetched_at:
+            dataset["dateModified"] = self.meta.fetched_at
+        return json.dumps(dataset, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def source_url(meta: FetchMeta) -> str:
+    """The API endpoint the records came from."""
+    return meta.api_url.rstrip("/") + "/spacecraft/" if meta.api_url else SOURCE_HOME
+
+
+def iso_duration(seconds: int) -> str:
+    """ISO 8601 text of a duration in seconds: "P79DT15H23M49S", "PT0S"; a negative one "-P1D" (XML Schema's form)."""
+    if seconds < 0:
+        return "-" + iso_duration(-seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    time = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + (f"{secs}S" if secs else "")
+    if not days and not time:
+        return "PT0S"
+    return "P" + (f"{days}D" if days else "") + (f"T{time}" if time else "")
+
+
+def _iso(value: Duration | None) -> str | None:
+    return iso_duration(value.seconds) if value else None
+
+
+def _seconds(value: Duration | None) -> int | None:
+    return value.seconds if value else None
+
+
+def cell(text: str | None) -> str | None:
+    """A text value made safe for a spreadsheet: a leading formula character gets a "'" in front."""
+    return "'" + text if text and text.startswith(CSV_DANGER) else text
+
+
+def _flag(value: bool | None) -> str | None:
+    return None if value is None else ("true" if value else "false")
+
+
+class _Line:
+    """A file for csv.writer that keeps the last line written: writerow() writes each row in one call."""
+
+    __slots__ = ("text",)
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, text: str) -> None:
+        self.text = text
+
+
+class _CsvLines:
+    """Rows to CSV lines, one at a time (so a spacecraft's line serves spacecraft.csv and its groups' CSVs)."""
+
+    def __init__(self) -> None:
+        self.out = _Line()
+        self.writer = csv.writer(self.out, lineterminator="\r\n")  # RFC 4180's CRLF, csv's default made explicit
+
+    def line(self, row: Iterable[Any]) -> str:
+        self.writer.writerow(row)
+        return self.out.text
+
+
+def csv_bytes(columns: tuple[Column, ...], lines: Iterable[str]) -> bytes:
+    """A CSV file: the header row, then the lines."""
+    header = _CsvLines().line(c.name for c in columns)
+    return (header + "".join(lines)).encode()
+
+
+class Exports:
+    """Every export of one catalog, each made on first use and kept: the data page reads the main
+    files' sizes and digests, `publish` writes every file."""
+
+    def __init__(self, catalog: Catalog, urls: Urls) -> None:
+        self.catalog = catalog
+        self.urls = urls
+
+    @cached_property
+    def by_id(self) -> list[Spacecraft]:
+        return sorted(self.catalog.spacecraft, key=lambda craft: craft.id)
+
+    def page_url(self, path: str) -> str:
+        return self.urls.absolute(path) or quote_path(path)
+
+    # --- CSV ---------------------------------------------------------------------------------------
+
+    @cached_property
+    def spacecraft_lines(self) -> dict[int, str]:
+        """Each spacecraft's CSV line, by id, in id order."""
+        lines = _CsvLines()
+        page_url = self.page_url
+        out: dict[int, str] = {}
+        for craft in self.by_id:
+            config, agency, image = craft.config, craft.config.agency, craft.shown_image
+            license_ = image.license if image else None
+            out[craft.id] = lines.line((
+                craft.id, cell(craft.name), cell(craft.serial_number), craft.status.id, cell(craft.status.name),
+                _flag(craft.in_space), _flag(craft.is_placeholder), craft.flights_count, craft.mission_ends_count,
+                _iso(craft.time_in_space), _seconds(craft.time_in_space),
+                _iso(craft.time_docked), _seconds(craft.time_docked),
+                _iso(craft.fastest_turnaround), _seconds(craft.fastest_turnaround),
+                config.id, cell(config.name), cell(config.type), agency.id, cell(agency.name), cell(agency.abbrev),
+                image.image_url if image else None, cell(image.credit) if image else None,
+                cell(license_.name) if license_ else None, license_.link if license_ else None,
+                page_url(path_for(craft)),
+            ))
+        return out
+
+    def flight_rows(self) -> Iterator[tuple[Any, ...]]:
+        seen: set[tuple[int, int]] = set()
+        rows = []
+        for craft in self.by_id:
+            for f in craft.flights or ():
+                if (f.id, craft.id) in seen:  # a flight listed twice in one record: the key is (id, spacecraft_id)
+                    continue
+                seen.add((f.id, craft.id))
+                rows.append((f.id, craft.id, cell(f.launch_id), cell(f.launch_name), f.launch_date,
+                             cell(f.destination), _iso(f.duration), _seconds(f.duration),
+                             _iso(f.turnaround), _seconds(f.turnaround), f.mission_end, cell(f.landing)))
+        rows.sort(key=lambda row: (row[0], row[1]))
+        return iter(rows)
+
+    def configuration_rows(self) -> Iterator[tuple[Any, ...]]:
+        for group in sorted(self.catalog.configurations, key=lambda g: g.subject.id):
+            config = group.subject
+            assert isinstance(config, Configuration)  # a configuration group's subject, by construction
+            image = config.image
+            yield (config.id, cell(config.name), cell(config.type), config.agency.id, cell(config.agency.name),
+                   cell("; ".join(f.name for f in config.family)), _flag(config.in_use), len(group.spacecraft),
+                   *_image_cells(image), self.page_url(path_for(group)))
+
+    def agency_rows(self) -> Iterator[tuple[Any, ...]]:
+        for group in sorted(self.catalog.agencies, key=lambda g: g.subject.id):
+            agency = group.subject
+            assert isinstance(agency, Agency)
+            yield (agency.id, cell(agency.name), cell(agency.abbrev), cell(agency.type), len(group.configurations),
+                   len(group.spacecraft), self.page_url(path_for(group)))
+
+    def table_bytes(self, table: Table) -> tuple[bytes, int]:
+        """A CSV of the package and its number of rows."""
+        if table is SPACECRAFT_TABLE:
+            lines = list(self.spacecraft_lines.values())
+        else:
+            rows = {FLIGHTS_TABLE.name: self.flight_rows, CONFIGURATIONS_TABLE.name: self.configuration_rows,
+                    AGENCIES_TABLE.name: self.agency_rows}[table.name]()
+            writer = _CsvLines()
+            lines = [writer.line(row) for row in rows]
+        return csv_bytes(table.columns, lines), len(lines)
+
+    def group_csv(self, group: Group) -> bytes:
+        """The spacecraft of one group, as spacecraft.csv has them."""
+        lines = self.spacecraft_lines
+        return csv_bytes(SPACECRAFT_COLUMNS, (lines[i] for i in sorted(c.id for c in group.spacecraft)))
+
+    # --- JSON --------------------------------------------------------------------------------------
+
+    @cached_property
+    def records(self) -> list[tuple[Spacecraft, bytes]]:
+        """Each spacecraft's JSON record (sorted keys, no spaces), in id order."""
+        configs: dict[int, dict[str, Any]] = {}
+        api = self.catalog.meta.api_url
+        api = api.rstrip("/") + "/spacecraft/" if api else None
+        dumps, option = orjson.dumps, orjson.OPT_SORT_KEYS
+        out = []
+        for craft in self.by_id:
+            config = configs.get(craft.config.id)
+            if config is None:
+                config = configs[craft.config.id] = self.configuration_record(craft.config)
+            record = {
+                "id": craft.id, "name": craft.name, "serial_number": craft.serial_number,
+                "status": {"id": craft.status.id, "name": craft.status.name},
+                "in_space": craft.in_space, "is_placeholder": craft.is_placeholder,
+                "flights_count": craft.flights_count, "mission_ends_count": craft.mission_ends_count,
+                "time_in_space": _iso(craft.time_in_space), "time_in_space_seconds": _seconds(craft.time_in_space),
+                "time_docked": _iso(craft.time_docked), "time_docked_seconds": _seconds(craft.time_docked),
+                "fastest_turnaround": _iso(craft.fastest_turnaround),
+                "fastest_turnaround_seconds": _seconds(craft.fastest_turnaround),
+                "description": craft.description or None, "configuration": config,
+                "image": image_record(craft.image),
+                "flights": None if craft.flights is None else [flight_record(f) for f in craft.flights],
+                "page_url": self.page_url(path_for(craft)),
+                "api_url": f"{api}{craft.id}/" if api else None,
+            }
+            out.append((craft, dumps(record, option=option)))
+        return out
+
+    def configuration_record(self, config: Configuration) -> dict[str, Any]:
+        """What a spacecraft's record says of its configuration (configurations.csv has the rest)."""
+        agency = config.agency
+        return {
+            "id": config.id, "name": config.name, "type": config.type,
+            "agency": {"id": agency.id, "name": agency.name, "abbreviation": agency.abbrev},
+            "image": image_record(config.image),
+            "page_url": self.page_url(path_for(config)),
+        }
+
+    def spacecraft_json(self) -> bytes:
+        """Every record: a JSON array, one record per line (a diff of two builds shows the records that changed)."""
+        return b"[\n" + b",\n".join(data for _, data in self.records) + b"\n]\n"
+
+    # --- The package -------------------------------------------------------------------------------
+
+    @cached_property
+    def main(self) -> dict[str, tuple[bytes, int | None]]:
+        """The files the data page lists, by path, with their rows: the CSVs, spacecraft.json, datapackage.json."""
+        files: dict[str, tuple[bytes, int | None]] = {t.path: self.table_bytes(t) for t in TABLES}
+        files[Urls.spacecraft_json] = (self.spacecraft_json(), len(self.records))
+        files[Urls.datapackage] = (datapackage(self.catalog, self.urls, files), None)
+        return files
+
+    @cached_property
+    def files(self) -> tuple[ExportFile, ...]:
+        """What the data page shows of each main file."""
+        about = {t.path: (t.title, t.description) for t in TABLES}
+        about[Urls.spacecraft_json] = ("Spacecraft records (JSON)", "Every normalized record, with its configuration, "
+                                       "agency, images and flights: one record per line of a JSON array.")
+        about[Urls.datapackage] = ("Data package", "Frictionless Data Package: the columns of every CSV (types, units, "
+                                   "keys), each file's size and SHA-256, the source and the terms.")
+        return tuple(ExportFile(path, *about[path], "JSON" if path.endswith(".json") else "CSV", rows, len(data),
+                                hashlib.sha256(data).hexdigest())
+                     for path, (data, rows) in self.main.items())
+
+    def group_files(self) -> Iterator[tuple[str, bytes]]:
+        for groups in (self.catalog.configurations, self.catalog.agencies, self.catalog.statuses):
+            for group in groups:
+                yield Urls.group_csv(group), self.group_csv(group)
+
+    def publish(self, writer: Any) -> None:
+        """Write every export through the site writer (a build job: the parent runs it while workers render),
+        then let go of the files' bytes: `files`, what the data page shows of them, stays."""
+        files = self.files  # made now, while the bytes are here
+        log.debug("exports: %d main files, %d bytes", len(files), sum(f.size for f in files))
+        for path, (data, _) in self.main.items():
+            writer.write(path, data)
+        for path, data in self.group_files():
+            writer.write(path, data)
+        newline = b"\n"
+        for craft, data in self.records:
+            writer.write(Urls.record(craft), data + newline)
+        log.debug("exports written: %d files", len(self.main) + len(self.records))
+        for name in ("main", "records", "spacecraft_lines", "by_id"):
+            self.__dict__.pop(name, None)  # cached_property keeps its value in the instance's __dict__
+
+
+def _image_cells(image: Image | None) -> tuple[str | None, ...]:
+    if image is None:
+        return (None, None, None, None)
+    return (image.image_url, cell(image.credit), cell(image.license.name), image.license.link)
+
+
+def image_record(image: Image | None) -> dict[str, Any] | None:
+    if image is None:
+        return None
+    return {"id": image.id, "name": image.name or None, "image_url": image.image_url,
+            "thumbnail_url": image.thumbnail_url, "credit": image.credit,
+            "license": {"name": image.license.name, "url": image.license.link}}
+
+
+def flight_record(f: Flight) -> dict[str, Any]:
+    return {"id": f.id, "launch_id": f.launch_id, "launch_name": f.launch_name, "launch_date": f.launch_date,
+            "destination": f.destination, "duration": _iso(f.duration), "duration_seconds": _seconds(f.duration),
+            "turnaround": _iso(f.turnaround), "turnaround_seconds": _seconds(f.turnaround),
+            "mission_end": f.mission_end, "landing": f.landing}
+
+
+def datapackage(catalog: Catalog, urls: Urls, files: dict[str, tuple[bytes, int | None]]) -> bytes:
+    """datapackage.json: a Frictionless Data Package over the CSVs and spacecraft.json (files: path -> bytes, rows)."""
+    meta = catalog.meta
+    endpoint = source_url(meta)
+    fetched = f"fetched {meta.fetched_at}" if meta.fetched_at else "the sample snapshot shipped with the project"
+    resources: list[dict[str, Any]] = []
+    for table in TABLES:
+        data = files[table.path][0]
+        resources.append({
+            "name": table.name, "path": table.path, "title": table.title,
+            "description": f"{table.description} {CSV_SAFETY}",
+            "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            "bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "dialect": {"delimiter": ",", "doubleQuote": True, "lineTerminator": "\r\n", "quoteChar": '"',
+                        "header": True},
+            "schema": {
+                "fields": [c.schema() for c in table.columns],
+                "missingValues": [""],
+                "primaryKey": list(table.primary_key),
+                "foreignKeys": [{"fields": field, "reference": {"resource": resource, "fields": ref}}
+                                for field, resource, ref in table.foreign_keys],
+            },
+        })
+    records = files[Urls.spacecraft_json][0]
+    resources.append({
+        "name": "spacecraft-records", "path": Urls.spacecraft_json, "title": "Spacecraft records",
+        "description": "Every normalized record as JSON (the API's text unchanged); each spacecraft's record is "
+                       "also beside its page, as spacecraft/<slug>.json.",
+        "profile": "data-resource", "format": "json", "mediatype": "application/json", "encoding": "utf-8",
+        "bytes": len(records), "hash": "sha256:" + hashlib.sha256(records).hexdigest(),
+    })
+    package: dict[str, Any] = {
+        "profile": "data-package",
+        "name": "spacecraft-catalog",
+        "title": "Spacecraft Catalog: every spacecraft in Launch Library 2",
+        "description": (f"Every spacecraft of the Launch Library 2 spacecraft endpoint ({fetched}), with its "
+                        f"configuration, agency, status and flights. {CSV_SAFETY} {TERMS}"),
+        "keywords": ["spacecraft", "spaceflight", "Launch Library 2"],
+        "sources": [{"title": f"{SOURCE_NAME}: the spacecraft endpoint", "path": endpoint,
+                     "description": f"Records of {endpoint}, {fetched}."}],
+        "licenses": [{"title": f"Terms of {SOURCE_NAME} (the data is theirs; credit them)",
+                      "path": "https://thespacedevs.com/"}],
+        "contributors": [{"title": "The Space Devs", "role": "author", "path": SOURCE_HOME}],
+        "resources": resources,
+    }
+    if meta.fetched_at:
+        package["created"] = meta.fetched_at  # the data's age, never the build's: rebuilds stay byte-identical
+    home = urls.absolute(urls.home)
+    if home:
+        package["homepage"] = home
+    return orjson.dumps(package, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n"
+
+
+def publisher(exports: Exports) -> Callable[[Any], None]:
+    """The build job that writes every export (while the workers render pages)."""
+    return exports.publish

@@ -1,0 +1,179 @@
+""""Cite this" on spacecraft and configuration pages (text, BibTeX, CSL-JSON, a copy button that works
+from file://), and the print stylesheet, printed to PDF in headless Chromium."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from base import build_site, config, fleet, parse, spacecraft
+
+BASE = "https://someone.github.io/spacecraft-catalog/"
+SPECIAL = "Craft {50} & 100% #1_$ ~^ \\o/"  # every character BibTeX gives a meaning to
+
+
+def records() -> list[dict]:
+    out = fleet(6)
+    out.append(spacecraft(50, SPECIAL, cfg=config(6, "Crew Dragon 2", agency=121)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("cite")
+    build_site(root / "out", root / "cache", records=records())
+    return root / "out"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("cite-published")
+    build_site(root / "out", root / "cache", records=records(), base_url=BASE)
+    return root / "out"
+
+
+def citation(path: Path) -> dict[str, str]:
+    """The three texts of a page's "Cite this" block, as a reader sees them."""
+    block = parse(path).one("details", class_="cite")
+    assert block.one("summary").text == "Cite this"
+    return {name: block.one("pre", id=f"cite-{name}").text if name == "text" else block.one("pre", id=f"cite-{name}")
+            .raw_text for name in ("text", "bibtex", "csl")}
+
+
+def bibtex_fields(entry: str) -> tuple[str, str, dict[str, str]]:
+    """Parse one BibTeX entry: its type, key and fields (values without their outer braces); the braces
+    of every value must balance, or BibTeX would read past it."""
+    match = re.fullmatch(r"@(\w+)\{([^,\s]+),\n(.*)\n\}", entry, re.S)
+    assert match, entry
+    fields = {}
+    for line in match[3].split(",\n"):
+        name, _, value = line.strip().partition(" = ")
+        assert value.startswith("{") and value.endswith("}"), line
+        depth = 0
+        for i, char in enumerate(value):
+            if char == "{" and value[i - 1:i] != "\\":
+                depth += 1
+            elif char == "}" and value[i - 1:i] != "\\":
+                depth -= 1
+            assert depth > 0 or i == len(value) - 1, f"unbalanced braces in {line!r}"
+        fields[name] = value[1:-1]
+    return match[1], match[2], fields
+
+
+def test_a_spacecraft_page_cites_its_name_id_url_and_date(site):
+    cite = citation(site / "spacecraft/craft-1.html")
+    assert cite["text"] == ("The Space Devs. “Craft 1” (Launch Library 2 spacecraft id 1). Launch Library 2, "
+                            "data as of 2026-11-20. Spacecraft Catalog, spacecraft/craft-1.html")
+    kind, key, fields = bibtex_fields(cite["bibtex"])
+    assert (kind, key) == ("misc", "ll2-spacecraft-1")
+    assert fields == {"author": "{The Space Devs}", "title": "{Craft 1}",
+                      "howpublished": "Launch Library 2, via Spacecraft Catalog",
+                      "note": "Launch Library 2 spacecraft id 1; data as of 2026-11-20",
+                      "url": "spacecraft/craft-1.html", "year": "2026", "urldate": "2026-11-20"}
+    [csl] = json.loads(cite["csl"])
+    assert csl == {"id": "ll2-spacecraft-1", "type": "dataset", "title": "Craft 1",
+                   "author": [{"literal": "The Space Devs"}], "publisher": "The Space Devs",
+                   "container-title": "Launch Library 2",
+                   "note": "Launch Library 2 spacecraft id 1; data as of 2026-11-20; via Spacecraft Catalog",
+                   "URL": "spacecraft/craft-1.html", "issued": {"date-parts": [[2026, 11, 20]]}}
+
+
+def test_a_configuration_page_cites_the_configuration(site):
+    cite = citation(site / "configurations/crew-dragon-2.html")
+    assert "“Crew Dragon 2” (Launch Library 2 spacecraft configuration id 6)" in cite["text"]
+    _, key, fields = bibtex_fields(cite["bibtex"])
+    assert key == "ll2-configuration-6" and fields["url"] == "configurations/crew-dragon-2.html"
+    assert json.loads(cite["csl"])[0]["title"] == "Crew Dragon 2"
+
+
+def test_citations_name_the_absolute_url_when_the_site_address_is_known(published):
+    cite = citation(published / "spacecraft/craft-1.html")
+    assert cite["text"].endswith(BASE + "spacecraft/craft-1.html")
+    assert bibtex_fields(cite["bibtex"])[2]["url"] == BASE + "spacecraft/craft-1.html"
+    assert json.loads(cite["csl"])[0]["URL"] == BASE + "spacecraft/craft-1.html"
+
+
+def test_bibtex_escapes_what_latex_would_read_as_commands(site):
+    page = next(p for p in (site / "spacecraft").glob("*.html") if p.name != "index.html" and parse(p).h1 == SPECIAL)
+    cite = citation(page)
+    fields = bibtex_fields(cite["bibtex"])[2]
+    assert fields["title"] == ("{Craft \\{50\\} \\& 100\\% \\#1\\_\\$ \\textasciitilde{}\\textasciicircum{} "
+                               "\\textbackslash{}o/}")
+    assert json.loads(cite["csl"])[0]["title"] == SPECIAL and f"“{SPECIAL}”" in cite["text"]
+
+
+# --- The copy button, in Chromium from file:// ------------------------------------------------------
+
+def copy_citation(page, url: str, what: str) -> str:
+    """Open the page, open "Cite this", press the copy button of `what`; return the status it shows."""
+    page.goto(url)
+    page.click("details.cite summary")
+    page.click(f"button[aria-label='Copy the {what}']")
+    page.wait_for_function("document.querySelector('.cite-status').textContent !== ''")
+    return page.text_content(".cite-status")
+
+
+def test_copy_puts_the_citation_on_the_clipboard_from_file(browser, site):
+    context = browser.new_context()
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page = context.new_page()
+        url = (site / "spacecraft/craft-1.html").as_uri()
+        assert copy_citation(page, url, "BibTeX") == "BibTeX copied."
+        assert page.evaluate("navigator.clipboard.readText()") == citation(site / "spacecraft/craft-1.html")["bibtex"]
+    finally:
+        context.close()
+
+
+def test_copy_falls_back_to_selecting_the_text_without_the_clipboard_api(browser, site):
+    # A browser that keeps navigator.clipboard from file:// pages (it needs a secure context):
+    # the script selects the citation and copies it with execCommand("copy").
+    context = browser.new_context()
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page = context.new_page()
+        page.add_init_script("Object.defineProperty(Navigator.prototype, 'clipboard', {get: () => undefined})")
+        url = (site / "configurations/crew-dragon-2.html").as_uri()
+        assert copy_citation(page, url, "text citation") == "Text copied."
+        expected = citation(site / "configurations/crew-dragon-2.html")["text"]
+        assert page.evaluate("window.getSelection().toString()") == expected
+        reader = context.new_page()  # the clipboard as another page of the same browser reads it
+        reader.goto(url)
+        assert reader.evaluate("navigator.clipboard.readText()") == expected
+    finally:
+        context.close()
+
+
+def test_without_script_the_copy_buttons_stay_hidden(site):
+    for button in parse(site / "spacecraft/craft-1.html").find_all("button", class_="cite-copy"):
+        assert "hidden" in button.attrs  # a button that would do nothing is never shown
+
+
+# --- Print -----------------------------------------------------------------------------------------
+
+PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-z])")
+
+
+@pytest.mark.parametrize("path", ["spacecraft/craft-1.html", "configurations/crew-dragon-2.html"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_printed_spec_sheet_has_no_site_chrome(browser, site, path, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto((site / path).as_uri())
+        shown = "sel => document.querySelector(sel).checkVisibility()"  # rendered at all (not display: none)
+        assert page.evaluate(shown, ".site-header nav")  # on screen: the navigation is there
+        page.emulate_media(media="print")
+        for chrome in (".site-header nav", ".crumbs", "details.cite"):
+            assert not page.evaluate(shown, chrome), chrome
+        assert page.evaluate(shown, "main h1") and page.evaluate(shown, ".facts")
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(255, 255, 255)", scheme  # ink on white, whatever the screen's scheme
+        after = page.evaluate("getComputedStyle(document.querySelector('.site-footer a[href^=\"http\"]'), '::after')"
+                              ".content")
+        assert "https://thespacedevs.com/llapi" in after  # a printed link says where it goes
+        pdf = page.pdf(format="A4")
+        assert pdf.startswith(b"%PDF-") and len(PAGE_OBJECT.findall(pdf)) >= 1
+    finally:
+        context.close()
