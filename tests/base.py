@@ -445,6 +445,8 @@ class Loopback:
     context manager: leaving releases what is held and stops the server.
     """
 
+    HOLD_LIMIT = 30.0  # seconds; a client that never gives up then gets a 504, and its test fails instead of hanging
+
     def __init__(self) -> None:
         self.replies: dict[str, tuple[int, bytes, str]] = {}
         self.held: set[str] = set()
@@ -461,7 +463,7 @@ class Loopback:
         return self.origin + path
 
     def hold(self, path: str) -> str:
-        """Answer GET path (with a 200 of nothing much) only after release(); return its URL."""
+        """Answer GET path only after release() (a 200 of nothing much), or a 504 after HOLD_LIMIT; return its URL."""
         self.held.add(path)
         return self.origin + path
 
@@ -493,10 +495,10 @@ class Loopback:
             def do_GET(self) -> None:
                 server.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}))
                 path = urlsplit(self.path).path
+                status, body, ctype = server.replies.get(path, (404, b'{"detail": "Not found."}', "application/json"))
                 if path in server.held:
-                    server.released.wait()
-                status, body, ctype = server.replies.get(path, (200 if path in server.held else 404, b"{}",
-                                                                 "application/json"))
+                    released = server.released.wait(server.HOLD_LIMIT)
+                    status, body = (200, b"{}") if released else (504, b'{"detail": "held too long"}')
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", ctype)

@@ -29,11 +29,12 @@ def test_benchmark_prints_the_table_and_the_thumbnail_comparison(tmp_path, monke
                    "index KiB raw/gz", "no-change s", "files written"):
         assert column in header
     cells = next(line for line in out.splitlines() if line.startswith("| 30 |")).strip("|").split("|")
-    figures = dict(zip([c.strip() for c in header.strip("|").split("|")], [c.strip() for c in cells]))
+    figures = dict(zip([c.strip() for c in header.strip("|").split("|")], [c.strip() for c in cells], strict=True))
     assert float(figures["full build s"]) > 0 and float(figures["output MB"]) > 0
     assert re.fullmatch(r"[\d,]+ / [\d,]+", figures["index KiB raw/gz"])
     assert figures["files written"] == "0"  # the no-change rebuild wrote nothing
-    assert re.search(r"Thumbnails, 2 new 2000x1500 JPEGs: project [\d.]+ s .* naive Pillow loop [\d.]+ s .*: [\d.]+x", out)
+    assert re.search(r"Thumbnails, 2 new 2000x1500 JPEGs: project [\d.]+ s .* naive Pillow loop [\d.]+ s .*: [\d.]+x",
+                     out)
     assert "Reference loop" in out
     # Old trees are set aside, never deleted, and the run says where they are.
     assert "Old output trees:" in out and any((tmp_path / "trash").iterdir())

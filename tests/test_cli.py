@@ -92,7 +92,8 @@ def test_unreadable_data_file_is_one_line(tmp_path):
     bad.write_text("not json\n")
     done = run("--cache", "C", "--out", "O", cwd=tmp_path)
     assert done.returncode == 1
-    assert done.stderr.strip().splitlines()[-1] == f"error: {Path('C/data/spacecraft.jsonl')} is not a spacecraft data file (bad first line)"
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"error: {Path('C/data/spacecraft.jsonl')} is not a spacecraft data file (bad first line)")
 
 
 def test_strict_fails_on_a_warning_and_writes_nothing(tmp_path):

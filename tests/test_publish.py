@@ -12,9 +12,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from PIL import Image
-
 from base import FIXTURE_HOSTILE, ROOT, build_fixture_site, build_site, html_pages, parse, parse_html
+from PIL import Image
 
 BASE = "https://someone.github.io/spacecraft-catalog/"
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
@@ -23,7 +22,8 @@ WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
     """The site as the Pages workflow builds it: with --base-url."""
-    return build_fixture_site(tmp_path_factory.mktemp("published"), base_url=BASE.rstrip("/"))  # as configure-pages gives it
+    # the base URL without its trailing slash, as actions/configure-pages gives it
+    return build_fixture_site(tmp_path_factory.mktemp("published"), base_url=BASE.rstrip("/"))
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +196,8 @@ def test_serve_on_a_busy_port_is_a_one_line_error(published, tmp_path):
 
     with make_server(published, port=0) as busy:
         done = subprocess.run(
-            [sys.executable, "build.py", "-q", "--out", str(tmp_path / "site"), "--cache", str(published.parent / "cache"),
+            [sys.executable, "build.py", "-q", "--out", str(tmp_path / "site"),
+             "--cache", str(published.parent / "cache"),
              "--serve", "--port", str(busy.server_address[1])],
             cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
@@ -228,7 +229,7 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
 
 
 def test_workflow_fetches_builds_and_deploys_on_schedule():
-    yaml = pytest.importorskip("yaml")
+    import yaml  # a test dependency (pyyaml): its absence fails the test, it does not skip it
     flow = yaml.safe_load(WORKFLOW.read_text())
     triggers = flow[True]  # YAML 1.1 reads the key `on` as true
     assert triggers["push"]["branches"] == ["main"] and triggers["schedule"] and "workflow_dispatch" in triggers

@@ -9,9 +9,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from base import build_fixture_site, html_pages
 
 from catalog.output.serve import make_server, url_of
-from base import build_fixture_site, html_pages
 
 VNU_VERSION = "26.9.27"  # pinned: a newer checker may add rules, and that should be a deliberate change
 BASE = "https://someone.github.io/spacecraft-catalog/"
@@ -75,7 +75,8 @@ def test_every_page_is_valid_html(site, vnu_jar, tmp_path):
     # A page we know is broken rides along in the same run, to prove the checker really reports errors.
     canary = tmp_path / "canary"
     canary.mkdir()
-    (canary / "broken.html").write_text('<!doctype html><html lang="en"><title>x</title><p id="a"><p id="a"><div></span>')
+    (canary / "broken.html").write_text(
+        '<!doctype html><html lang="en"><title>x</title><p id="a"><p id="a"><div></span>')
     messages = vnu(vnu_jar, site, canary)
     errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
     page_errors = [m for m in errors if "/canary/" not in m.get("url", "")]

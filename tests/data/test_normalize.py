@@ -4,9 +4,9 @@ from __future__ import annotations
 import logging
 
 import pytest
+from base import config, flight, image, spacecraft
 
 from catalog.data.normalize import Normalizer, duration, format_seconds, normalize_all, slugify
-from base import config, flight, image, spacecraft
 
 
 @pytest.mark.parametrize("raw, seconds, shown", [

@@ -20,7 +20,6 @@ from catalog.images import resize as img_resize
 from catalog.images import settings as img_settings
 from catalog.images import store as img_store
 
-
 # --- Images made in code ------------------------------------------------------------------------
 
 def encode(im: PILImage.Image, fmt: str, **options) -> bytes:
@@ -93,7 +92,10 @@ HTML = b"<!DOCTYPE html><html><body><h1>Access denied</h1></body></html>"
 
 # --- Thumbnails of messy inputs -----------------------------------------------------------------
 
-def render(tmp_path: Path, data: bytes) -> tuple[img_store.ThumbEntry, dict[int, tuple[PILImage.Image, PILImage.Image]]]:
+Made = dict[int, tuple[PILImage.Image, PILImage.Image]]  # width -> (WebP, JPEG)
+
+
+def render(tmp_path: Path, data: bytes) -> tuple[img_store.ThumbEntry, Made]:
     """Run the worker on data; return its result and, per width, the WebP and JPEG it wrote."""
     source = tmp_path / "source"
     source.write_bytes(data)
@@ -134,7 +136,7 @@ def pixel(im: PILImage.Image, x: float, y: float) -> tuple[int, int, int]:
 
 
 def near(color: tuple[int, ...], expected: tuple[int, ...], tolerance: int = 40) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(color, expected))
+    return all(abs(a - b) <= tolerance for a, b in zip(color, expected, strict=True))
 
 
 def test_what_the_thumbnails_show(tmp_path):
@@ -175,7 +177,8 @@ def test_bombs_are_refused_from_the_header_without_decoding(tmp_path):
     with pytest.raises(img_download.ImageError, match="over the limit"), warnings.catch_warnings():
         warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)  # as the download threads do
         img_download.check_header(bomb_png(8000, 7000))  # between the limit and twice it: Pillow only warns
-    assert "too many pixels" in img_resize.resize_job(str(_write(tmp_path, bomb_png(8000, 7000))), str(tmp_path), "s").error
+    source = _write(tmp_path, bomb_png(8000, 7000))
+    assert "too many pixels" in img_resize.resize_job(str(source), str(tmp_path), "s").error
 
 
 def _write(folder: Path, data: bytes) -> Path:
@@ -285,7 +288,8 @@ def served(fake_api):
         11, url=add("/media/alpha.png", alpha_png(), "image/png"), thumb=None, credit=None,
         license_name="CC BY-SA 4.0", license_link="https://creativecommons.org/licenses/by-sa/4.0/")))
     records.append(spacecraft(5, "Fallback", cfg=plain, image=image(
-        12, url=fake_api.origin + "/media/gone.jpg", thumb=add("/media/fallback_thumb.gif", animated_gif(), "image/gif"))))
+        12, url=fake_api.origin + "/media/gone.jpg",
+        thumb=add("/media/fallback_thumb.gif", animated_gif(), "image/gif"))))
     for number, (name, data, ctype) in enumerate([
         ("Rotated", rotated_jpeg(), "image/jpeg"), ("Cmyk", cmyk_jpeg(), "image/jpeg"),
         ("Palette", palette_gif(), "image/gif"), ("Tall", photo((100, 2000)), "image/jpeg"),
@@ -305,6 +309,11 @@ def served(fake_api):
 
 def build_from(fake_api, tmp_path: Path, *, fetch: bool = True, out: str = "out", force: bool = False):
     return build_site(tmp_path / out, tmp_path / "cache", api=fake_api if fetch else None, force=force)
+
+
+def images_summary(said: list[str]) -> list[str]:
+    """What the images stage reported, after its count of images in use."""
+    return [line.split(", ", 1)[1] for line in said if line.startswith("images:")]
 
 
 def image_requests(fake_api) -> list[str]:
@@ -415,9 +424,6 @@ def test_a_second_build_downloads_and_resizes_nothing_and_offline_builds_reuse_t
         assert len(parse(tmp_path / out / "spacecraft/soyuz-2.html").pictures()) == 1
         return [r.getMessage() for r in caplog.records], image_requests(served)[asked:]
 
-    def images_summary(said: list[str]) -> list[str]:
-        return [line.split(", ", 1)[1] for line in said if line.startswith("images:")]
-
     # --fetch again, and the API has news about one spacecraft, not about its images: the images stage
     # runs, and only the transient failure is asked for again (the unreachable host is tried too, elsewhere)
     served.records[0]["description"] = "Updated since the last crawl."
@@ -462,8 +468,8 @@ def test_new_thumbnail_parameters_resize_again_without_downloading(served, tmp_p
     # force: new parameters come with new code, which the up-to-date check sees; this patch it cannot
     build_from(served, tmp_path, fetch=False, force=True)
     assert len(served.requests) == asked
-    assert any(r.getMessage().startswith("images:") and ", 0 downloaded, 10 resized," in r.getMessage()
-               for r in caplog.records)
+    assert images_summary([r.getMessage() for r in caplog.records]) == [
+        "0 downloaded, 10 resized, 6 shown as placeholders"]
     new = {p.name for p in thumbs.iterdir()}
     assert new and not new & old  # new names, and the old files were pruned
     [(_, img)] = parse(tmp_path / "out/spacecraft/soyuz-1.html").pictures()
@@ -489,7 +495,8 @@ def test_build_py_fetch_end_to_end_with_images(fake_api, tmp_path):
     good = fake_api.add_file("/media/good.jpg", photo())
     cfg = config(1, "Soyuz", img=image(1, url=good, thumb=None))
     fake_api.records = [spacecraft(1, "Soyuz 1", cfg=cfg, image=None),
-                        spacecraft(2, "Lost", cfg=cfg, image=image(2, url=fake_api.origin + "/media/lost.jpg", thumb=None))]
+                        spacecraft(2, "Lost", cfg=cfg,
+                                   image=image(2, url=fake_api.origin + "/media/lost.jpg", thumb=None))]
     done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--fetch", "--api-url", fake_api.url,
                            "--cache", "C", "--out", "O"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
 import pytest
-
 from base import build_site, fleet, write_data
 from base import site_files as tree
 
@@ -66,7 +66,7 @@ def test_an_error_in_a_worker_fails_the_build_and_keeps_the_old_site(env, tmp_pa
     writer.commit()
     before = tree(out)
     writer = SiteWriter(out)
-    with pytest.raises(Exception, match="missing"):
+    with pytest.raises(jinja2.exceptions.UndefinedError, match="'missing' is undefined"):
         try:
             render_pages(writer, env, pages(200, broken=150), workers=2, min_pages=0)
         finally:

@@ -98,6 +98,8 @@ def test_index_keeps_durations_in_seconds_and_missing_values_as_null(catalog):
         assert row["time_in_space"] == (c.time_in_space.seconds if c.time_in_space else None)
         assert row["time_docked"] == (c.time_docked.seconds if c.time_docked else None)
         assert row["flights_count"] == c.flights_count
+    craft_1 = rows[1000 + 53]  # Craft 001: PT37H in space, PT11H docked, 7 flights
+    assert (craft_1["time_in_space"], craft_1["time_docked"], craft_1["flights_count"]) == (37 * 3600, 11 * 3600, 7)
     assert rows[1000 + (13 * 53) % 1000]["flights_count"] is None
     assert rows[1000 + (4 * 53) % 1000]["time_docked"] is None
     assert rows[5003]["serial"] is None
@@ -108,6 +110,7 @@ def test_thumbnails_are_a_lookup_table_of_distinct_paths(catalog):
         return None if craft.image is None else f"thumbs/{craft.image.key}.webp"
 
     index = search.build_index(catalog, thumbnail=thumb)
+    assert len(index["thumbnails"]) == 3  # three distinct images among 133 spacecraft
     assert sorted(index["thumbnails"]) == sorted({thumb(c) for c in catalog.spacecraft} - {None})
     for craft, row in zip(catalog.spacecraft, rows_as_dicts(index)):
         got = None if row["thumbnail"] is None else index["thumbnails"][row["thumbnail"]]
