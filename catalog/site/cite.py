@@ -67,5 +67,7 @@ class Citer:
                                   "note": f"{ident}; {as_of}; via {SITE}", "URL": url}
         if self.data_as_of:
             csl["issued"] = {"date-parts": [[int(part) for part in self.data_as_of.split("-")]]}
-        csl_json = orjson.dumps([csl], option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+        # One field per line, each value compact: indented all the way, the date alone took eight lines.
+        csl_json = "[{\n" + ",\n".join(f"  {orjson.dumps(name).decode()}: {orjson.dumps(csl[name]).decode()}"
+                                        for name in sorted(csl)) + "\n}]"
         return Citation(text, bibtex, csl_json)
