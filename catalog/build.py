@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from .config import STATIC, BuildOptions, CacheLayout, FetchOptions
 from .data import snapshot
 from .errors import CatalogError
-from .output import uptodate
+from .output import lock, uptodate
 
 if TYPE_CHECKING:
     from .output.writer import SiteWriter
@@ -33,6 +33,11 @@ class BuildReport(NamedTuple):
 
 def build(options: BuildOptions) -> BuildReport:
     """Build the site into options.out; the last good site stays whole until the new one is complete."""
+    with lock.locked(options.out):  # one build at a time per output; what killed ones left is cleaned
+        return _build(options)
+
+
+def _build(options: BuildOptions) -> BuildReport:
     caches = options.caches
 
     # 1. Data: a fresh crawl when asked, else the last completed one, else the shipped snapshot.
@@ -50,6 +55,7 @@ def build(options: BuildOptions) -> BuildReport:
 
     # ---- The lazy-import boundary: Jinja, Markdown, Pillow and the models load from here on. ----
     from .data.gathered import gather
+    from .files import remove_stale_temps
     from .images import prepare
     from .output.parallel import render_pages
     from .output.writer import SiteWriter
@@ -59,6 +65,9 @@ def build(options: BuildOptions) -> BuildReport:
     from .site.licenses import licensed_only
     from .site.plan import data_page, plan, site_info
     from .site.urls import OWN_STEMS, Urls
+
+    for folder in (caches.root, caches.data_file.parent, caches.markdown):
+        remove_stale_temps(folder)  # what atomic writes of killed builds left in the cache
 
     with uptodate.WarningLog() as warned:  # kept with the inputs' digest; --strict counts them
         # 3. Gather: normalize records into models and group them, before anything is written.

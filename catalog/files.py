@@ -1,26 +1,44 @@
-"""Write files so that a reader sees the old content or the new one, never a part."""
+"""Write files so that a reader sees the old content or the new one, never a part; and the few
+system calls beyond `os` that keep a site whole (renameat2, prctl), through libc.
+
+An error of a write names the file: os.write() and a file object's write() raise OSError with no
+filename, and the one line a user sees must say which file the full disk refused.
+"""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import tempfile
+import sys
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
+
+TEMP_SUFFIX = ".tmp"  # an atomic write's temp file: .<name>.<pid>.<random>.tmp, beside the target
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path, mode: str = "wb", *, fsync: bool = False) -> Iterator[IO]:
-    """Open a temp file beside path; it replaces path only if the block ends without an error."""
+def atomic_file(path: Path, mode: str = "wb", *, fsync: bool = False) -> Iterator[IO[Any]]:
+    """Open a temp file beside path; it replaces path only if the block ends without an error.
+
+    The temp file's name carries the process id, so that a later build can tell the leftover of a
+    killed one (remove_stale_temps) from the file of a build still running.
+    """
+    import tempfile  # here: the lock and the leftover check of a build with nothing to do need the rest only
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
-        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as out:
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8") as out:
             yield out
             if fsync:  # data that took a long crawl to get: make it durable before it counts
                 out.flush()
                 os.fsync(out.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise named(exc, path) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -30,3 +48,112 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Write data to path atomically."""
     with atomic_file(path) as out:
         out.write(data)
+
+
+def named(exc: OSError, path: Path | str) -> OSError:
+    """exc with path as its filename when it has none (ENOSPC from os.write, EFBIG from a close)."""
+    if exc.filename is not None or exc.errno is None:
+        return exc
+    return OSError(exc.errno, exc.strerror or os.strerror(exc.errno), str(path))  # the subclass follows errno
+
+
+def write_all(fd: int, data: bytes, path: str) -> None:
+    """Write every byte of data to fd; an error names path."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError as exc:
+        raise named(exc, path) from None
+
+
+def remove_stale_temps(folder: Path, *, any_owner: bool = False) -> int:
+    """Delete the temp files that atomic writes of dead processes left in folder (of any process
+    with any_owner: the caller knows that nobody else writes there); return how many."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        pid = temp_owner(entry.name)
+        if pid is not None and (any_owner or not alive(pid)) and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
+def temp_owner(name: str) -> int | None:
+    """The process id in an atomic write's temp file name (.<name>.<pid>.<random>.tmp), else None."""
+    if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
+        return None
+    parts = name[: -len(TEMP_SUFFIX)].rsplit(".", 2)
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() and parts[1].isascii() else None
+
+
+def alive(pid: int) -> bool:
+    """Whether process pid exists (this one included)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, as another user's
+        return True
+    return True
+
+
+# --- System calls through libc (Linux): loaded on first use, never by a build with nothing to do ----
+
+RENAME_EXCHANGE = 2  # linux/fs.h
+AT_FDCWD = -100
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+@cache
+def libc() -> Any:
+    """The C library through ctypes, or None off Linux or where it cannot be loaded."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes  # 4 ms: only for a build that writes a site or forks workers
+
+        return ctypes.CDLL(None, use_errno=True)
+    except (ImportError, OSError):
+        return None
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one atomic step (renameat2 with RENAME_EXCHANGE): at no instant
+    is either name missing. Return False where the system cannot (not Linux, a C library before
+    glibc 2.28, a kernel before 3.15, a file system without it): the caller then renames twice."""
+    lib = libc()
+    renameat2 = getattr(lib, "renameat2", None) if lib is not None else None
+    if renameat2 is None:
+        return False
+    import ctypes
+
+    renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):  # no RENAME_EXCHANGE here
+        return False
+    raise OSError(err, os.strerror(err), str(a), None, str(b))
+
+
+def die_with_parent(parent: int) -> None:
+    """In a forked worker: be killed (SIGKILL) the moment the parent dies, however it dies, so no
+    worker outlives a killed build; exit at once if the parent is already gone (the race between
+    fork and prctl). Nothing happens where prctl is not available."""
+    lib = libc()
+    if lib is not None:
+        import ctypes
+        import signal
+
+        lib.prctl.argtypes = (ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong)
+        lib.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)

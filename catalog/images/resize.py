@@ -7,16 +7,18 @@ image per pool task.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import io
 import logging
 import os
+import signal
 import warnings
-from collections.abc import Iterable
+from collections.abc import Generator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..files import atomic_write
+from ..files import atomic_write, die_with_parent
 from .settings import BACKGROUND, JPEG_OPTIONS, MAX_ASPECT, MAX_PIXELS, WEBP_OPTIONS, WIDTHS, pillow, thumb_names, thumb_stem
 from .store import Store, ThumbEntry
 from .uses import Use
@@ -50,9 +52,13 @@ def make_thumbnails(store: Store, uses: dict[str, Use], *, workers: int | None =
     if not jobs:
         return 0
     log.info("resizing %d images", len(jobs))
-    for stem, result in run_jobs(jobs, store.thumb_dir, workers):
-        store.thumbs[stem] = result
-    store.changed(store.thumb_dir)
+    try:
+        # Each result is kept as it arrives: after a failure or Ctrl-C, what was made is not made again.
+        with contextlib.closing(run_jobs(jobs, store.thumb_dir, workers)) as results:
+            for stem, result in results:
+                store.thumbs[stem] = result
+    finally:
+        store.changed(store.thumb_dir)
     return len(jobs)
 
 
@@ -62,41 +68,91 @@ def thumbs_present(store: Store, stem: str) -> bool:
     if entry is None:
         return False
     if entry.error:
-        return True  # same bytes, same parameters: the same failure; do not try again
+        # Same bytes, same parameters: the same failure; do not try again. Except an error of the
+        # system that older versions recorded as the image's ("[Errno 28] No space left on device").
+        return "[Errno " not in entry.error
     return all(store.has(store.thumb_dir, name) for width, _ in entry.sizes for name in thumb_names(stem, width))
 
 
-def run_jobs(jobs: dict[str, Path], out_dir: Path, workers: int | None) -> Iterable[tuple[str, ThumbEntry]]:
-    """Resize on every core; one job, or a platform without processes, runs here."""
+def run_jobs(jobs: dict[str, Path], out_dir: Path,
+             workers: int | None) -> Generator[tuple[str, ThumbEntry], None, None]:
+    """Resize on every core, yielding each result as it comes; one job, or a platform without
+    processes, runs here. An error of the system (a full disk) ends it, raised with the file's name;
+    so does Ctrl-C, at once: the workers are killed, not waited for."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stems = sorted(jobs)
     workers = min(workers or os.cpu_count() or 1, len(stems))
     if workers > 1:
+        done: set[str] = set()
+        pool, killed = _pool(workers), False
         try:
-            # fork where there is one: no re-import of __main__ (a script calling build() needs no
-            # `if __name__ == "__main__"` guard) and no start-up cost; the download threads have ended.
-            import multiprocessing  # here: a build with nothing to resize does not load it
-
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-            if method == "fork":  # load Pillow's plugins and colour management once, here, for every worker
-                from PIL import ImageOps  # noqa: F401 - imported for the workers
-
-                pillow().init()
-                colour_management()
-            context = multiprocessing.get_context(method)
-            with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            try:
                 # One image per task: an image is ~60 ms of work, its round trip 0.1 ms, and
                 # larger chunks left a core idle at the end of each batch (4 images x 60 ms).
-                results = list(pool.map(resize_job, [str(jobs[s]) for s in stems], [str(out_dir)] * len(stems),
-                                        stems, chunksize=1))
-            return list(zip(stems, results))
-        except (OSError, cf.process.BrokenProcessPool) as exc:
-            log.warning("resizing in one process: could not start workers (%s)", exc)
-    return [(stem, resize_job(str(jobs[stem]), str(out_dir), stem)) for stem in stems]
+                results = pool.map(resize_job, [str(jobs[s]) for s in stems], [str(out_dir)] * len(stems),
+                                   stems, chunksize=1)
+            except OSError as exc:  # fork refused (too many processes, no memory)
+                log.warning("resizing in one process: could not start workers (%s)", exc)
+            else:
+                for stem, result in zip(stems, results, strict=True):
+                    done.add(stem)
+                    yield stem, result
+        except cf.process.BrokenProcessPool as exc:  # a worker was killed (out of memory on one image)
+            log.warning("resizing the rest in one process: a worker stopped (%s)", exc)
+        except BaseException:  # an error of the system, Ctrl-C, the caller stopping
+            _kill(pool)
+            killed = True
+            raise
+        finally:
+            pool.shutdown(wait=not killed, cancel_futures=True)
+        stems = [stem for stem in stems if stem not in done]
+    for stem in stems:
+        yield stem, resize_job(str(jobs[stem]), str(out_dir), stem)
+
+
+def _pool(workers: int) -> cf.ProcessPoolExecutor:
+    """The worker processes: forked where there is fork (no re-import of __main__, so a script
+    calling build() needs no `if __name__ == "__main__"` guard, and no start-up cost; the download
+    threads have ended)."""
+    import multiprocessing  # here: a build with nothing to resize does not load it
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    if method == "fork":  # load Pillow's plugins and colour management once, here, for every worker
+        from PIL import ImageOps  # noqa: F401 - imported for the workers
+
+        pillow().init()
+        colour_management()
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+                                  initializer=_worker_setup, initargs=(os.getpid(),))
+
+
+def _worker_setup(parent: int) -> None:
+    """In each resize process: die with the build (even a SIGKILLed one), leave Ctrl-C to it."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build kills the pool: no traceback per worker
+
+
+def _kill(pool: cf.ProcessPoolExecutor) -> None:
+    """Stop the pool now: queued images are dropped, the ones being resized are not waited for."""
+    kill = getattr(pool, "kill_workers", None)  # Python 3.14
+    if kill is not None:
+        kill()
+        return
+    # Before 3.14 the executor has no public way to kill its workers; shutdown() forgets them.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()
 
 
 def resize_job(source: str, out_dir: str, stem: str, max_pixels: int = MAX_PIXELS) -> ThumbEntry:
-    """Make every rendition of one source (runs in a worker process); return their sizes or the error."""
+    """Make every rendition of one source (runs in a worker process); return their sizes or the error.
+
+    Only an error about the image's bytes is returned, to be kept as the image's verdict. An error
+    of the system (errno set: a full disk, a file too large for its limit, a source gone) is raised,
+    with the file's name: it says nothing of the image, and the next build tries again.
+    """
     PILImage = pillow()
     try:
         sizes = make_renditions(Path(source), Path(out_dir), stem, max_pixels=max_pixels)
@@ -104,7 +160,11 @@ def resize_job(source: str, out_dir: str, stem: str, max_pixels: int = MAX_PIXEL
         return ThumbEntry(error=f"refused: too many pixels (limit {max_pixels:,})")
     except PILImage.DecompressionBombWarning:
         return ThumbEntry(error=f"refused: too many pixels (limit {max_pixels:,})")
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+    except OSError as exc:
+        if exc.errno is not None:  # Pillow's decoding errors carry none
+            raise
+        return ThumbEntry(error=f"unreadable image ({exc})")
+    except (SyntaxError, ValueError, EOFError) as exc:
         return ThumbEntry(error=f"unreadable image ({exc})")
     except MemoryError:
         return ThumbEntry(error="too large to decode")

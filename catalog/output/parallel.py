@@ -20,10 +20,11 @@ import signal
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from ..data.gathered import gc_paused
 from ..errors import CatalogError
+from ..files import die_with_parent, libc
 from ..render import Renderer
 from ..site.plan import LISTS_SPACECRAFT, Page
-from ..data.gathered import gc_paused
 from .writer import SiteWriter
 
 MIN_PAGES = 400  # below this a fork costs more than the second core saves
@@ -91,6 +92,7 @@ class _Pool:
     def run(self, own: list[Page], jobs: Iterable[Callable[[SiteWriter], None]] = ()) -> None:
         self.writer.begin()  # the shared tree must exist before the fork
         self.renderer.prepare_fork()
+        libc()  # loaded once here, not in every worker (die_with_parent)
         try:
             for _ in range(self.children):
                 self._fork()
@@ -107,8 +109,10 @@ class _Pool:
 
     def _fork(self) -> None:
         read, write = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the worker: never return into the caller's code (its cleanup is the parent's)
+            die_with_parent(parent)  # a killed build leaves no worker writing on
             os.close(read)
             status = 1
             try:
@@ -153,10 +157,11 @@ class _Pool:
         return value
 
     def _stop(self) -> None:
-        """After a failure here: stop the workers before the caller throws their tree away."""
+        """After a failure here (Ctrl-C included): stop the workers before the caller throws their
+        tree away. SIGKILL: a worker has nothing to clean up, and a stopped one ignores SIGTERM."""
         for pid, read in self.pids.items():
             try:
-                os.kill(pid, signal.SIGTERM)
+                os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
             except OSError:
                 pass

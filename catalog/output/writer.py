@@ -2,8 +2,13 @@
 
 Pages are compared with the manifest of the previous build; changed pages are written into a new
 tree beside the output, and at commit the unchanged files of the old site are hard-linked in (so
-nothing is copied) and the new tree replaces the old with two renames. A build with nothing new
-writes no file at all.
+nothing is copied) and the new tree takes the old one's place in one atomic exchange (renameat2 on
+Linux; two renames elsewhere). A build with nothing new writes no file at all.
+
+Only the old site's own files come into the new tree: those its manifest lists and this build
+makes again, each a regular file in real folders. A symbolic link (to a file outside, to a
+folder), or anything else put into the output by hand, never does; a page whose old copy is
+missing or not a plain file is written again.
 
 Worker processes may share one writer: the parent calls `begin()` before forking, each worker
 calls `detach()` and writes its pages into the same tree, and hands `results()` back to the
@@ -14,14 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
+import stat
 from pathlib import Path
 from typing import Any
 
-from ..errors import CatalogError
-from ..files import atomic_write
 from ..config import MARKER
-
+from ..errors import CatalogError
+from ..files import atomic_write, exchange, named, write_all
+from .lock import building, remove_tree, retired
 
 
 def fingerprint(data: bytes) -> str:
@@ -42,6 +47,7 @@ class SiteWriter:
         self.written = 0
         self._tree = ""  # str(self.tmp), once
         self._dirs: set[str] = set()  # folders of the new tree known to exist, relative to it
+        self._old_files: dict[str, frozenset[str]] = {}  # folder -> its regular files in the old site
 
     @staticmethod
     def _read_manifest(out: Path) -> tuple[dict[str, str], dict[str, Any]]:
@@ -65,20 +71,29 @@ class SiteWriter:
             return {}, {}  # unreadable manifest: every page counts as changed, the marker still proves ownership
 
     def _claim(self, path: str, digest: str) -> bool:
-        """Record path; return True when its content differs from the previous build."""
+        """Record path; return True when it must be written: its content differs from the previous
+        build's, or the old site has no plain file of it to reuse."""
         if path in self.new:
             raise _collision(path)
         if path.startswith("/") or ".." in path.split("/"):
             raise CatalogError(f"refusing to write outside the site: {path}")
         self.new[path] = digest
-        return self.rewrite or self.old.get(path) != digest
+        return self.rewrite or self.old.get(path) != digest or not self._reusable(path)
+
+    def _reusable(self, path: str) -> bool:
+        """Whether the old site holds path as a regular file in real folders (no symbolic link)."""
+        folder, _, name = path.rpartition("/")
+        names = self._old_files.get(folder)
+        if names is None:
+            names = self._old_files[folder] = _regular_files(self.out, folder)
+        return name in names
 
     def begin(self) -> Path:
         """Create the new tree now (empty: the old site's files join it at commit); return it."""
         if self.tmp is None:
-            self.tmp = self.out.with_name(f".{self.out.name}.building-{os.getpid()}")
-            if self.tmp.exists():
-                shutil.rmtree(self.tmp)
+            self.tmp = building(self.out)
+            if os.path.lexists(self.tmp):
+                remove_tree(self.tmp)
             self.tmp.mkdir(parents=True)
             self._tree, self._dirs = str(self.tmp), {""}
         return self.tmp
@@ -87,16 +102,18 @@ class SiteWriter:
         """Add a page; it is written only when it differs from the previous build."""
         if self._claim(path, fingerprint(data)):
             # os.open rather than open(): no file object, and O_EXCL makes sure of what _target says.
+            target = self._target(path)
             try:
-                fd = os.open(self._target(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
             except FileExistsError:  # another worker wrote it: absorb() would have found the same
                 raise _collision(path) from None
             try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
+                write_all(fd, data, target)  # a full disk names the file
             finally:
-                os.close(fd)
+                try:
+                    os.close(fd)
+                except OSError as exc:  # a quota or NFS error surfaces only here
+                    raise named(exc, target) from None
             self.written += 1
 
     def copy(self, path: str, source: Path, digest: str) -> None:
@@ -106,7 +123,7 @@ class SiteWriter:
             try:
                 os.link(source, target)
             except OSError:
-                shutil.copyfile(source, target)
+                _copy_regular(str(source), target)
             self.written += 1
 
     def _target(self, path: str) -> str:
@@ -157,21 +174,32 @@ class SiteWriter:
                 self._write_marker(self.out, build)
             return 0
         tmp = self.begin()
-        if self.out.exists():
-            # Bring in every file of the old site this build did not write (hard links: no copying).
-            shutil.copytree(self.out, tmp, copy_function=_link_unless_present, dirs_exist_ok=True)
-        for path in removed:
-            (tmp / path).unlink(missing_ok=True)
+        self._link_unchanged()
         self._write_marker(tmp, build)
-        if self.out.exists():
-            old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
-            os.rename(self.out, old)
-            os.rename(tmp, self.out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, self.out)
         self.tmp = None
+        try:
+            _swap(tmp, self.out)
+        except BaseException:
+            remove_tree(tmp)  # the new tree if the swap failed, the old site if only its removal did
+            raise
         return self.written + len(removed)
+
+    def _link_unchanged(self) -> None:
+        """Hard-link into the new tree each file of the old site that this build made again the same
+        (no copying); _claim() checked that each is a regular file, and wrote it if not."""
+        if self.rewrite or not self.old:
+            return
+        out = str(self.out)
+        for path, digest in self.new.items():
+            if self.old.get(path) != digest:
+                continue
+            source, target = f"{out}/{path}", self._target(path)
+            try:
+                os.link(source, target, follow_symlinks=False)
+            except FileExistsError:
+                continue  # written by this build: its old copy was not a plain file
+            except OSError:  # a file system without hard links, a file with too many
+                _copy_regular(source, target)
 
     def _write_marker(self, folder: Path, build: dict[str, Any]) -> None:
         import orjson  # json's indented output is pure Python: 0.3 s for 100,000 pages, orjson's 0.02 s
@@ -183,20 +211,62 @@ class SiteWriter:
     def abort(self) -> None:
         """Throw away a half-written tree; the live site was never touched."""
         if self.tmp is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
+            remove_tree(self.tmp)
             self.tmp = None
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Make the tree `new` the site at `out`, and delete the old one."""
+    if not os.path.lexists(out):
+        os.rename(new, out)
+    elif exchange(new, out):  # one atomic step: the old site until it, the new one after
+        remove_tree(new)  # the old site, now under the new tree's name
+    else:
+        # Two renames where the atomic exchange is missing (not Linux, a C library or kernel too
+        # old, a file system without it): a kill between them leaves no site at `out` until the
+        # next build, which puts the old one back (lock.clean_leftovers).
+        old = retired(out)
+        os.rename(out, old)
+        try:
+            os.rename(new, out)
+        except BaseException:
+            os.rename(old, out)
+            raise
+        remove_tree(old)
 
 
 def _collision(path: str) -> CatalogError:
     return CatalogError(f"two pages would be written to {path} (a slug collision)")
 
 
-def _link_unless_present(source: str, target: str) -> None:
-    """copytree's copy function: hard-link an old file unless this build wrote that path."""
+def _regular_files(out: Path, folder: str) -> frozenset[str]:
+    """The regular files of out/folder, when every folder on the way is a real one (not a link)."""
+    path = str(out)
+    for part in folder.split("/") if folder else ():
+        path = f"{path}/{part}"
+        try:
+            if not stat.S_ISDIR(os.lstat(path).st_mode):
+                return frozenset()
+        except OSError:
+            return frozenset()
     try:
-        os.link(source, target)
-    except FileExistsError:
-        pass  # written by this build
+        with os.scandir(path) as entries:  # the file type comes with the listing: no stat per file
+            return frozenset(e.name for e in entries if e.is_file(follow_symlinks=False))
     except OSError:
-        if not os.path.exists(target):
-            shutil.copyfile(source, target)
+        return frozenset()
+
+
+def _copy_regular(source: str, target: str) -> None:
+    """Copy a regular file without following a link; errors name the file."""
+    fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise CatalogError(f"refusing to copy {source}: not a regular file")
+        out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        try:
+            while chunk := os.read(fd, 1 << 20):
+                write_all(out, chunk, target)
+        finally:
+            os.close(out)
+    finally:
+        os.close(fd)
