@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..files import atomic_write
+from ..files import alive, atomic_write, temp_owner
 from . import settings
 from .settings import thumb_names, thumb_stem
 
@@ -133,6 +133,9 @@ class Store:
                 continue
             for entry in os.scandir(folder):
                 if entry.is_file() and entry.name not in keep:
+                    owner = temp_owner(entry.name)
+                    if owner is not None and alive(owner):
+                        continue  # a file another build is writing now
                     Path(entry.path).unlink(missing_ok=True)
                     removed += 1
             self.changed(folder)

@@ -14,6 +14,7 @@ Standard library only, and only its light modules: a build with nothing to do ta
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 from collections.abc import Iterator
@@ -29,6 +30,8 @@ _held: set[int] = set()  # lock file descriptors of this process, closed in ever
 def beside(out: Path, what: str) -> Path:
     """The path `.<name>.<what>` next to the output folder (`--out .` included)."""
     folder = Path(os.path.abspath(out))
+    if not folder.name:
+        raise CatalogError(f"refusing to build into {out}: the root of the file system has no folder beside it")
     return folder.with_name(f".{folder.name}.{what}")
 
 
@@ -50,7 +53,17 @@ def locked(out: Path) -> Iterator[None]:
     """
     path = beside(out, "lock")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = _take(path, out)
+    try:
+        fd: int | None = _take(path, out)
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        fd = None
+    if fd is None:
+        # Nothing can be created beside the output, so no build can replace it (its new tree goes
+        # there too): a build that finds it up to date may still say so; any other fails writing.
+        yield
+        return
     try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)

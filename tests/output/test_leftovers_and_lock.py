@@ -42,3 +42,19 @@ def test_a_second_build_on_one_output_stops_at_once_with_one_line(tmp_path):
         f"error: another build is writing {out} (process {os.getpid()} holds {tmp_path / '.out.lock'}); "
         "run again when it is done")
     assert site_files(out) == before
+
+
+def test_an_up_to_date_site_in_a_read_only_folder_still_says_so(tmp_path, monkeypatch):
+    import errno
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build_site(out, cache, records=fleet(5))
+    real_open = os.open
+
+    def read_only(path, *args, **kwargs):
+        if str(path).endswith(".out.lock"):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    assert build_site(out, cache, records=fleet(5)).written == 0
