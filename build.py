@@ -68,7 +68,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("output"),
                         help="where the site is written (default %(default)s/)")
     parser.add_argument("--base-url", metavar="URL", type=http_url, default=None,
-                        help="absolute URL the site is published at; adds sitemap.xml and canonical links")
+                        help="absolute URL the site is published at; adds sitemap.xml and canonical links, "
+                             "and a --fetch whose cache has no history of changes first seeds it from the "
+                             "published URL/changes.json")
+    parser.add_argument("--no-seed", action="store_true",
+                        help="with --fetch and --base-url, do not seed a missing history from the published "
+                             "changes.json: the history starts again (after deleting CACHE/history/)")
     parser.add_argument("--serve", action="store_true",
                         help="after building, serve the site on localhost until Ctrl+C (a preview)")
     parser.add_argument("--port", metavar="N", type=port_number, default=8000,
@@ -108,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         from catalog.config import FetchOptions
 
         fetch = FetchOptions(api_url=args.api_url, api_key=args.api_key, max_wait=args.max_wait,
-                             retries=args.retries)
+                             retries=args.retries, seed=not args.no_seed)
     options = BuildOptions(out=args.out, cache=args.cache, base_url=args.base_url, fetch=fetch,
                            strict=args.strict, force=args.force, licensed_only=args.licensed_only)
     started = time.perf_counter()

@@ -9,7 +9,7 @@ Jinja, Markdown, Pillow or even the models are imported; below it everything els
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -20,6 +20,7 @@ from .errors import CatalogError
 from .output import lock, uptodate
 
 if TYPE_CHECKING:
+    from .data.history import History
     from .output.writer import SiteWriter
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,10 @@ def _build(options: BuildOptions) -> BuildReport:
     caches = options.caches
 
     # 1. Data: a fresh crawl when asked, else the last completed one, else the shipped snapshot.
-    data_file = fetch(options.fetch, caches) if options.fetch else snapshot.source_file(caches)
+    if options.fetch:
+        data_file = fetch(options.fetch, caches, site_url=options.site_url)
+    else:
+        data_file = snapshot.source_file(caches)
     log.info("reading %s", data_file)
 
     # 2. Up to date: a site made from these very inputs is this build's output already.
@@ -54,6 +58,7 @@ def _build(options: BuildOptions) -> BuildReport:
         return BuildReport(records=last.records, pages=last.pages, written=0)
 
     # ---- The lazy-import boundary: Jinja, Markdown, Pillow and the models load from here on. ----
+    from .data import history
     from .data.gathered import gather
     from .files import remove_stale_temps
     from .images import prepare
@@ -61,6 +66,7 @@ def _build(options: BuildOptions) -> BuildReport:
     from .output.writer import SiteWriter
     from .render import Renderer
     from .site import content, search_index, seo
+    from .site.changes import Changes
     from .site.exports import Exports
     from .site.licenses import licensed_only
     from .site.plan import data_page, plan, site_info
@@ -80,6 +86,8 @@ def _build(options: BuildOptions) -> BuildReport:
                  len(catalog.configurations), len(catalog.agencies), len(catalog.statuses))
         pages = content.load_pages(cache=caches.markdown if caches.exists() else None)
         log.debug("gathered the catalog and %d Markdown pages", len(pages))
+        # What changed between fetches: the history of the fetched data (the shipped snapshot has none).
+        recorded = history.load(caches) if data_file == caches.data_file else history.EMPTY
 
         # 4. Images: download new ones (only with --fetch), resize what is missing; failures show placeholders.
         images = prepare(catalog, caches=caches, options=options.fetch)
@@ -91,8 +99,10 @@ def _build(options: BuildOptions) -> BuildReport:
         # 5. Plan: every page with its kind, template, values and head, from the one URL builder.
         urls = Urls(options.base_url)
         heads = seo.Seo(urls, images.pictures)
-        planned = plan(catalog, pages, heads)
-        renderer = Renderer(site=site_info(catalog, urls, licensed_only=options.licensed_only), urls=urls,
+        changes = Changes(recorded, catalog)
+        planned = plan(catalog, pages, heads, changes)
+        renderer = Renderer(site=site_info(catalog, urls, licensed_only=options.licensed_only, feed=changes.has_feed),
+                            urls=urls,
                             pictures=images.pictures,
                             compiled=caches.compiled_templates if caches.exists() else None)
 
@@ -102,6 +112,7 @@ def _build(options: BuildOptions) -> BuildReport:
         try:
             exports = Exports(catalog, urls)  # CSV, JSON and datapackage.json, from the models
             jobs = [search_index.publisher(catalog, images.pictures), copy_static, images.publish, exports.publish]
+            jobs.append(changes.publisher(urls))  # changes.json and the Atom feed changes.xml
             if gathered.keep:
                 jobs.append(gathered.keep)
             count = render_pages(writer, renderer, planned, jobs=jobs)
@@ -119,20 +130,42 @@ def _build(options: BuildOptions) -> BuildReport:
     return BuildReport(records=len(catalog.spacecraft), pages=count, written=written)
 
 
-def fetch(options: FetchOptions, caches: CacheLayout) -> Path:
-    """Pull every record and store them in the cache; the old cache survives any failure."""
-    from .data import api
+def fetch(options: FetchOptions, caches: CacheLayout, *, site_url: str | None = None) -> Path:
+    """Pull every record and store them in the cache, then record what changed since the last fetch
+    in the history; the old cache survives any failure."""
+    from .data import api, history
     from .data.models import FetchMeta
 
     records, count = api.fetch_all(options)
     if not records:  # an outage or a schema change must not replace good data with nothing
         raise CatalogError(f"{options.api_url} returned no spacecraft records; the cached data was kept")
-    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    now = datetime.fromtimestamp(options.clock(), timezone.utc).replace(microsecond=0).isoformat()
+    now = now.replace("+00:00", "Z")
     meta = FetchMeta(api_url=options.api_url, count=count, fetched_at=now, records=len(records))
+    # Compared before the new records replace the data file: that file is what a seeded history compares with.
+    changes = history.record(caches, records, now, seed=history_seed(options, site_url))
     target = caches.data_file
     snapshot.write_records(target, records, meta)
     log.info("saved %d records to %s", len(records), target)
+    if changes is not None:
+        try:
+            history.commit(caches, changes)
+        except OSError as exc:  # the data is saved: the next fetch compares with the history's last state
+            log.warning("could not record the history in %s: %s; the next fetch records these changes",
+                        caches.history, exc.strerror or exc)
     return target
+
+
+def history_seed(options: FetchOptions, site_url: str | None) -> Callable[[], History | None] | None:
+    """How a cache without history gets the published one: <base-url>changes.json, when seeding is on."""
+    if not (options.seed and site_url):
+        return None
+    from .data import history
+    from .site.urls import Urls
+
+    url = Urls(site_url).absolute(Urls.changes_json)
+    assert url is not None  # a base URL gives absolute URLs
+    return lambda: history.published(url, options)
 
 
 def check_strict(options: BuildOptions, warnings: Iterable[str]) -> None:

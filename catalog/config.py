@@ -47,6 +47,24 @@ class CacheLayout(NamedTuple):
         return self.root / "templates"
 
     @property
+    def history(self) -> Path:
+        """The change history (data/history.py); delete this folder to start the history again."""
+        return self.root / "history"
+
+    @property
+    def history_events(self) -> Path:
+        """Every change event recorded, in changes.json's format: what builds read and publish."""
+        return self.history / "events.json"
+
+    def history_state(self, fetched_at: str) -> Path:
+        """The records of the fetch made at fetched_at, as the next fetch compares them."""
+        return self.history / f"state-{''.join(c for c in fetched_at if c.isalnum())}.json"
+
+    def history_states(self) -> list[Path]:
+        """Every state file in the history folder: the last fetch's, and any that a crash left behind."""
+        return sorted(self.history.glob("state-*.json"))
+
+    @property
     def markdown(self) -> Path:
         """Markdown pages rendered to HTML, by digest (site/content.py)."""
         return self.root / "pages"
@@ -66,6 +84,10 @@ class FetchOptions(NamedTuple):
     backoff: float = 2.0  # urllib3 backoff factor: 0, 2, 4, 8... seconds
     max_wait: float = 1800.0  # total seconds we accept to sleep on 429 before giving up
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time  # the fetch time recorded with the data (and dates its changes)
+    # With a base URL and no history in the cache, seed it from the published changes.json first.
+    # A request outside the API, so the command line asks for it (unless --no-seed), code when told.
+    seed: bool = False
 
 
 class BuildOptions(NamedTuple):

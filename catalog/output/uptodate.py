@@ -1,6 +1,6 @@
 """Skip a build whose inputs are those of the last one: the site on disk is already its output.
 
-The inputs are everything a site is made from: the data file, the image cache's index and
+The inputs are everything a site is made from: the data file, the change history, the image cache's index and
 originals, the templates, static files, Markdown pages, the package's own code, the base URL,
 --licensed-only and the Python version. Their digest is kept in the output's marker with what that build reported
 (counts and warnings); a build that finds the same digest writes nothing, repeats the warnings,
@@ -48,6 +48,8 @@ class Inputs:
                 if path.is_file() and "__pycache__" not in path.parts:
                     h.update(f"\n{path.relative_to(folder.parent).as_posix()}\n".encode())
                     _add_file(h, path)
+        h.update(b"\nhistory\n")  # the change history (data/history.py): the changes pages, the feed, History sections
+        _add_file(h, caches.history_events)
         self.fixed = h.hexdigest()
         self.images = caches.images
 

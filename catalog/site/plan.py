@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..data.groups import Catalog
+from ..data.history import EMPTY
 from ..data.models import Configuration, FetchMeta, Group, Image, License, Spacecraft
+from .changes import Changes
 from .content import MarkdownPage
 from .exports import CSV_SAFETY, TABLES, TERMS, Dataset, ExportFile, source_url
 from .seo import Head, Seo
@@ -21,8 +23,9 @@ HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX = "home", "spacecraft-list",
 CONFIGURATION, AGENCY, STATUS = "configuration", "agency", "status"  # group pages: their Group.kind
 SEARCH, CREDITS, MARKDOWN, NOT_FOUND = "search", "credits", "markdown", "404"
 DATA, LICENSES = "data", "licenses"  # the exports (made by the build after the others: data_page()), the license audit
+CHANGES = "changes"  # changes.html and its further pages (site/changes.py)
 KINDS = frozenset({HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX, CONFIGURATION, AGENCY, STATUS,
-                   SEARCH, CREDITS, MARKDOWN, NOT_FOUND, DATA, LICENSES})
+                   SEARCH, CREDITS, MARKDOWN, NOT_FOUND, DATA, LICENSES, CHANGES})
 LISTS_SPACECRAFT = frozenset({HOME, SPACECRAFT_LIST, CONFIGURATION, AGENCY, STATUS})  # pages made of cards
 
 
@@ -43,9 +46,10 @@ class SiteInfo(NamedTuple):
     base_url: str | None
     counts: dict[str, int]
     licensed_only: bool = False  # --licensed-only: images without a known license show placeholders
+    feed: bool = False  # the site publishes changes.xml, which every page announces
 
 
-def site_info(catalog: Catalog, urls: Urls, *, licensed_only: bool = False) -> SiteInfo:
+def site_info(catalog: Catalog, urls: Urls, *, licensed_only: bool = False, feed: bool = False) -> SiteInfo:
     """The site-wide values of this catalog."""
     return SiteInfo(
         title="Spacecraft Catalog",
@@ -59,6 +63,7 @@ def site_info(catalog: Catalog, urls: Urls, *, licensed_only: bool = False) -> S
             "statuses": len(catalog.statuses),
         },
         licensed_only=licensed_only,
+        feed=feed,
     )
 
 
@@ -68,8 +73,9 @@ class Credit:
     pages: tuple[Spacecraft | Configuration, ...]  # the spacecraft and configurations that show the image
 
 
-def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo) -> Iterator[Page]:
+def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes | None = None) -> Iterator[Page]:
     """Yield every page of the site: its kind, where it goes, what it shows."""
+    changes = changes or Changes(EMPTY, catalog)
     def page(kind: str, path: str, template: str, context: dict[str, Any], subject: Any = None) -> Page:
         return Page(kind, path, template, context, Head(seo, path, subject))
 
@@ -79,10 +85,13 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo) -> Iterator[Page
     yield page(HOME, Urls.home, "home.html", {
         "catalog": catalog, "in_space": catalog.in_space,
         "top_configurations": biggest(catalog.configurations), "top_agencies": biggest(catalog.agencies),
+        "changes": changes,
     })
     yield from list_pages(SPACECRAFT, catalog.spacecraft, seo)
+    own_history, no_history = changes.by_craft, changes.default  # most spacecraft share the one with no event
     for craft in catalog.spacecraft:
-        yield page(SPACECRAFT_PAGE, path_for(craft), "spacecraft.html", {"craft": craft}, craft)
+        yield page(SPACECRAFT_PAGE, path_for(craft), "spacecraft.html",
+                   {"craft": craft, "history": own_history.get(craft.id, no_history)}, craft)
     for section, groups in zip(GROUP_SECTIONS, (catalog.configurations, catalog.agencies, catalog.statuses)):
         yield page(GROUP_INDEX, index_path(section.folder), "groups.html", {"groups": groups, "section": section})
         for group in groups:
@@ -92,6 +101,8 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo) -> Iterator[Page
     credited = credits(catalog)
     yield page(CREDITS, Urls.credits, "credits.html", {"credits": credited})
     yield page(LICENSES, Urls.licenses, "licenses.html", {"licenses": by_license(credited)})
+    for listed in changes.pages():
+        yield page(CHANGES, listed.path, "changes.html", {"changes": changes, "listed": listed})
     for md in pages:
         yield page(MARKDOWN, md.path, "markdown.html", {"page": md})
     yield page(NOT_FOUND, Urls.not_found, "404.html", {})

@@ -89,6 +89,9 @@ class Urls:
     favicon = "static/favicon.svg"
     sort_script = "static/js/sort.js"
     search_script = "static/js/search.js"
+    changes = "changes.html"  # what changed between fetches, newest first (site/changes.py)
+    changes_feed = "changes.xml"  # the most recent changes as an Atom feed
+    changes_json = "changes.json"  # every change, for reuse (its format: data/history.py)
     cite_script = "static/js/cite.js"  # the "Cite this" copy buttons
     data_page = "data.html"  # the exports: what each file holds, its size and digest, how to cite
     licenses = "licenses.html"  # the license audit: images grouped by license
@@ -131,6 +134,11 @@ class Urls:
         return f"data/{SECTION_OF_KIND[group.kind].folder}/{group.slug}.csv"
 
     @staticmethod
+    def changes_page(number: int) -> str:
+        """The n-th page of changes: changes.html, then changes-2.html..."""
+        return Urls.changes if number == 1 else f"changes-{number}.html"
+
+    @staticmethod
     def markdown(slug: str) -> str:
         """A Markdown page (content/pages/<slug>.md), at the site root."""
         return f"{slug}.html"
@@ -152,6 +160,6 @@ class Urls:
 NAV = (
     (Urls.spacecraft_index, "Spacecraft"), (Urls.configurations_index, CONFIGURATIONS.title),
     (Urls.agencies_index, AGENCIES.title), (Urls.statuses_index, STATUSES.title),
-    (Urls.search, "Search"), (Urls.about, "About"),
+    (Urls.changes, "Changes"), (Urls.search, "Search"), (Urls.about, "About"),
 )
 NAV_PATHS = frozenset(path for path, _ in NAV)

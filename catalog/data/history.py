@@ -1,0 +1,451 @@
+"""The catalog's history: what changed in the records between one fetch and the next.
+
+Each completed --fetch compares the new records with those of the previous fetch, by LL2 id, and
+records dated events. The date of an event is the fetch time of the data that showed it, never
+the build's clock. The first fetch starts the history ("tracking since"); a build from the
+shipped snapshot has none.
+
+The history lives in the cache (CacheLayout.history):
+
+- ``events.json``: every event, in the format published as ``changes.json`` (below). Builds read
+  it, and it is part of the up-to-date check.
+- ``state-<fetched_at>.json``: a small projection of the records of the last fetch compared (the
+  fields below, nothing else), which the next fetch compares with. ``events.json``'s ``updated``
+  names it, so writing ``events.json`` is the one step that commits a fetch to the history: the
+  new state is written first, the old one removed after. A crash in between leaves the previous
+  history whole, and the next fetch finds every change again; an event is never lost or recorded
+  twice.
+
+If the cache loses its history (the Pages workflow's cache can be evicted), a --fetch with a base
+URL seeds it from the site's published ``changes.json``, and compares with the cached data file
+when that is not older than the published history; else the changes until this fetch are unknown
+and the history goes on from it. Deleting the history folder starts it again.
+
+changes.json, format version 1 (stable: fields may be added, never renamed or removed)::
+
+    {"events": [{"after": "Retired", "before": "Active", "date": "2026-11-21T06:00:00Z",
+                 "id": "60967c640b008b41", "kind": "status", "name": "Soyuz 29", "spacecraft_id": 178},
+                ...],
+     "since": "2026-11-20T06:00:00Z",
+     "updated": "2026-11-22T06:00:00Z",
+     "version": 1}
+
+- ``since``: the fetch that started the history; ``updated``: the last fetch compared (a fetch
+  that found no change moves it too). Both null when there is no history yet.
+- ``events``: oldest first; on one date by spacecraft id, then in the order of KINDS. Dates are
+  UTC, ``YYYY-MM-DDTHH:MM:SSZ``.
+- ``spacecraft_id`` is the LL2 id; ``name`` the spacecraft's name in that fetch (for ``removed``,
+  its last name).
+- ``id``: the first 16 hex digits of the SHA-256 of the JSON array ``[date, spacecraft_id, kind,
+  before, after]`` (no spaces, keys sorted, UTF-8): the same event always has the same id.
+- ``kind``, and what ``before`` and ``after`` hold (null where the API gave nothing):
+
+  ========================  ==========================================================
+  added, removed            both null
+  renamed                   the old and the new name
+  status                    the status names ("Active", "Retired"...)
+  in_space                  false and true: launched; true and false: back on Earth
+  new_flight                null, then {"id", "launch", "date"} of the flight (detailed mode)
+  flights_count             integers
+  mission_ends_count        integers
+  time_in_space             ISO 8601 durations as the API gives them ("P36DT7H42M8S")
+  time_docked               ISO 8601 durations
+  configuration             configuration names (compared by configuration id)
+  image                     the URL of the spacecraft's own image (not its configuration's)
+  description               the old and the new text
+  ========================  ==========================================================
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+from ..config import CacheLayout, FetchOptions
+from ..errors import CatalogError
+from ..files import atomic_file
+from .normalize import http_url, integer, iso_date, text
+
+log = logging.getLogger(__name__)
+
+VERSION = 1  # of changes.json and events.json
+STATE_VERSION = 1  # of the state files: a state of another version is not compared with
+KINDS = ("added", "removed", "renamed", "status", "in_space", "new_flight", "flights_count", "mission_ends_count",
+         "time_in_space", "time_docked", "configuration", "image", "description")
+KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
+_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+_ID = re.compile(r"[0-9a-f]{16}")
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+Projection = dict[str, Any]  # the fields of one record that the history compares (project())
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One change of one spacecraft, seen by the fetch made at `date`."""
+
+    id: str
+    date: str
+    spacecraft_id: int
+    name: str
+    kind: str
+    before: Any
+    after: Any
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "date": self.date, "spacecraft_id": self.spacecraft_id, "name": self.name,
+                "kind": self.kind, "before": self.before, "after": self.after}
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Every event recorded (oldest first), since the fetch that started the history."""
+
+    since: str | None
+    updated: str | None
+    events: tuple[Event, ...] = ()
+
+
+EMPTY = History(since=None, updated=None)
+
+
+def event_id(date: str, spacecraft_id: int, kind: str, before: Any, after: Any) -> str:
+    """The stable id of an event: a digest of everything it says."""
+    return hashlib.sha256(_JSON.encode([date, spacecraft_id, kind, before, after]).encode()).hexdigest()[:16]
+
+
+def make_event(date: str, spacecraft_id: int, name: str, kind: str, before: Any = None, after: Any = None) -> Event:
+    return Event(event_id(date, spacecraft_id, kind, before, after), date, spacecraft_id, name, kind, before, after)
+
+
+def _order(event: Event) -> tuple[str, int, int, str]:
+    return (event.date, event.spacecraft_id, KIND_ORDER[event.kind], event.id)
+
+
+# --- Comparing two fetches -------------------------------------------------------------------------
+
+def project(raw: Any) -> tuple[int, Projection] | None:
+    """The id and the compared fields of one raw record; None for one without an id or a name."""
+    if not isinstance(raw, dict):
+        return None
+    ident, name = integer(raw.get("id")), text(raw.get("name"))
+    if ident is None or name is None:
+        return None
+    status, config, image = _obj(raw.get("status")), _obj(raw.get("spacecraft_config")), _obj(raw.get("image"))
+    flights = raw.get("flights")
+    return ident, {
+        "name": name,
+        "status_id": integer(status.get("id")), "status": text(status.get("name")),
+        "in_space": raw.get("in_space") is True,
+        "flights_count": integer(raw.get("flights_count")),
+        "mission_ends_count": integer(raw.get("mission_ends_count")),
+        "time_in_space": text(raw.get("time_in_space")), "time_docked": text(raw.get("time_docked")),
+        "configuration_id": integer(config.get("id")), "configuration": text(config.get("name")),
+        "image": http_url(image.get("image_url")) or http_url(image.get("thumbnail_url")),
+        "description": text(raw.get("description")),
+        "flights": sorted(_flights(flights)) if isinstance(flights, list) else None,  # None: normal mode
+    }
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _flights(raw: list[Any]) -> Iterator[list[Any]]:
+    for item in raw:
+        if isinstance(item, dict) and integer(item.get("id")) is not None:
+            launch = _obj(item.get("launch"))
+            yield [item["id"], text(launch.get("name")), iso_date(launch.get("net"))]
+
+
+def project_all(records: Iterable[Any]) -> dict[int, Projection]:
+    """The projection of every usable record, by id."""
+    return dict(p for p in map(project, records) if p is not None)
+
+
+_COUNTS = ("flights_count", "mission_ends_count", "time_in_space", "time_docked")
+
+
+def compare(old: dict[int, Projection], new: dict[int, Projection], date: str) -> list[Event]:
+    """The events that lead from the records `old` to `new`, dated `date`, in changes.json's order."""
+    events: list[Event] = []
+    for ident in sorted(old.keys() | new.keys()):
+        a, b = old.get(ident), new.get(ident)
+        if a is not None and b is not None:
+            events += (make_event(date, ident, b["name"], kind, before, after) for kind, before, after in changes(a, b))
+        elif b is not None:
+            events.append(make_event(date, ident, b["name"], "added"))
+        elif a is not None:
+            events.append(make_event(date, ident, a["name"], "removed"))
+    events.sort(key=_order)
+    return events
+
+
+def changes(a: Projection, b: Projection) -> Iterator[tuple[str, Any, Any]]:
+    """(kind, before, after) of each difference between two projections of one spacecraft."""
+    if a.get("name") != b["name"]:
+        yield "renamed", a.get("name"), b["name"]
+    if a.get("status_id") != b["status_id"]:
+        yield "status", a.get("status"), b["status"]
+    if a.get("in_space") != b["in_space"]:
+        yield "in_space", a.get("in_space"), b["in_space"]
+    if a.get("flights") is not None and b["flights"] is not None:  # both detailed: which flights are new
+        known = {flight[0] for flight in a["flights"]}
+        for fid, launch, when in b["flights"]:
+            if fid not in known:
+                yield "new_flight", None, {"date": when, "id": fid, "launch": launch}
+    for field in _COUNTS:
+        if a.get(field) != b[field]:
+            yield field, a.get(field), b[field]
+    if a.get("configuration_id") != b["configuration_id"]:
+        yield "configuration", a.get("configuration"), b["configuration"]
+    if a.get("image") != b["image"]:
+        yield "image", a.get("image"), b["image"]
+    if a.get("description") != b["description"]:
+        yield "description", a.get("description"), b["description"]
+
+
+# --- changes.json: reading, checking and writing ---------------------------------------------------
+
+def dumps(history: History) -> bytes:
+    """changes.json's bytes: keys sorted, one event per line (a published diff shows the new ones)."""
+    events = ",\n".join(_JSON.encode(e.as_json()) for e in history.events)
+    return (f'{{"events":[{chr(10) + events + chr(10) if events else ""}],"since":{_JSON.encode(history.since)},'
+            f'"updated":{_JSON.encode(history.updated)},"version":{VERSION}}}\n').encode()
+
+
+def parse(data: Any) -> History:
+    """Check a changes.json document against its schema (ids included) and return its history.
+
+    Raises ValueError naming the first problem found.
+    """
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    if data.get("version") != VERSION:
+        raise ValueError(f"version {data.get('version')!r}, not {VERSION}")
+    since, updated, raw_events = data.get("since"), data.get("updated"), data.get("events")
+    for name, value in (("since", since), ("updated", updated)):
+        if value is not None and not (isinstance(value, str) and _DATE.fullmatch(value)):
+            raise ValueError(f"{name}: {value!r} is not a date like 2026-11-20T06:00:00Z")
+    if (since is None) != (updated is None) or (since and updated and updated < since):
+        raise ValueError(f"since {since!r} and updated {updated!r} do not go together")
+    if not isinstance(raw_events, list):
+        raise ValueError("events: not a list")
+    events: list[Event] = []
+    seen: set[str] = set()
+    for n, raw in enumerate(raw_events):
+        event = _event(raw, f"events[{n}]")
+        if since is None or not since <= event.date <= (updated or ""):
+            raise ValueError(f"events[{n}]: date {event.date} is outside the history ({since} to {updated})")
+        if event.id in seen:
+            raise ValueError(f"events[{n}]: id {event.id} is there twice")
+        seen.add(event.id)
+        events.append(event)
+    events.sort(key=_order)
+    return History(since=since, updated=updated, events=tuple(events))
+
+
+def _none(value: Any) -> bool:
+    return value is None
+
+
+def _str(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and bool(value))
+
+
+def _int(value: Any) -> bool:
+    return value is None or integer(value) is not None
+
+
+def _bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _flight(value: Any) -> bool:
+    return (isinstance(value, dict) and integer(value.get("id")) is not None
+            and _str(value.get("launch")) and (value.get("date") is None or _str(value.get("date"))))
+
+
+# What each kind's before and after may hold (the table in the docstring).
+_VALUES: dict[str, tuple[Callable[[Any], bool], Callable[[Any], bool]]] = {
+    "added": (_none, _none), "removed": (_none, _none), "in_space": (_bool, _bool), "new_flight": (_none, _flight),
+    "flights_count": (_int, _int), "mission_ends_count": (_int, _int),
+    **{kind: (_str, _str) for kind in ("renamed", "status", "time_in_space", "time_docked", "configuration",
+                                        "image", "description")},
+}
+assert _VALUES.keys() == KIND_ORDER.keys()
+
+
+def _event(raw: Any, where: str) -> Event:
+    if not isinstance(raw, dict):
+        raise ValueError(f"{where}: not an object")
+    missing = {"id", "date", "spacecraft_id", "name", "kind", "before", "after"} - raw.keys()
+    if missing:
+        raise ValueError(f"{where}: no {', '.join(sorted(missing))}")
+    date, ident, name, kind = raw["date"], raw["spacecraft_id"], raw["name"], raw["kind"]
+    if not (isinstance(date, str) and _DATE.fullmatch(date)):
+        raise ValueError(f"{where}.date: {date!r} is not a date like 2026-11-20T06:00:00Z")
+    if integer(ident) is None:
+        raise ValueError(f"{where}.spacecraft_id: {ident!r} is not an integer")
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"{where}.name: not a non-empty string")
+    if kind not in KIND_ORDER:
+        raise ValueError(f"{where}.kind: {kind!r} is not one of {', '.join(KINDS)}")
+    for side in ("before", "after"):
+        if not _VALUES[kind][side == "after"](raw[side]):
+            raise ValueError(f"{where}.{side}: {raw[side]!r} is not what a {kind} event holds")
+    if not (isinstance(raw["id"], str) and _ID.fullmatch(raw["id"])) or raw["id"] != event_id(
+            date, ident, kind, raw["before"], raw["after"]):
+        raise ValueError(f"{where}.id: {raw['id']!r} is not the id of what the event says")
+    return Event(raw["id"], date, ident, name, kind, raw["before"], raw["after"])
+
+
+def read(path: Path) -> History | None:
+    """The history in a file of changes.json's format; None when there is none (a warning when it is unusable)."""
+    import orjson  # not for a build with nothing to do
+
+    try:
+        return parse(orjson.loads(path.read_bytes()))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        log.warning("cannot read the history in %s: %s; it is ignored", path, exc.strerror or exc)
+    except ValueError as exc:  # orjson.JSONDecodeError is a ValueError too
+        log.warning("the history in %s is not valid (%s); it is ignored", path, exc)
+    return None
+
+
+def load(caches: CacheLayout) -> History:
+    """The history a build shows: the cache's, else none."""
+    return read(caches.history_events) or EMPTY
+
+
+# --- Recording a fetch -----------------------------------------------------------------------------
+
+class Update(NamedTuple):
+    """What a fetch adds to the history, ready to be written by commit()."""
+
+    history: History
+    state: dict[int, Projection]  # the new records' projection, for the next fetch
+    added: int  # events this fetch found
+
+
+def record(caches: CacheLayout, records: list[Any], fetched_at: str, *,
+           seed: Callable[[], History | None] | None = None) -> Update | None:
+    """Compare a completed fetch with the last one in the history; None when there is nothing to record.
+
+    Run it before the new records replace the cached data file (the file is a fallback base for a
+    seeded history). `seed` gives the published history, asked only when the cache holds none.
+    """
+    current = read(caches.history_events)
+    if current is None and seed is not None:
+        current = seed()
+    if current is not None and current.updated is not None and fetched_at <= current.updated:
+        # Nothing is lost: the state stays that of the last fetch recorded, which the next one compares with.
+        (log.info if fetched_at == current.updated else log.warning)(
+            "the history already goes up to %s (this fetch: %s): its changes are left to the next fetch",
+            current.updated, fetched_at)
+        return None
+    state = project_all(records)
+    if current is None or current.since is None or current.updated is None:
+        log.info("the history of changes starts with this fetch (%s)", fetched_at)
+        return Update(History(since=fetched_at, updated=fetched_at), state, 0)
+    base = read_state(caches, current.updated) or previous_data(caches, not_before=current.updated)
+    if base is None:
+        log.warning("no records of the history's last fetch (%s) to compare with: changes until this fetch "
+                    "are not recorded", current.updated)
+        new: list[Event] = []
+    else:
+        new = compare(base, state, fetched_at)
+    log.info("history: %d change%s since %s", len(new), "" if len(new) == 1 else "s", current.updated)
+    events = current.events + tuple(new)  # every new event is dated after every recorded one
+    return Update(History(since=current.since, updated=fetched_at, events=events), state, len(new))
+
+
+def commit(caches: CacheLayout, update: Update) -> None:
+    """Write the new state, then events.json (the step that makes the fetch part of the history),
+    then remove the older states."""
+    assert update.history.updated is not None  # record() dates every update
+    state_file = caches.history_state(update.history.updated)
+    with atomic_file(state_file, "w", fsync=True) as out:
+        out.write(_JSON.encode({"fetched_at": update.history.updated, "records": update.state,
+                                "version": STATE_VERSION}))
+    with atomic_file(caches.history_events, "wb", fsync=True) as out:
+        out.write(dumps(update.history))
+    for stale in caches.history_states():
+        if stale != state_file:
+            stale.unlink(missing_ok=True)
+    log.debug("recorded %d change%s in %s", update.added, "" if update.added == 1 else "s", caches.history_events)
+
+
+def read_state(caches: CacheLayout, fetched_at: str) -> dict[int, Projection] | None:
+    """The records the history compared last, when the cache has them."""
+    import orjson
+
+    path = caches.history_state(fetched_at)
+    try:
+        data = orjson.loads(path.read_bytes())
+        if data.get("version") != STATE_VERSION or data.get("fetched_at") != fetched_at:
+            return None
+        return {int(k): v for k, v in data["records"].items()}
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.warning("ignoring the history's state %s: %s", path, exc)
+        return None
+
+
+def previous_data(caches: CacheLayout, *, not_before: str) -> dict[int, Projection] | None:
+    """The cached data file's records, when they were fetched no earlier than `not_before`."""
+    from .snapshot import iter_records, read_meta
+
+    path = caches.data_file
+    if not path.is_file():
+        return None
+    try:
+        fetched_at = read_meta(path).fetched_at
+    except CatalogError:
+        return None
+    if not isinstance(fetched_at, str) or fetched_at < not_before:
+        return None
+    log.info("comparing with the records of %s in %s", fetched_at, path)
+    return project_all(iter_records(path))
+
+
+# --- Seeding from the published copy ---------------------------------------------------------------
+
+def same_origin(a: str, b: str) -> bool:
+    """Whether two URLs have the same scheme, host and port."""
+    x, y = urlsplit(a), urlsplit(b)
+    default = {"http": 80, "https": 443}
+    try:
+        return ((x.scheme.lower(), (x.hostname or "").lower(), x.port or default.get(x.scheme.lower()))
+                == (y.scheme.lower(), (y.hostname or "").lower(), y.port or default.get(y.scheme.lower())))
+    except ValueError:  # a port that is not a number
+        return False
+
+
+def published(url: str, options: FetchOptions) -> History | None:
+    """The history a site published at url (its changes.json); None, with a one-line warning, when
+    it cannot be had. The API key goes only to the API's own origin."""
+    from .api import Client
+
+    if not same_origin(url, options.api_url):
+        options = options._replace(api_key=None)
+    try:
+        history = parse(Client(options).get_json(url))
+    except CatalogError as exc:
+        log.warning("the history was not seeded (%s); it starts again with this fetch", exc)
+        return None
+    except ValueError as exc:
+        log.warning("the history was not seeded: %s is not a valid changes.json (%s); it starts again with "
+                    "this fetch", url, exc)
+        return None
+    log.info("seeded the history from %s: %d events since %s", url, len(history.events), history.since)
+    return history
