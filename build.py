@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         level, style = logging.DEBUG, "%(relativeCreated)6.0f ms  %(message)s"
     else:
         level, style = (logging.WARNING, "%(levelname)s: %(message)s") if args.quiet else (logging.INFO, "%(message)s")
-    logging.basicConfig(level=level, format=style, stream=sys.stderr)
+    show_logs(level, style)
     from catalog.build import build
     from catalog.config import BuildOptions
     from catalog.errors import CatalogError
@@ -138,6 +138,20 @@ def main(argv: list[str] | None = None) -> int:
               f"({report.written} files written) in {time.perf_counter() - started:.2f} s",
               file=sys.stderr)
     return serve(args.out, args.port) if args.serve else 0
+
+
+def show_logs(level: int, style: str) -> None:
+    """Print the project's own log records on stderr, and no library's: urllib3's "Retrying ..." lines,
+    PIL's or Markdown's never reach the user, at any level (a failing URL gets its one warning from us)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(style))
+    ours = logging.getLogger("catalog")
+    ours.setLevel(level)
+    ours.addHandler(handler)
+    # The libraries' records propagate to the root, which must have a handler, or logging's last
+    # resort prints their warnings anyway; warnings.warn() calls become records there as well.
+    logging.getLogger().addHandler(logging.NullHandler())
+    logging.captureWarnings(True)
 
 
 def serve(folder: Path, port: int) -> int:

@@ -126,7 +126,7 @@ def reason(exc: requests.RequestException) -> str:
 
     cause = getattr(exc.args[0], "reason", None) if exc.args else None
     if isinstance(cause, urllib3.exceptions.NewConnectionError):  # a subclass of the timeout errors
-        return "connection failed"
+        return f"connection failed ({connect_failure(cause)})"
     if isinstance(exc, requests.Timeout) or isinstance(cause, urllib3.exceptions.TimeoutError):
         return "timed out"
     if isinstance(exc, requests.exceptions.RetryError):
@@ -134,6 +134,21 @@ def reason(exc: requests.RequestException) -> str:
     if isinstance(exc, requests.ConnectionError):
         return "connection failed"
     return type(exc).__name__
+
+
+def connect_failure(error: BaseException) -> str:
+    """Why a connection could not be made, in words (urllib3's own text is a nested repr)."""
+    import urllib3
+
+    if isinstance(error, urllib3.exceptions.NameResolutionError):
+        return "the host name does not resolve: no network, or no such host"
+    if isinstance(error, urllib3.exceptions.ConnectTimeoutError) and "timed out" in str(error):
+        return "no answer from the host"
+    if "Connection refused" in str(error) or "Errno 111" in str(error):
+        return "refused: nothing listens at that address"
+    if "Network is unreachable" in str(error):
+        return "the network is unreachable"
+    return "the host could not be reached"
 
 
 def first_page_url(api_url: str) -> str:
