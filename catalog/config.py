@@ -88,6 +88,13 @@ class FetchOptions(NamedTuple):
     # With a base URL and no history in the cache, seed it from the published changes.json first.
     # A request outside the API, so the command line asks for it (unless --no-seed), code when told.
     seed: bool = False
+    # Limits against a server that never stops (catalog/data/api.py): the time one request may take
+    # from its first byte asked to its last byte received, however slowly the bytes drip; the
+    # size of one page after decompression; and how much a crawl may bring in all.
+    deadline: float = 120.0  # seconds per request, on top of the per-read `timeout`
+    max_page_bytes: int = 64 * 1024 * 1024
+    max_records: int = 50_000  # whatever `count` says (the API has about 600)
+    max_pages: int = 5_000
 
 
 class BuildOptions(NamedTuple):

@@ -53,7 +53,7 @@ def read_meta(path: Path) -> FetchMeta:
         meta = json.loads(first)["meta"]
         return FetchMeta(api_url=meta.get("api_url"), count=meta.get("count"),
                          fetched_at=meta.get("fetched_at"), records=int(meta.get("records") or 0))
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise CatalogError(f"{path} is not a spacecraft data file (bad first line)") from None
 
 
@@ -73,6 +73,11 @@ def iter_records(path: Path) -> Iterator[Any]:
                 # before), NaN and Infinity. Else the line is not JSON at all. (Integers beyond 64
                 # bits orjson reads as floats: no LL2 id or count comes near.)
                 try:
-                    yield json.loads(line.decode("utf-8", errors="replace"))
+                    record = json.loads(line.decode("utf-8", errors="replace"))
                 except ValueError:
                     log.warning("%s line %d is not valid JSON; record skipped", path, number)
+                    continue
+                except RecursionError:  # json recurses per level; orjson refused it past 1024 levels
+                    log.warning("%s line %d is JSON nested too deeply to read; record skipped", path, number)
+                    continue
+                yield record

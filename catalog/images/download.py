@@ -7,8 +7,9 @@ import hashlib
 import io
 import logging
 import threading
-import time
 import warnings
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,9 @@ log = logging.getLogger(__name__)
 
 MAX_BYTES = 25 * 1024 * 1024  # refuse larger downloads
 DOWNLOAD_WORKERS = 6
-IMAGE_TIMEOUT = 20.0  # seconds per request; the whole body must arrive within 4 times that
+IMAGE_TIMEOUT = 20.0  # seconds per read (connect, and each wait for bytes)
+IMAGE_DEADLINE = 60.0  # seconds for a whole download, however slowly its bytes come
+WAIT_SLICE = 0.25  # seconds: the main thread waits on downloads in slices this long, so Ctrl-C gets in
 IMAGE_RETRIES = 2
 MAGIC = (
     (b"\xff\xd8\xff", "jpg"),
@@ -63,29 +66,36 @@ def needs_download(entry: SourceEntry | None, image: Image, src_ok: bool) -> boo
 
 def fetch_sources(store: Store, uses: dict[str, Use], options: api.FetchOptions, *,
                   max_bytes: int = MAX_BYTES) -> int:
-    """Download what the cache lacks, a few at a time; return how many arrived."""
+    """Download what the cache lacks, a few at a time; return how many arrived.
+
+    Ctrl-C ends it at once: the main thread waits on each download in short slices (so the
+    interrupt is delivered), then cancels the queued ones and cuts those in flight.
+    """
     todo = [key for key, use in uses.items()
             if needs_download(store.sources.get(key), use.image, store.source_path(key) is not None)]
     if not todo:
         return 0
     # Never send the API key to image hosts; images get fewer retries than the API pages.
     options = options._replace(api_key=None, retries=min(options.retries, IMAGE_RETRIES),
-                                  timeout=min(options.timeout, IMAGE_TIMEOUT))
+                               timeout=min(options.timeout, IMAGE_TIMEOUT),
+                               deadline=min(options.deadline, IMAGE_DEADLINE))
     local = threading.local()
+    stop = threading.Event()
 
     def job(key: str) -> SourceEntry:
         if not hasattr(local, "session"):
             local.session = api.make_session(options)
         return download_any(local.session, uses[key].image, store.src_dir, timeout=options.timeout,
-                            max_bytes=max_bytes)
+                            max_bytes=max_bytes, deadline=options.deadline, stop=stop)
 
     log.info("downloading %d images", len(todo))
     downloaded = 0
-    pool = cf.ThreadPoolExecutor(max_workers=min(DOWNLOAD_WORKERS, len(todo)))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pillow().DecompressionBombWarning)  # download_any checks sizes
-            for key, entry in zip(todo, pool.map(job, todo)):
+            futures = run_all(job, todo, workers=min(DOWNLOAD_WORKERS, len(todo)), stop=stop)
+            for key, future in zip(todo, futures, strict=True):  # in order: the same warnings, the same order
+                entry = outcome(future)
                 if entry.error and store.source_path(key) is not None:
                     # A new URL that fails (a host outage) must not cost the copy we have: keep it
                     # and its entry, so the next --fetch tries the new URL again.
@@ -94,21 +104,67 @@ def fetch_sources(store: Store, uses: dict[str, Use], options: api.FetchOptions,
                     continue
                 store.sources[key] = entry
                 downloaded += not entry.error
+    except BaseException:  # Ctrl-C above all: start nothing more, and cut the downloads under way
+        stop.set()
+        api.cancel_requests()
+        raise
     finally:
-        pool.shutdown(cancel_futures=True)  # on Ctrl-C, do not start the downloads still queued
         store.changed(store.src_dir)
     return downloaded
 
 
+def run_all(job: Callable[[str], SourceEntry], keys: list[str], *, workers: int,
+            stop: threading.Event) -> list[cf.Future[SourceEntry]]:
+    """Run job(key) for every key on `workers` threads; return a future per key, in order.
+
+    Daemon threads, not a ThreadPoolExecutor: the interpreter joins an executor's threads before
+    it exits, so one download stuck in a connect would hold a Ctrl-C'd build for its whole timeout.
+    Once `stop` is set no job starts; those running see it between chunks, or are cut.
+    """
+    futures: list[cf.Future[SourceEntry]] = [cf.Future() for _ in keys]
+    queue = deque(zip(keys, futures, strict=True))
+
+    def worker() -> None:
+        while not stop.is_set():
+            try:
+                key, future = queue.popleft()  # atomic: several workers share the queue
+            except IndexError:
+                return
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(job(key))
+            except BaseException as exc:  # noqa: BLE001 (handed to the main thread, which raises it)
+                future.set_exception(exc)
+
+    for number in range(workers):
+        threading.Thread(target=worker, name=f"image-download-{number}", daemon=True).start()
+    return futures
+
+
+def outcome(future: cf.Future[SourceEntry]) -> SourceEntry:
+    """The result of a download, waited for in short slices: a bare wait may hold off Ctrl-C."""
+    while True:
+        try:
+            return future.result(timeout=WAIT_SLICE)
+        except cf.TimeoutError:
+            continue
+
+
 def download_any(session: requests.Session, image: Image, folder: Path, *, timeout: float,
-                 max_bytes: int = MAX_BYTES) -> SourceEntry:
+                 max_bytes: int = MAX_BYTES, deadline: float = IMAGE_DEADLINE,
+                 stop: threading.Event | None = None) -> SourceEntry:
     """Fetch the image URL, else the thumbnail URL; return the cache index entry (file or error)."""
     urls = urls_of(image)
     errors: list[str] = []
     permanent = True
     for url in urls:
+        if stop is not None and stop.is_set():
+            errors.append(f"{url}: interrupted")
+            permanent = False
+            break
         try:
-            body, ext = download(session, url, timeout=timeout, max_bytes=max_bytes)
+            body, ext = download(session, url, timeout=timeout, max_bytes=max_bytes, deadline=deadline, stop=stop)
         except ImageError as exc:
             errors.append(f"{url}: {exc}")
             permanent = permanent and not isinstance(exc, TransientError)
@@ -121,31 +177,24 @@ def download_any(session: requests.Session, image: Image, folder: Path, *, timeo
     return SourceEntry(urls=urls, url=urls[0] if urls else None, error="; ".join(errors), permanent=permanent)
 
 
-def download(session: requests.Session, url: str, *, timeout: float, max_bytes: int = MAX_BYTES) -> tuple[bytes, str]:
-    """GET one image with size and time limits; return its bytes and file extension."""
+def download(session: requests.Session, url: str, *, timeout: float, max_bytes: int = MAX_BYTES,
+             deadline: float = IMAGE_DEADLINE, stop: threading.Event | None = None) -> tuple[bytes, str]:
+    """GET one image within its size limit and deadline; return its bytes and file extension."""
     import requests
 
-    started = time.monotonic()
-    try:
-        with session.get(url, timeout=timeout, stream=True, headers={"Accept": "image/*"}) as response:
-            if response.status_code != 200:
-                error = TransientError if response.status_code in (408, 429) or response.status_code >= 500 else ImageError
-                raise error(f"HTTP {response.status_code}")
-            ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            length = response.headers.get("Content-Length", "")
-            if length.isdigit() and int(length) > max_bytes:
-                raise ImageError(f"too big ({int(length):,} bytes; the limit is {max_bytes:,})")
-            chunks, size = [], 0
-            for chunk in response.iter_content(64 * 1024):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise ImageError(f"too big (over {max_bytes:,} bytes)")
-                if time.monotonic() - started > 4 * timeout:
-                    raise TransientError("too slow")
-                chunks.append(chunk)
-    except requests.RequestException as exc:
-        raise TransientError(api.reason(exc)) from None
-    body = b"".join(chunks)
+    with api.watch(deadline) as cut:
+        try:
+            with session.get(url, timeout=timeout, stream=True, headers={"Accept": "image/*"}) as response:
+                if response.status_code != 200:
+                    error = (TransientError if response.status_code in (408, 429) or response.status_code >= 500
+                             else ImageError)
+                    raise error(f"HTTP {response.status_code}")
+                ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+                body = api.read_body(response, limit=max_bytes, cut=cut, stop=stop)
+        except api.TooLarge as exc:
+            raise ImageError(f"too big ({exc})") from None
+        except (requests.RequestException, api.DeadlineExceeded) as exc:
+            raise TransientError(api.reason(exc, cut)) from None
     ext = sniff(body)
     if ext is None:
         what = "an HTML page" if body.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")) else "not an image"
@@ -166,11 +215,11 @@ def sniff(body: bytes) -> str | None:
 
 def check_header(body: bytes) -> None:
     """Read the image header only: refuse what Pillow cannot open and decompression bombs."""
-    PILImage = pillow()
+    pil = pillow()
     try:
-        with PILImage.open(io.BytesIO(body)) as im:
+        with pil.open(io.BytesIO(body)) as im:
             width, height = im.size
-    except PILImage.DecompressionBombError:
+    except pil.DecompressionBombError:
         raise ImageError(f"refused: too many pixels (limit {MAX_PIXELS:,})") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageError(f"unreadable image ({exc})") from None
