@@ -1,0 +1,182 @@
+"""The command line: `spacecraft-catalog` (installed by pip) and `python build.py` run main().
+
+Only this module prints; it parses the options, shows the catalog's log records, calls
+catalog.build.build() and turns a failure into one line on stderr.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+DESCRIPTION = """\
+Build a static catalog of every spacecraft in Launch Library 2.
+
+Without --fetch the build touches no network: it uses the data of the last
+completed fetch in the cache, or else the sample snapshot shipped in content/.
+With --fetch it first pulls every page of the API's spacecraft endpoint; a failed
+or interrupted fetch leaves the cached data and the previous site as they were.
+"""
+
+EPILOG = """\
+examples:
+  spacecraft-catalog                    build output/ from local data, offline
+  spacecraft-catalog --fetch            pull the live API, then build
+  spacecraft-catalog --fetch --api-url https://lldev.thespacedevs.com/2.3.0/
+  spacecraft-catalog --base-url https://USER.github.io/REPO/   add sitemap and canonical links
+  spacecraft-catalog --serve --port 8080   build, then preview at http://127.0.0.1:8080/
+  (python build.py takes the same options)
+
+exit status: 0 on success, 1 on failure (one line on stderr says what failed), 2 on bad usage.
+"""
+
+
+def http_url(value: str) -> str:
+    """argparse type: an absolute http(s) URL."""
+    if not value.lower().startswith(("http://", "https://")) or len(value.split("/")) < 3 or not value.split("/")[2]:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an http(s) URL")
+    return value
+
+
+def port_number(value: str) -> int:
+    """argparse type: a TCP port, 0 to 65535."""
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0 to 65535)")
+    return int(value)
+
+
+def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> argparse.Namespace:
+    from .config import DEFAULT_API_URL
+
+    parser = argparse.ArgumentParser(
+        prog=prog, description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--fetch", action="store_true",
+                        help="pull every spacecraft from the API into the cache before building")
+    parser.add_argument("--api-url", metavar="URL", default=os.environ.get("LL2_API_URL") or DEFAULT_API_URL,
+                        help="API root (default %(default)s; env LL2_API_URL)")
+    parser.add_argument("--api-key", metavar="KEY", default=os.environ.get("LL2_API_KEY") or None,
+                        help='sent as "Authorization: Token KEY" (env LL2_API_KEY); lifts the anonymous rate limit')
+    parser.add_argument("--max-wait", metavar="SECONDS", type=float, default=1800.0,
+                        help="longest total time to wait out rate limiting (HTTP 429) before giving up "
+                             "(default %(default).0f)")
+    parser.add_argument("--retries", metavar="N", type=int, default=5,
+                        help="retries of a request after a server error (5xx) or a dropped connection, "
+                             "with growing pauses (default %(default)s)")
+    parser.add_argument("--cache", metavar="DIR", type=Path, default=Path(".cache"),
+                        help="fetched data and downloaded files (default %(default)s/)")
+    parser.add_argument("--out", metavar="DIR", type=Path, default=Path("output"),
+                        help="where the site is written (default %(default)s/)")
+    parser.add_argument("--base-url", metavar="URL", type=http_url, default=None,
+                        help="absolute URL the site is published at; adds sitemap.xml and canonical links, "
+                             "and a --fetch whose cache has no history of changes first seeds it from the "
+                             "published URL/changes.json")
+    parser.add_argument("--no-seed", action="store_true",
+                        help="with --fetch and --base-url, do not seed a missing history from the published "
+                             "changes.json: the history starts again (after deleting CACHE/history/)")
+    parser.add_argument("--serve", action="store_true",
+                        help="after building, serve the site on localhost until Ctrl+C (a preview)")
+    parser.add_argument("--port", metavar="N", type=port_number, default=8000,
+                        help="port for --serve (default %(default)s; 0 picks a free one)")
+    parser.add_argument("--force", action="store_true",
+                        help="render every page even when nothing changed since the last build "
+                             "(restores files deleted from the output by hand)")
+    parser.add_argument("--licensed-only", action="store_true",
+                        help="show a placeholder instead of any image without a known license (the credits "
+                             "page says so); the license audit is licenses.html")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail, writing nothing, when the build warns (a skipped record, a missing image...)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
+    parser.add_argument("--debug", action="store_true",
+                        help="show each stage with the time since start, and the full traceback of an unexpected error")
+    args = parser.parse_args(argv)
+    if args.fetch:  # only a fetch uses it: a stray LL2_API_URL must not break an offline build
+        try:
+            http_url(args.api_url)
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"argument --api-url: {exc}")
+    return args
+
+
+def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
+    """Run the command line (argv: the arguments, sys.argv[1:] by default); return the exit status."""
+    args = parse_args(argv, prog=prog)
+    if args.debug:  # every stage, stamped with the milliseconds since start: where a slow build goes
+        level, style = logging.DEBUG, "%(relativeCreated)6.0f ms  %(message)s"
+    else:
+        level, style = (logging.WARNING, "%(levelname)s: %(message)s") if args.quiet else (logging.INFO, "%(message)s")
+    show_logs(level, style)
+    from .build import build
+    from .config import TEMPLATES
+
+    if not TEMPLATES.is_dir():  # a non-editable install: the package without the folders beside it
+        print(f"error: no templates at {TEMPLATES}: install from a clone with pip install -e .", file=sys.stderr)
+        return 1
+    from .config import BuildOptions
+    from .errors import CatalogError
+
+    fetch = None
+    if args.fetch:
+        from .config import FetchOptions
+
+        fetch = FetchOptions(api_url=args.api_url, api_key=args.api_key, max_wait=args.max_wait,
+                             retries=args.retries, seed=not args.no_seed)
+    options = BuildOptions(out=args.out, cache=args.cache, base_url=args.base_url, fetch=fetch,
+                           strict=args.strict, force=args.force, licensed_only=args.licensed_only)
+    started = time.perf_counter()
+    try:
+        report = build(options)
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; the previous data and site are unchanged", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc} ({exc.filename or 'file system'})", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug, not bad input: one line unless asked for the traceback
+        if args.debug:
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"built {report.pages} pages for {report.records} spacecraft into {args.out}/ "
+              f"({report.written} files written) in {time.perf_counter() - started:.2f} s",
+              file=sys.stderr)
+    return serve(args.out, args.port) if args.serve else 0
+
+
+def show_logs(level: int, style: str) -> None:
+    """Print the project's own log records on stderr, and no library's: urllib3's "Retrying ..." lines,
+    PIL's or Markdown's never reach the user, at any level (a failing URL gets its one warning from us)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(style))
+    ours = logging.getLogger("catalog")
+    ours.setLevel(level)
+    ours.addHandler(handler)
+    # The libraries' records propagate to the root, which must have a handler, or logging's last
+    # resort prints their warnings anyway; warnings.warn() calls become records there as well.
+    logging.getLogger().addHandler(logging.NullHandler())
+    logging.captureWarnings(True)
+
+
+def serve(folder: Path, port: int) -> int:
+    """Serve the built site on localhost until interrupted."""
+    from .output.serve import make_server, url_of
+
+    try:
+        server = make_server(folder, port=port)
+    except OSError as exc:
+        print(f"error: cannot serve on port {port}: {exc.strerror or exc} (try --port 0)", file=sys.stderr)
+        return 1
+    print(f"serving {folder}/ at {url_of(server)}index.html (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    with server, contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how a preview ends
+        server.serve_forever()
+    return 0
+
