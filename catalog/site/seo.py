@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from ..data.models import Group, Image, Spacecraft
+from ..data.models import Configuration, Group, Image, Spacecraft
 from .exports import Dataset
 from .urls import CONFIGURATIONS, Urls, index_path, path_for, root_of
 
@@ -179,8 +179,12 @@ class Head:
     def preview_url(self) -> str | None:
         """The picture a link preview shows: our thumbnail, else the API's own."""
         subject = self.subject
-        image = subject.shown_image if isinstance(subject, Spacecraft) else (
-            subject.subject.image if isinstance(subject, Group) and subject.kind == CONFIGURATIONS.kind else None)
+        if isinstance(subject, Spacecraft):
+            image = subject.shown_image
+        elif isinstance(subject, Group) and isinstance(subject.subject, Configuration):
+            image = subject.subject.image  # a configuration's page previews its image; agencies have none
+        else:
+            image = None
         return preview_image(image, thumbnail=self.seo.thumbnail)
 
     @property
