@@ -111,6 +111,11 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
     else:
         level, style = (logging.WARNING, "%(levelname)s: %(message)s") if args.quiet else (logging.INFO, "%(message)s")
     show_logs(level, style)
+    if not args.quiet:  # -q: warnings and errors, nothing else
+        from . import progress
+
+        interval = float(os.environ.get("SPACECRAFT_CATALOG_PROGRESS_SECONDS") or progress.INTERVAL)
+        progress.enable(stream=sys.stderr, terminal=sys.stderr.isatty(), interval=interval)
     from .build import build
     from .config import TEMPLATES
 
@@ -152,10 +157,22 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
     return serve(args.out, args.port) if args.serve else 0
 
 
+class _LineHandler(logging.StreamHandler):
+    """Log lines on stderr that leave a progress bar whole (printed above it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from .progress import write
+
+        try:
+            write(self.format(record), self.stream)
+        except Exception:  # noqa: BLE001 - logging's own policy: report, never raise
+            self.handleError(record)
+
+
 def show_logs(level: int, style: str) -> None:
     """Print the project's own log records on stderr, and no library's: urllib3's "Retrying ..." lines,
     PIL's or Markdown's never reach the user, at any level (a failing URL gets its one warning from us)."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _LineHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(style))
     ours = logging.getLogger("catalog")
     ours.setLevel(level)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from ..config import FetchOptions
+from ..progress import track
 from ..errors import CatalogError
 
 if TYPE_CHECKING:  # imported when a fetch starts: an offline build never pays for requests
@@ -582,6 +583,7 @@ def iter_pages(client: Client, start_url: str) -> Iterator[tuple[str, dict[str, 
     url: str | None = start_url
     seen: set[str] = set()
     done, total = 0, None
+    bar = track("fetching", None, unit="pages")
     while url:
         if url in seen:
             raise FetchError(f"pagination loops: {url} was already fetched")
@@ -596,9 +598,13 @@ def iter_pages(client: Client, start_url: str) -> Iterator[tuple[str, dict[str, 
             total = math.ceil(count / len(results))  # the server may cap pages below our limit
         total = max(total, done) if total else None
         log.info("fetched page %d%s (%s)", done, f" of {total}" if total else "", url)
+        if total:
+            bar.total(total)
+        bar.advance()
         yield url, page
         nxt = page.get("next")
         url = follow(url, nxt, "next link") if isinstance(nxt, str) and nxt else None
+    bar.close()
 
 
 class Bounds:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ..data import api
 from ..data.models import Image
 from ..files import atomic_write
+from ..progress import track
 from .settings import MAX_PIXELS, pillow
 from .store import SourceEntry, Store
 from .uses import Use
@@ -85,10 +86,13 @@ def fetch_sources(store: Store, uses: dict[str, Use], options: api.FetchOptions,
     def job(key: str) -> SourceEntry:
         if not hasattr(local, "session"):
             local.session = api.make_session(options)
-        return download_any(local.session, uses[key].image, store.src_dir, timeout=options.timeout,
-                            max_bytes=max_bytes, deadline=options.deadline, stop=stop)
+        entry = download_any(local.session, uses[key].image, store.src_dir, timeout=options.timeout,
+                             max_bytes=max_bytes, deadline=options.deadline, stop=stop)
+        bar.advance(size=(store.src_dir / entry.file).stat().st_size if entry.file and not entry.error else 0)
+        return entry
 
     log.info("downloading %d images", len(todo))
+    bar = track("downloading", len(todo), unit="images", sizes=True)
     downloaded = 0
     try:
         with warnings.catch_warnings():
@@ -109,6 +113,7 @@ def fetch_sources(store: Store, uses: dict[str, Use], options: api.FetchOptions,
         api.cancel_requests()
         raise
     finally:
+        bar.close()
         store.changed(store.src_dir)
     return downloaded
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..files import atomic_write, die_with_parent
+from ..progress import track
 from .settings import BACKGROUND, JPEG_OPTIONS, MAX_ASPECT, MAX_PIXELS, WEBP_OPTIONS, WIDTHS, pillow, thumb_names, thumb_stem
 from .store import Store, ThumbEntry
 from .uses import Use
@@ -54,9 +55,11 @@ def make_thumbnails(store: Store, uses: dict[str, Use], *, workers: int | None =
     log.info("resizing %d images", len(jobs))
     try:
         # Each result is kept as it arrives: after a failure or Ctrl-C, what was made is not made again.
-        with contextlib.closing(run_jobs(jobs, store.thumb_dir, workers)) as results:
+        with contextlib.closing(run_jobs(jobs, store.thumb_dir, workers)) as results, \
+                track("resizing", len(jobs), unit="images") as bar:
             for stem, result in results:
                 store.thumbs[stem] = result
+                bar.advance()
     finally:
         store.changed(store.thumb_dir)
     return len(jobs)

@@ -23,6 +23,7 @@ from typing import Any
 from ..data.gathered import gc_paused
 from ..errors import CatalogError
 from ..files import die_with_parent, libc
+from ..progress import NULL, Tracker, track
 from ..render import Renderer
 from ..site.plan import LISTS_SPACECRAFT, Page
 from .writer import SiteWriter
@@ -49,17 +50,19 @@ def render_pages(writer: SiteWriter, renderer: Renderer, pages: Iterable[Page], 
     """
     pages = list(pages)
     workers = workers or cpu_count()
-    with gc_frozen():
+    with gc_frozen(), track("rendering", len(pages), unit="pages") as bar:
         if workers < 2 or len(pages) < min_pages or not hasattr(os, "fork"):
             for page in pages:
                 writer.write(page.path, renderer.render(page))
+                bar.advance()
             for job in jobs:
                 job(writer)
             return len(pages)
         # The parent renders the pages made of cards: its card cache then renders each card once.
         lists = [p for p in pages if p.kind in LISTS_SPACECRAFT]
         shared = [p for p in pages if p.kind not in LISTS_SPACECRAFT]
-        _Pool(writer, renderer, shared, workers - 1).run(lists, jobs)
+        _Pool(writer, renderer, shared, workers - 1, bar).run(lists, jobs)
+        bar.update_to(len(pages))
         return len(pages)
 
 
@@ -84,8 +87,10 @@ def gc_frozen() -> Iterator[None]:
 class _Pool:
     """The parent and `children` forked workers, pulling chunks of `shared` from one counter."""
 
-    def __init__(self, writer: SiteWriter, renderer: Renderer, shared: list[Page], children: int) -> None:
+    def __init__(self, writer: SiteWriter, renderer: Renderer, shared: list[Page], children: int,
+                 bar: Tracker = NULL) -> None:
         self.writer, self.renderer, self.shared, self.children = writer, renderer, shared, children
+        self.bar, self.parent, self.own_done = bar, os.getpid(), 0
         self.next_chunk = _SharedCounter()
         self.pids: dict[int, int] = {}  # pid -> read end of its result pipe
 
@@ -100,6 +105,8 @@ class _Pool:
                 job(self.writer)
             for page in own:
                 self._render(page)
+                self.own_done += 1
+                self._report()
             self._work()
             for pid in list(self.pids):
                 self.writer.absorb(*self._collect(pid))
@@ -140,6 +147,13 @@ class _Pool:
                 return
             for page in self.shared[start:start + CHUNK]:
                 self._render(page)
+            self._report()
+
+    def _report(self) -> None:
+        """Progress, from the parent only: its own pages, and the chunks handed out less those still in hand."""
+        if os.getpid() == self.parent:
+            taken = min(self.next_chunk.take(0), len(self.shared))
+            self.bar.update_to(self.own_done + max(0, taken - self.children * CHUNK))
 
     def _render(self, page: Page) -> None:
         self.writer.write(page.path, self.renderer.render(page))
