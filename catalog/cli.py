@@ -10,8 +10,14 @@ import contextlib
 import logging
 import os
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .output.serve import Version
 
 DESCRIPTION = """\
 Build a static catalog of every spacecraft in Launch Library 2.
@@ -81,6 +87,9 @@ def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> arg
                              "changes.json: the history starts again (after deleting CACHE/history/)")
     parser.add_argument("--serve", action="store_true",
                         help="after building, serve the site on localhost until Ctrl+C (a preview)")
+    parser.add_argument("--watch", action="store_true",
+                        help="with --serve: rebuild when a template, static file, Markdown page or the data "
+                             "changes, and reload the open page")
     parser.add_argument("--port", metavar="N", type=port_number, default=8000,
                         help="port for --serve (default %(default)s; 0 picks a free one)")
     parser.add_argument("--force", action="store_true",
@@ -154,6 +163,8 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
         print(f"built {report.pages} pages for {report.records} spacecraft into {args.out}/ "
               f"({report.written} files written) in {time.perf_counter() - started:.2f} s",
               file=sys.stderr)
+    if args.serve and args.watch:
+        return serve(args.out, args.port, rebuild=lambda: build(options), data=options.caches.data_file)
     return serve(args.out, args.port) if args.serve else 0
 
 
@@ -183,17 +194,64 @@ def show_logs(level: int, style: str) -> None:
     logging.captureWarnings(True)
 
 
-def serve(folder: Path, port: int) -> int:
-    """Serve the built site on localhost until interrupted."""
-    from .output.serve import make_server, url_of
+def serve(folder: Path, port: int, *, rebuild: Callable[[], object] | None = None, data: Path | None = None) -> int:
+    """Serve the built site on localhost until interrupted; with rebuild, rebuild it when its inputs
+    change and have the open pages reload."""
+    from .output.serve import Version, make_server, url_of
 
+    version = Version() if rebuild else None
     try:
-        server = make_server(folder, port=port)
+        server = make_server(folder, port=port, version=version)
     except OSError as exc:
         print(f"error: cannot serve on port {port}: {exc.strerror or exc} (try --port 0)", file=sys.stderr)
         return 1
     print(f"serving {folder}/ at {url_of(server)}index.html (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    if rebuild is not None and version is not None:
+        threading.Thread(target=watch, args=(rebuild, version, data), name="watch", daemon=True).start()
     with server, contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how a preview ends
         server.serve_forever()
     return 0
 
+
+def watched_files(data: Path | None) -> dict[Path, float]:
+    """The inputs a rebuild reads, with their modification times: templates, static files, pages, data."""
+    from .config import PAGES, SNAPSHOT, STATIC, TEMPLATES
+
+    found: dict[Path, float] = {}
+    for folder in (TEMPLATES, STATIC, PAGES):
+        for path in folder.rglob("*"):
+            with contextlib.suppress(OSError):
+                found[path] = path.stat().st_mtime_ns
+    for file in (SNAPSHOT, data):
+        if file is not None:
+            found[file] = file.stat().st_mtime_ns if file.exists() else 0.0
+    return found
+
+
+def watch(rebuild: Callable[[], object], version: Version, data: Path | None, *, every: float = 0.5) -> None:
+    """Poll the inputs every `every` seconds; rebuild on a change. A failed rebuild says why in one
+    line and the last good site stays served."""
+    from .errors import CatalogError
+
+    seen = watched_files(data)
+    while True:
+        time.sleep(every)
+        now = watched_files(data)
+        if now == seen:
+            continue
+        seen = now
+        print("a file changed: rebuilding", file=sys.stderr, flush=True)
+        try:
+            rebuild()
+        except CatalogError as exc:
+            print(f"error: {exc}; still serving the last good site", file=sys.stderr, flush=True)
+            continue
+        except OSError as exc:
+            print(f"error: {exc.strerror or exc} ({exc.filename or 'file system'}); still serving the last good site",
+                  file=sys.stderr, flush=True)
+            continue
+        except Exception as exc:  # noqa: BLE001 - a template error, say: keep the preview up
+            print(f"error: {type(exc).__name__}: {exc}; still serving the last good site", file=sys.stderr, flush=True)
+            continue
+        version.bump()
+        print("rebuilt: the open pages reload", file=sys.stderr, flush=True)
