@@ -30,6 +30,7 @@ LATEST = 8  # on the home page
 TAG = "tag:spacecraft-catalog,2026:"  # the feed's id and its entries' ids start with it
 FEED_TITLE = "Spacecraft Catalog: changes"
 
+_DIGITS = re.compile(r"\d+")
 _SIMPLE_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML 1.0
 _LABELS = {"flights_count": "flights", "mission_ends_count": "mission ends", "time_in_space": "time in space",
@@ -72,6 +73,10 @@ class ChangesPage(NamedTuple):
     groups: tuple[DateGroup, ...]
     prev: str | None
     next: str | None
+
+
+def _padded(match: re.Match[str]) -> str:
+    return match.group().zfill(12)  # numbers in names in their numeric order, as the catalog's lists have them
 
 
 def duration_text(value: Any) -> str:
@@ -132,9 +137,9 @@ class Changes:
             pairs.append((event.spacecraft_id, EventView(
                 event.id, event.date, event.date[:10], event.kind, event.name,
                 path_for(craft) if craft else None, text, text[:1].upper() + text[1:])))
-        # Newest fetch first; in one fetch by name, each spacecraft's events in the order of the
-        # kinds (history.events' own order, which both sorts keep: they are stable).
-        pairs.sort(key=lambda pair: (pair[1].name.casefold(), pair[0]))
+        # Newest fetch first; in one fetch by name ("Craft 2" before "Craft 10"), each spacecraft's
+        # events in the order of the kinds (history.events' own order, which both sorts keep: they are stable).
+        pairs.sort(key=lambda pair: (_DIGITS.sub(_padded, pair[1].name.casefold()), pair[0]))
         pairs.sort(key=lambda pair: pair[1].date, reverse=True)
         self.events: tuple[EventView, ...] = tuple(view for _, view in pairs)
         self.latest = self.events[:LATEST]

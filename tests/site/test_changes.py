@@ -420,7 +420,7 @@ def test_a_long_history_is_split_into_pages_linked_by_rel_prev_and_next(tmp_path
     try:
         few = [spacecraft(i, f"Craft {i}", image=None, cfg={**config(), "image": None}) for i in range(1, 4)]
         many = few + [spacecraft(i, f"Craft {i}", image=None, cfg={**config(), "image": None})
-                      for i in range(100, 230)]
+                      for i in range(4, 134)]
         fetch_days(fake, tmp_path, [(0, few), (1, many)])
     finally:
         fake.stop()
@@ -432,7 +432,7 @@ def test_a_long_history_is_split_into_pages_linked_by_rel_prev_and_next(tmp_path
     assert second.title.startswith("Changes (page 2 of 2)")
     assert first.one("a", rel="next")["href"] == "changes-2.html"
     listed = [li.text for page in (first, second) for li in page.find_all("li", class_="change")]
-    assert len(listed) == len(set(listed)) == 130
+    assert listed == [f"Craft {i} added to the catalog" for i in range(4, 134)]  # once each; 9 before 10
     assert len(first.find_all("li", class_="change")) == 100
     assert broken_links(out) == []
 
