@@ -72,15 +72,30 @@ def config(ident: int = 1, name: str = "Soyuz", *, agency: int = 63, detailed: b
     return raw
 
 
-def flight(ident: int = 1, *, name: str = "Soyuz 7K-T | Soyuz 29") -> dict[str, Any]:
+def flight(ident: int = 1, *, name: str = "Soyuz 7K-T | Soyuz 29", net: str = "1978-06-15T20:16:38Z",
+           end: str | None = "1978-11-02T11:05:00Z", duration: str | None = "P79DT15H23M49S",
+           turnaround: str | None = "P0D", **launch: Any) -> dict[str, Any]:
+    """A raw flight; `launch` adds LaunchNormal fields (launch_details() gives a full set)."""
     return {"id": ident, "url": f"https://ll.example/spacecraft/flights/{ident}/", "response_mode": "normal",
-            "destination": "Salyut 6", "mission_end": "1978-11-02T11:05:00Z",
-            "duration": "P79DT15H23M49S", "turn_around_time": "P0D",
+            "destination": "Salyut 6", "mission_end": end,
+            "duration": duration, "turn_around_time": turnaround,
             "launch": {"id": "e7f0c7b2-0000-4000-8000-000000000001", "name": name,
-                       "net": "1978-06-15T20:16:38Z", "slug": "soyuz-29"},
+                       "net": net, "slug": "soyuz-29", **launch},
             "landing": {"id": 5, "attempt": True, "success": True, "description": "",
                         "landing_location": {"id": 1, "name": "Kazakhstan"}, "type": {"id": 1, "name": "Parachute"}},
             "spacecraft": {"id": 178, "name": "Soyuz 29"}}
+
+
+def launch_details(designator: str = "1978-057A", *, rocket: str = "Soyuz-U", pad: str = "Site 1/5",
+                   location: str = "Baikonur Cosmodrome, Republic of Kazakhstan", mission: str = "Soyuz 29",
+                   mission_type: str = "Human Exploration", orbit: str = "Low Earth Orbit",
+                   status: str = "Launch Successful") -> dict[str, Any]:
+    """The LaunchNormal fields of a flight's launch beyond id, name and net (pass as flight(**launch_details()))."""
+    return {"launch_designator": designator, "status": {"id": 3, "name": status, "abbrev": "Success"},
+            "rocket": {"id": 1, "configuration": {"id": 1, "name": rocket.split()[0], "full_name": rocket}},
+            "pad": {"id": 1, "name": pad, "location": {"id": 1, "name": location}},
+            "mission": {"id": 1, "name": mission, "type": mission_type,
+                        "orbit": {"id": 8, "name": orbit, "abbrev": "LEO"}}}
 
 
 def spacecraft(ident: int, name: str = "", *, cfg: dict[str, Any] | None = None,
@@ -114,6 +129,54 @@ def fleet(n: int) -> list[dict[str, Any]]:
                               image=None if i % 4 == 0 else image(100 + i % 3)))
     return out
 
+
+def flown_fleet() -> list[dict[str, Any]]:
+    """Detailed-mode records with several flights across years: three orbiters of one configuration
+    (flights_count null on one, a mission end before its launch as LL2 has for STS-72, flights with
+    no duration), a Dragon still in space, a Soyuz, and normal-mode records beside them."""
+    shuttle = config(20, "Space Shuttle", agency=999, img=None)
+    dragon = config(6, "Crew Dragon 2", agency=121)
+
+    def sts(ident: int, mission: str, net: str, end: str, duration: str | None = None,
+            turnaround: str | None = None) -> dict[str, Any]:
+        return flight(ident, name=f"Space Shuttle | {mission}", net=net, end=end, duration=duration,
+                      turnaround=turnaround, **launch_details(f"{net[:4]}-{ident:03d}A", rocket="Space Shuttle",
+                                                              pad="Launch Complex 39B",
+                                                              location="Kennedy Space Center, FL, USA",
+                                                              mission=mission, orbit="Low Earth Orbit"))
+
+    endeavour = [sts(90, "STS-49", "1992-05-07T23:40:00Z", "1992-05-16T20:57:00Z"),
+                 sts(93, "STS-47", "1992-09-12T14:23:00Z", "1992-09-20T12:53:00Z"),
+                 sts(119, "STS-72", "1996-01-11T09:41:00Z", "1966-01-20T07:41:00Z"),  # the API's own error
+                 sts(134, "STS-89", "1998-01-23T02:48:00Z", "1998-01-31T22:36:00Z")]
+    atlantis = [sts(60, "STS-51-J", "1985-10-03T15:15:00Z", "1985-10-07T17:00:00Z", "P4DT1H45M", None),
+                sts(70, "STS-61-B", "1985-11-27T00:29:00Z", "1985-12-03T21:33:00Z", "P6DT21H4M", "P50DT9H")]
+    discovery = [sts(50, "STS-41-D", "1984-08-30T12:41:00Z", "1984-09-05T13:37:00Z", "P6DT56M", None)]
+    records = [
+        spacecraft(40, "Space Shuttle Endeavour", cfg=shuttle, flights=endeavour, flights_count=None,
+                   time_in_space="P296DT3H34M", time_docked="P50DT12H", mission_ends_count=25,
+                   fastest_turnaround="P54DT3H", status={"id": 2, "name": "Retired"}),
+        spacecraft(41, "Space Shuttle Atlantis", cfg=shuttle, flights=atlantis, flights_count=33,
+                   time_in_space="P306DT14H12M", time_docked="P90DT1H", mission_ends_count=33,
+                   fastest_turnaround="P50DT9H", status={"id": 2, "name": "Retired"}),
+        spacecraft(42, "Space Shuttle Discovery", cfg=shuttle, flights=discovery, flights_count=39,
+                   time_in_space="P364DT22H", time_docked="P80DT3H", mission_ends_count=39,
+                   fastest_turnaround="P47DT17H", status={"id": 2, "name": "Retired"}),
+        spacecraft(43, "Dragon C206 Endeavour", cfg=dragon, in_space=True, flights_count=2, mission_ends_count=1,
+                   time_in_space="P214DT4H", time_docked="P210DT1H", fastest_turnaround="P300DT2H",
+                   status={"id": 1, "name": "Active"},
+                   flights=[flight(300, name="Falcon 9 | Demo-2", net="2020-05-30T19:22:45Z",
+                                   end="2020-08-02T18:48:00Z", duration="P63DT23H25M", turnaround="P0D",
+                                   **launch_details("2020-033A", rocket="Falcon 9 Block 5", pad="Launch Complex 39A",
+                                                    location="Kennedy Space Center, FL, USA", mission="Demo-2")),
+                            flight(301, name="Falcon 9 | Crew-10", net="2026-03-14T23:03:00Z", end=None,
+                                   duration=None, turnaround=None)]),
+        spacecraft(44, "Soyuz MS-25", cfg=config(38, "Soyuz MS"), flights_count=1, time_in_space="P183DT10H",
+                   flights=[flight(310, name="Soyuz-2.1a | Soyuz MS-25", net="2024-03-23T12:36:00Z",
+                                   end="2024-09-23T11:59:00Z", duration="P183DT23H23M")]),
+    ]
+    records += [spacecraft(i, f"Soyuz {i}", flights_count=i % 3, time_in_space=f"P{i * 7}D") for i in range(1, 6)]
+    return records
 
 
 # --- Images ---------------------------------------------------------------------------------------
@@ -284,7 +347,8 @@ class Page(Element):
 
     @property
     def title(self) -> str:
-        return self.one("title").text
+        """The document's <title> (a chart's inline SVG has titles of its own in the body)."""
+        return self.one("head").one("title").text
 
     @property
     def h1(self) -> str:

@@ -120,6 +120,24 @@ class Flight:
     turnaround: Duration | None
     landing: str | None
     launch_id: str | None = None  # the launch's LL2 id (a UUID)
+    # The launch details detailed mode sends with each flight (its `launch`, a LaunchNormal):
+    designator: str | None = None  # the international designator (COSPAR), e.g. "1992-026A"
+    rocket: str | None = None  # the launcher configuration's full name
+    pad: str | None = None
+    location: str | None = None  # the pad's location
+    mission: str | None = None  # the mission's name
+    mission_type: str | None = None
+    orbit: str | None = None
+    launch_status: str | None = None
+    # Derived by normalize, honestly marked where shown:
+    span: Duration | None = None  # launch to mission end, computed where the API gives no duration
+    ends_before_launch: bool = False  # the API's mission end is before its launch (STS-72): no span
+    docked: tuple[tuple[str, str | None], ...] = ()  # (docking, departure) dates, where the flight lists them
+
+    @property
+    def launch_label(self) -> str:
+        """The mission's name, else the launch's, for titles and timeline rows."""
+        return self.mission or self.launch_name or f"Flight {self.id}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -210,7 +210,7 @@ class Normalizer:
             description=text(raw.get("description")) or "",
             config=config,
             image=self.image(raw.get("image"), user=f"spacecraft {name}"),
-            flights=tuple(self.flights(flights, owner=ident)) if isinstance(flights, list) else None,
+            flights=tuple(self.flights(flights, owner=ident, name=name)) if isinstance(flights, list) else None,
             slug=self.unique_slug("spacecraft", name, ident),
         )
 
@@ -334,7 +334,8 @@ class Normalizer:
         return tuple(Spec(label, value, link) for label, value, link in rows
                      if value and (link or label not in ("Wikipedia", "More information")))
 
-    def flights(self, raw: list[Any], *, owner: int) -> Iterator[Flight]:
+    def flights(self, raw: list[Any], *, owner: int, name: str | None = None) -> Iterator[Flight]:
+        contradicted: list[str] = []  # flights whose mission end is before their launch: one warning
         for item in raw:
             if not isinstance(item, dict) or integer(item.get("id")) is None:
                 continue
@@ -351,7 +352,64 @@ class Normalizer:
                 turnaround=duration(item.get("turn_around_time"), where=where, field="turn_around_time"),
                 landing=_landing_text(landing),
                 launch_id=text(launch.get("id")),
+                **_launch_details(launch, item, contradicted),
             )
+        if contradicted:
+            log.warning("spacecraft %s (%s): %s; shown as the API gives %s, with no duration computed", owner,
+                        shown(name or "?"), "; ".join(contradicted), "it" if len(contradicted) == 1 else "them")
+
+
+def _launch_details(launch: Any, item: dict[str, Any], contradicted: list[str]) -> dict[str, Any]:
+    """A flight's launch details (LaunchNormal: designator, rocket, pad, mission, status) and what
+    follows from its dates: the span where the API gives no duration, or the contradiction of a
+    mission end before the launch (noted in `contradicted`, which the caller warns about once)."""
+    def name(value: Any, key: str = "name") -> str | None:
+        return text(value.get(key)) if isinstance(value, dict) else None
+
+    def part(value: Any, key: str) -> Any:
+        return value.get(key) if isinstance(value, dict) else None
+
+    mission, pad = part(launch, "mission"), part(launch, "pad")
+    rocket = part(part(launch, "rocket"), "configuration")
+    mission_type = part(mission, "type")  # a string in 2.3.0's Mission; an object in some older data
+    details: dict[str, Any] = {
+        "designator": name(launch, "launch_designator") or name(mission, "launch_designator"),
+        "rocket": name(rocket, "full_name") or name(rocket),
+        "pad": name(pad), "location": name(part(pad, "location")),
+        "mission": name(mission), "mission_type": text(mission_type) or name(mission_type),
+        "orbit": name(part(mission, "orbit")), "launch_status": name(part(launch, "status")),
+        "docked": _docked(item.get("docking_events")),
+    }
+    start, end = _instant(part(launch, "net")), _instant(item.get("mission_end"))
+    if start is not None and end is not None:
+        if end < start:
+            details["ends_before_launch"] = True
+            contradicted.append(f"flight {shown(item.get('id'))} ({shown(name(launch) or '?')}) ends "
+                                f"{end.date().isoformat()}, before its launch on {start.date().isoformat()}")
+        elif item.get("duration") in (None, ""):
+            details["span"] = Duration(int((end - start).total_seconds()))
+    return details
+
+
+def _instant(value: Any) -> datetime | None:
+    """An ISO 8601 date-time of the API (UTC), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _docked(events: Any) -> tuple[tuple[str, str | None], ...]:
+    """(docking, departure) dates of a detailed flight's docking events; the spacecraft endpoint sends none."""
+    out = []
+    for event in events if isinstance(events, list) else ():
+        docking = iso_date(event.get("docking")) if isinstance(event, dict) else None
+        if docking:
+            out.append((docking, iso_date(event.get("departure"))))
+    return tuple(sorted(out))
 
 
 def _duration_text(value: Any, *, where: str, field: str) -> str | None:

@@ -15,9 +15,11 @@ from markupsafe import Markup, escape
 
 from ..config import TEMPLATES
 from ..data.models import Duration
+from ..site import timelines
 from ..site.cite import Citer
 from ..site.plan import Page, SiteInfo
 from ..site.urls import NAV, Urls, index_path, path_for, root_of
+from . import svg
 from .fragments import Fragments
 from .templates import PageTemplates
 
@@ -88,6 +90,13 @@ class Renderer:
             record_path=Urls.record,  # craft|record_path: "spacecraft/soyuz-29.json"
             csv_path=Urls.group_csv,  # group|csv_path: "data/statuses/active.csv"
             cite=lambda subject: fragments.cite(cite(subject)),  # craft|cite: the "Cite this" block
+            chart=svg.draw,  # view|chart: a statistics view or a timeline as inline SVG
+            # group|fleet_timeline, craft|craft_timeline: the view (None without dated flights), made in the
+            # render workers and only for pages that show one; what is in space runs to the data's date.
+            fleet_timeline=lambda group: timelines.fleet(group, site.data_date),
+            craft_timeline=lambda craft: timelines.craft(craft, site.data_date),
+            flight_duration=timelines.shown_duration,  # f|flight_duration: the API's, or a span marked computed
+            launch_summary=timelines.launch_summary,  # f|launch_summary: designator, rocket, pad, mission, status
         )
         env.globals.update(site=site, urls=urls, thumbs=pictures, orderings=ORDERINGS, nav=NAV)
 

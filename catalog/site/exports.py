@@ -128,6 +128,19 @@ FLIGHT_COLUMNS = (
     Column("turnaround_seconds", "integer", "Time since the spacecraft's previous flight, in seconds", unit="s"),
     Column("mission_end", "date", "Date the mission ended (UTC)"),
     Column("landing", "string", "How and where the flight landed"),
+    Column("launch_designator", "string", "International designator (COSPAR) of the launch"),
+    Column("rocket", "string", "The launcher configuration's full name"),
+    Column("pad", "string", "The launch pad"),
+    Column("pad_location", "string", "Where the launch pad is"),
+    Column("mission", "string", "Name of the mission"),
+    Column("mission_type", "string", "Type of the mission"),
+    Column("orbit", "string", "The mission's orbit"),
+    Column("launch_status", "string", "Status of the launch"),
+    Column("computed_span", "duration", "Launch to mission end, computed where the API gives no duration, ISO 8601"),
+    Column("computed_span_seconds", "integer", "Launch to mission end, computed where the API gives no duration, "
+                                               "in seconds", unit="s"),
+    Column("mission_end_before_launch", "boolean", "Whether the API's mission end is before its launch "
+                                                   "(then no span is computed)"),
 )
 CONFIGURATION_COLUMNS = (
     Column("id", "integer", "Launch Library 2 id of the spacecraft configuration"),
@@ -336,7 +349,10 @@ class Exports:
                 seen.add((f.id, craft.id))
                 rows.append((f.id, craft.id, cell(f.launch_id), cell(f.launch_name), f.launch_date,
                              cell(f.destination), _iso(f.duration), _seconds(f.duration),
-                             _iso(f.turnaround), _seconds(f.turnaround), f.mission_end, cell(f.landing)))
+                             _iso(f.turnaround), _seconds(f.turnaround), f.mission_end, cell(f.landing),
+                             cell(f.designator), cell(f.rocket), cell(f.pad), cell(f.location), cell(f.mission),
+                             cell(f.mission_type), cell(f.orbit), cell(f.launch_status), _iso(f.span),
+                             _seconds(f.span), _flag(f.ends_before_launch)))
         rows.sort(key=lambda row: (row[0], row[1]))
         return iter(rows)
 
@@ -489,7 +505,11 @@ def flight_record(f: Flight) -> dict[str, Any]:
     return {"id": f.id, "launch_id": f.launch_id, "launch_name": f.launch_name, "launch_date": f.launch_date,
             "destination": f.destination, "duration": _iso(f.duration), "duration_seconds": _seconds(f.duration),
             "turnaround": _iso(f.turnaround), "turnaround_seconds": _seconds(f.turnaround),
-            "mission_end": f.mission_end, "landing": f.landing}
+            "mission_end": f.mission_end, "landing": f.landing,
+            "launch_designator": f.designator, "rocket": f.rocket, "pad": f.pad, "pad_location": f.location,
+            "mission": f.mission, "mission_type": f.mission_type, "orbit": f.orbit, "launch_status": f.launch_status,
+            "computed_span": _iso(f.span), "computed_span_seconds": _seconds(f.span),
+            "mission_end_before_launch": f.ends_before_launch}
 
 
 def datapackage(catalog: Catalog, urls: Urls, files: dict[str, tuple[bytes, int | None]]) -> bytes:

@@ -17,15 +17,18 @@ from .changes import Changes
 from .content import MarkdownPage
 from .exports import CSV_SAFETY, TABLES, TERMS, Dataset, ExportFile, source_url
 from .seo import Head, Seo
+from .stats import compute as compute_stats
+from .timelines import data_date
 from .urls import GROUP_SECTIONS, LIST_PAGE_SIZE, SPACECRAFT, Section, Urls, index_path, path_for
 
 HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX = "home", "spacecraft-list", "spacecraft", "group-index"
 CONFIGURATION, AGENCY, STATUS = "configuration", "agency", "status"  # group pages: their Group.kind
 SEARCH, CREDITS, MARKDOWN, NOT_FOUND = "search", "credits", "markdown", "404"
 DATA, LICENSES = "data", "licenses"  # the exports (made by the build after the others: data_page()), the license audit
+STATS = "stats"  # records, counts, charts (site/stats.py)
 CHANGES = "changes"  # changes.html and its further pages (site/changes.py)
 KINDS = frozenset({HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX, CONFIGURATION, AGENCY, STATUS,
-                   SEARCH, CREDITS, MARKDOWN, NOT_FOUND, DATA, LICENSES, CHANGES})
+                   SEARCH, CREDITS, MARKDOWN, NOT_FOUND, DATA, LICENSES, STATS, CHANGES})
 LISTS_SPACECRAFT = frozenset({HOME, SPACECRAFT_LIST, CONFIGURATION, AGENCY, STATUS})  # pages made of cards
 
 
@@ -46,6 +49,7 @@ class SiteInfo(NamedTuple):
     base_url: str | None
     counts: dict[str, int]
     licensed_only: bool = False  # --licensed-only: images without a known license show placeholders
+    data_date: str | None = None  # what timelines run to for what is still in space: the fetch date (site/timelines.py)
     feed: bool = False  # the site publishes changes.xml, which every page announces
 
 
@@ -63,6 +67,7 @@ def site_info(catalog: Catalog, urls: Urls, *, licensed_only: bool = False, feed
             "statuses": len(catalog.statuses),
         },
         licensed_only=licensed_only,
+        data_date=data_date(catalog),
         feed=feed,
     )
 
@@ -98,6 +103,7 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
             yield page(group.kind, path_for(group), f"{group.kind}.html",
                        {"group": group, "crafts": group.spacecraft, "section": section}, group)
     yield page(SEARCH, Urls.search, "search.html", {"catalog": catalog})
+    yield page(STATS, Urls.stats, "stats.html", {"stats": compute_stats(catalog)})
     credited = credits(catalog)
     yield page(CREDITS, Urls.credits, "credits.html", {"credits": credited})
     yield page(LICENSES, Urls.licenses, "licenses.html", {"licenses": by_license(credited)})

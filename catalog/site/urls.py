@@ -95,6 +95,7 @@ class Urls:
     cite_script = "static/js/cite.js"  # the "Cite this" copy buttons
     data_page = "data.html"  # the exports: what each file holds, its size and digest, how to cite
     licenses = "licenses.html"  # the license audit: images grouped by license
+    stats = "stats.html"  # records, counts and charts of the whole catalog (site/stats.py)
     datapackage = "datapackage.json"  # Frictionless Data Package describing the CSVs (site/exports.py)
     spacecraft_csv = "data/spacecraft.csv"
     flights_csv = "data/flights.csv"
@@ -160,6 +161,6 @@ class Urls:
 NAV = (
     (Urls.spacecraft_index, "Spacecraft"), (Urls.configurations_index, CONFIGURATIONS.title),
     (Urls.agencies_index, AGENCIES.title), (Urls.statuses_index, STATUSES.title),
-    (Urls.changes, "Changes"), (Urls.search, "Search"), (Urls.about, "About"),
+    (Urls.changes, "Changes"), (Urls.stats, "Statistics"), (Urls.search, "Search"), (Urls.about, "About"),
 )
 NAV_PATHS = frozenset(path for path, _ in NAV)

@@ -1,0 +1,201 @@
+"""The statistics page: records, counts, flights per year and time in space, from the models in one pass.
+
+Every figure is a small frozen value the template and render/svg.py read; ties are broken by name
+(in the catalog's natural order), then id, so the same data always gives the same page.
+"""
+from __future__ import annotations
+
+import heapq
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from typing import NamedTuple
+
+from ..data.groups import Catalog
+from ..data.models import Group, Spacecraft
+
+TOP = 10  # entries in each record table
+SERIES = 5  # agencies named in the flights-per-year chart; the others are one "Other agencies" series
+DAY = 86400
+# Time in space: (label, lower bound in seconds); a bucket holds the values from its bound to the next.
+BUCKETS = (("under 1 day", 0), ("1–7 days", DAY), ("1–4 weeks", 7 * DAY), ("1–3 months", 30 * DAY),
+           ("3–6 months", 91 * DAY),
+           ("6–12 months", 182 * DAY), ("1–2 years", 365 * DAY), ("2 years or more", 730 * DAY))
+
+
+class Entry(NamedTuple):
+    """One place in a record table."""
+
+    rank: int
+    craft: Spacecraft
+    value: str  # the figure shown: "12", "25 listed", "36 d 7 h 42 min"
+    number: int  # the figure the order is by (flights, seconds)
+
+
+class Record(NamedTuple):
+    key: str  # "flights", "time_in_space"...: the id of its section
+    title: str
+    unit: str  # what `number` counts, for the chart's marks
+    entries: tuple[Entry, ...]
+    note: str | None = None
+
+
+class Count(NamedTuple):
+    label: str
+    value: int  # spacecraft
+    group: Group | None = None  # the page it links, when it has one
+
+
+class Breakdown(NamedTuple):
+    key: str
+    title: str
+    counts: tuple[Count, ...]  # largest first
+    column: str = ""  # what a row is: "Agency"
+    noun: str = ""  # what rows are: "agencies"
+
+
+class Year(NamedTuple):
+    year: int
+    parts: tuple[int, ...]  # flights of each series, in Years.series order
+    total: int
+
+
+class Years(NamedTuple):
+    series: tuple[str, ...]  # agency names; "Other agencies" last when there are more than SERIES
+    years: tuple[Year, ...]  # every year from the first to the last, empty ones included
+    flights: int
+    spacecraft: int  # spacecraft with at least one dated flight
+
+
+class Bucket(NamedTuple):
+    label: str
+    value: int  # spacecraft
+
+
+class Histogram(NamedTuple):
+    buckets: tuple[Bucket, ...]
+    counted: int  # spacecraft with a time in space above zero
+    unknown: int  # spacecraft with none given (or zero)
+
+
+class Stats(NamedTuple):
+    spacecraft: int
+    records: tuple[Record, ...]
+    breakdowns: tuple[Breakdown, ...]
+    years: Years
+    histogram: Histogram
+    in_space: tuple[Spacecraft, ...]
+
+
+def flights_of(craft: Spacecraft) -> tuple[int | None, bool]:
+    """The spacecraft's number of flights, and whether it is the count of those listed (flights_count is null)."""
+    if craft.flights_count is not None:
+        return craft.flights_count, False
+    if craft.flights:
+        return len(craft.flights), True
+    return None, False
+
+
+def compute(catalog: Catalog) -> Stats:
+    """Every figure of the statistics page, in one pass over the spacecraft."""
+    candidates: dict[str, list[tuple[int, tuple[str, int], Spacecraft, str]]] = defaultdict(list)
+    per_year: dict[int, Counter[int]] = defaultdict(Counter)  # year -> agency id -> flights
+    agency_flights: Counter[int] = Counter()
+    agency_names: dict[int, str] = {}
+    buckets = [0] * len(BUCKETS)
+    unknown = flown = 0
+    # catalog.spacecraft is in name order: a record's candidates are too, so the sort key needs no name
+    for order, craft in enumerate(catalog.spacecraft):
+        tie = (f"{order:09d}", craft.id)
+        count, listed = flights_of(craft)
+        if count:
+            candidates["flights"].append((-count, tie, craft, f"{count:,} listed" if listed else f"{count:,}"))
+        for key, value in (("time_in_space", craft.time_in_space), ("time_docked", craft.time_docked)):
+            if value is not None and value.seconds > 0:
+                candidates[key].append((-value.seconds, tie, craft, value.text))
+        if craft.mission_ends_count:
+            candidates["mission_ends"].append((-craft.mission_ends_count, tie, craft, f"{craft.mission_ends_count:,}"))
+        if craft.fastest_turnaround is not None and craft.fastest_turnaround.seconds > 0:
+            candidates["fastest_turnaround"].append((craft.fastest_turnaround.seconds, tie, craft,
+                                                     craft.fastest_turnaround.text))
+        seconds = craft.time_in_space.seconds if craft.time_in_space else 0
+        if seconds > 0:
+            buckets[_bucket(seconds)] += 1
+        else:
+            unknown += 1
+        if craft.flights:
+            agency = craft.config.agency
+            seen: set[int] = set()
+            for f in craft.flights:
+                if f.launch_date and f.id not in seen:  # a flight listed twice counts once
+                    seen.add(f.id)
+                    per_year[int(f.launch_date[:4])][agency.id] += 1
+                    agency_flights[agency.id] += 1
+                    agency_names[agency.id] = agency.name
+            flown += 1 if seen else 0
+    return Stats(
+        spacecraft=len(catalog.spacecraft),
+        records=(
+            _record("flights", "Most flights", "flights", candidates["flights"],
+                    note="Where the API gives no flights count, the flights it lists are counted (“listed”)."),
+            _record("time_in_space", "Most time in space", "time in space", candidates["time_in_space"]),
+            _record("time_docked", "Most time docked", "time docked", candidates["time_docked"]),
+            _record("mission_ends", "Most mission ends", "mission ends", candidates["mission_ends"]),
+            _record("fastest_turnaround", "Fastest turnaround", "turnaround", candidates["fastest_turnaround"],
+                    note="The shortest time between two flights of one spacecraft, as the API gives it."),
+        ),
+        breakdowns=_breakdowns(catalog),
+        years=_years(per_year, agency_flights, agency_names, flown),
+        histogram=Histogram(tuple(Bucket(label, n) for (label, _), n in zip(BUCKETS, buckets, strict=True)),
+                            sum(buckets), unknown),
+        in_space=catalog.in_space,
+    )
+
+
+def _bucket(seconds: int) -> int:
+    index = 0
+    for i, (_, low) in enumerate(BUCKETS):
+        if seconds >= low:
+            index = i
+    return index
+
+
+def _record(key: str, title: str, unit: str, found: list[tuple[int, tuple[str, int], Spacecraft, str]],
+            note: str | None = None) -> Record:
+    best = heapq.nsmallest(TOP, found, key=lambda c: (c[0], c[1]))
+    return Record(key, title, unit, tuple(Entry(rank, craft, shown, abs(number))
+                                          for rank, (number, _, craft, shown) in enumerate(best, 1)), note)
+
+
+def _breakdowns(catalog: Catalog) -> tuple[Breakdown, ...]:
+    def counts(groups: tuple[Group, ...], label: Callable[[Group], str]) -> tuple[Count, ...]:
+        return tuple(sorted((Count(label(g), len(g.spacecraft), g) for g in groups),
+                            key=lambda c: (-c.value, c.label.casefold(), c.label)))
+
+    types: Counter[str] = Counter()
+    for group in catalog.configurations:
+        types[getattr(group.subject, "type", None) or "Unknown type"] += len(group.spacecraft)
+    by_type = tuple(sorted((Count(t, n) for t, n in types.items()),
+                           key=lambda c: (-c.value, c.label.casefold(), c.label)))
+    return (
+        Breakdown("agency", "Spacecraft by agency", counts(catalog.agencies, lambda g: g.name), "Agency", "agencies"),
+        Breakdown("status", "Spacecraft by status", counts(catalog.statuses, lambda g: g.name), "Status", "statuses"),
+        Breakdown("type", "Spacecraft by type of configuration", by_type, "Type", "types"),
+        Breakdown("configuration", "Spacecraft by configuration", counts(catalog.configurations, lambda g: g.name),
+                  "Configuration", "configurations"),
+    )
+
+
+def _years(per_year: dict[int, Counter[int]], agency_flights: Counter[int], names: dict[int, str],
+           flown: int) -> Years:
+    if not per_year:
+        return Years((), (), 0, 0)
+    ranked = sorted(agency_flights, key=lambda a: (-agency_flights[a], names[a].casefold(), a))
+    named, others = ranked[:SERIES], ranked[SERIES:]
+    series = tuple(names[a] for a in named) + (("Other agencies",) if others else ())
+    years = []
+    for year in range(min(per_year), max(per_year) + 1):
+        flights = per_year.get(year, Counter())
+        parts = tuple(flights[a] for a in named) + ((sum(flights[a] for a in others),) if others else ())
+        years.append(Year(year, parts, sum(parts)))
+    return Years(series, tuple(years), sum(agency_flights.values()), flown)
+
