@@ -9,7 +9,8 @@ names plus rows of values, so no name is repeated per record::
 
     {"version": 2,
      "agencies":       {"fields": ["id", "name", "abbrev"], "rows": [[121, "SpaceX", "SpX"], ...]},
-     "configurations": {"fields": ["id", "name", "type", "agency"], "rows": [[6, "Crew Dragon 2", "Capsule", 0], ...]},
+     "configurations": {"fields": ["id", "name", "type", "agency", "url"],
+                        "rows": [[6, "Crew Dragon 2", "Capsule", 0, "configurations/crew-dragon-2.html"], ...]},
      "statuses":       {"fields": ["id", "name"], "rows": [[1, "Active"], ...]},
      "thumbnails":     ["thumbs/…webp", ...],
      "spacecraft":     {"fields": [...SPACECRAFT_FIELDS], "rows": [[...], ...]}}
@@ -25,6 +26,8 @@ names plus rows of values, so no name is repeated per record::
   configuration's) has a known license, 0 when its license is "Unknown", null when it has no image
   (version 2 added it; the search page's ``known_license=true|false`` filter reads it).
 - ``url`` and ``thumbnail`` paths are relative to the site root (where search.html lives).
+- A configuration's ``url`` (its page, for compare.html) came later within version 2: readers
+  look fields up by name, so an added field breaks none.
 - Rows follow the catalog's order (name, then id); lookup tables follow the group order.
 """
 from __future__ import annotations
@@ -43,7 +46,7 @@ JS_PATH = Urls.search_index_js
 JS_GLOBAL = "SPACECRAFT_INDEX"
 
 AGENCY_FIELDS = ("id", "name", "abbrev")
-CONFIGURATION_FIELDS = ("id", "name", "type", "agency")
+CONFIGURATION_FIELDS = ("id", "name", "type", "agency", "url")
 STATUS_FIELDS = ("id", "name")
 SPACECRAFT_FIELDS = (
     "id", "name", "serial", "configuration", "status", "in_space", "is_placeholder",
@@ -51,6 +54,15 @@ SPACECRAFT_FIELDS = (
 )
 
 Thumbnailer = Callable[[Spacecraft], "str | None"]
+
+# From this many spacecraft (about 200 KB of index) the search and compare pages load the index
+# after their first paint instead of with a deferred <script> (benchmarks/README.md, issue 16).
+AFTER_PAINT_FROM = 2000
+
+
+def loads_after_paint(catalog: Catalog) -> bool:
+    """Whether pages load this catalog's index after their first paint (large) or with the page (small)."""
+    return len(catalog.spacecraft) >= AFTER_PAINT_FROM
 
 
 def thumbnail_from(pictures: Mapping[str, Any] | None) -> Thumbnailer | None:
@@ -91,7 +103,7 @@ def build_index(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> di
         "agencies": {"fields": list(AGENCY_FIELDS), "rows": [
             [a.id, a.name, a.abbrev] for a in (g.subject for g in catalog.agencies)]},  # type: ignore[union-attr]
         "configurations": {"fields": list(CONFIGURATION_FIELDS), "rows": [
-            [c.id, c.name, c.type, agencies[c.agency.id]]  # type: ignore[union-attr]
+            [c.id, c.name, c.type, agencies[c.agency.id], path_for(c)]  # type: ignore[union-attr]
             for c in (g.subject for g in catalog.configurations)]},
         "statuses": {"fields": list(STATUS_FIELDS), "rows": [
             [s.id, s.name] for s in (g.subject for g in catalog.statuses)]},

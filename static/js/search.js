@@ -1,24 +1,52 @@
 // Search the catalog in the browser: no server, works from file:// and on any static host.
-// The data comes from search-index.js (window.SPACECRAFT_INDEX; format in catalog/search.py).
+// The data comes from search-index.js (window.SPACECRAFT_INDEX; format in catalog/site/search_index.py),
+// loaded after the first paint, so that at 10,000 spacecraft its megabyte never delays it.
 // The state lives in the URL with the API's parameter names, so a search can be linked and the
 // back button works: typing replaces the current history entry (after one push when typing
 // starts), choosing a filter or order pushes a new one.
 (function () {
   "use strict";
+  var form = document.getElementById("search-form");
+  if (!form) return;
+  if (window.SPACECRAFT_INDEX) { start(); return; }
+  // Two frames on: the page is painted by then. A failed load runs start(), which says so.
+  requestAnimationFrame(function () {
+    setTimeout(function () {
+      var script = document.createElement("script");
+      script.src = form.getAttribute("data-index");
+      script.onload = script.onerror = start;
+      document.head.appendChild(script);
+    }, 0);
+  });
+
+function start() {
+  "use strict";
   if (window.performance && performance.mark) performance.mark("search-start"); // for benchmarks
 
   var PAGE = 50; // results rendered at a time: five screens or so, and few enough to build within a frame
-  var PARAMS = ["search", "status", "spacecraft_config", "agency", "in_space", "is_placeholder", "known_license", "ordering"];
-  var ORDERINGS = ["flights_count", "id", "mission_ends_count", "time_docked", "time_in_space"];
+  // Facets: filters on one value each, every value shown with the number of matches it would give.
+  var FACETS = ["status", "spacecraft_config", "agency", "type", "in_space", "is_placeholder", "known_license"];
+  // Ranges in django-filter's spelling, as LL2 spells its own (flights_count__gte=5): counts are
+  // integers, durations ISO 8601 ("P30D", "PT12H") or seconds, as Django's DurationField takes them.
+  var RANGES = ["flights_count", "mission_ends_count", "time_in_space", "time_docked"];
+  var DURATIONS = { time_in_space: true, time_docked: true };
+  var BOUNDS = [];
+  RANGES.forEach(function (key) { BOUNDS.push(key + "__gte", key + "__lte"); });
+  var PARAMS = ["search"].concat(FACETS, BOUNDS, ["ordering", "view", "compare"]);
+  var ORDERINGS = ["flights_count", "id", "mission_ends_count", "time_docked", "time_in_space",
+    "name", "spacecraft_config__name", "spacecraft_config__agency__name", "status__name"];
+  var MAX_COMPARED = 4;
 
   var form = document.getElementById("search-form");
   var input = document.getElementById("search-input");
   var countEl = document.getElementById("search-count");
   var list = document.getElementById("search-results");
+  var tableWrap = document.getElementById("search-table");
+  var tbody = document.getElementById("search-rows");
   var more = document.getElementById("search-more");
+  var picker = document.getElementById("compare-picker");
   var data = window.SPACECRAFT_INDEX;
   var title = document.title, typing = false;
-  if (!form) return;
   if (!data || data.version !== 2) {
     countEl.textContent = "The search index could not be loaded.";
     return;
@@ -53,6 +81,10 @@
     agency: column(agencies, "id"),
     status: column(statuses, "id")
   };
+  var configType = column(configs, "type"), agencyName = column(agencies, "name"), agencyAbbrev = column(agencies, "abbrev");
+  var types = [];
+  configType.forEach(function (t) { if (t !== null && types.indexOf(t) < 0) types.push(t); });
+  var configTypeAt = configType.map(function (t) { return t === null ? -1 : types.indexOf(t); });
   var configFolded = configName.map(fold);
   // One string per spacecraft, fields separated by spaces: a query word is a substring of it.
   var haystack = new Array(N);
@@ -71,13 +103,36 @@
     var desc = ordering.charAt(0) === "-", key = desc ? ordering.slice(1) : ordering;
     var perm;
     if (ORDERINGS.indexOf(key) >= 0) {
-      perm = sortedBy(col[key], desc);
+      perm = sortedBy(orderValues(key), desc);
     } else { // no ordering, or one the API does not have: the catalog's name order
       perm = new Int32Array(N);
       for (var k = 0; k < N; k++) perm[k] = k;
     }
     orders[ordering] = perm;
     return perm;
+  }
+  // What an ordering sorts by: a number column, or the rank of a name (the catalog's rows are in name order).
+  function rankOf(names) {
+    var sorted = names.map(function (n, at) { return at; });
+    sorted.sort(function (a, b) { return names[a].localeCompare(names[b]) || a - b; });
+    var rank = new Array(names.length);
+    sorted.forEach(function (at, r) { rank[at] = r; });
+    return rank;
+  }
+  function orderValues(key) {
+    var values = new Array(N), k;
+    if (key === "name") for (k = 0; k < N; k++) values[k] = k;
+    else if (key === "spacecraft_config__name") {
+      var byConfig = rankOf(configName);
+      for (k = 0; k < N; k++) values[k] = byConfig[col.configuration[k]];
+    } else if (key === "spacecraft_config__agency__name") {
+      var byAgency = rankOf(agencyName);
+      for (k = 0; k < N; k++) values[k] = byAgency[configAgency[col.configuration[k]]];
+    } else if (key === "status__name") {
+      var byStatus = rankOf(statusName);
+      for (k = 0; k < N; k++) values[k] = byStatus[col.status[k]];
+    } else return col[key];
+    return values;
   }
   function sortedBy(values, desc) {
     var lo = Infinity, hi = -Infinity, k, v;
@@ -118,6 +173,7 @@
     var params = new URLSearchParams(query), state = {};
     PARAMS.forEach(function (name) { state[name] = (params.get(name) || "").trim(); });
     state.search = params.get("search") || "";
+    state.view = state.view === "table" ? "table" : "";
     ["in_space", "is_placeholder", "known_license"].forEach(function (name) { // the API also takes True, 1, False, 0
       var flag = bool(state[name]);
       if (flag >= 0) state[name] = flag ? "true" : "false";
@@ -132,46 +188,126 @@
   }
   function formState() {
     var state = {};
-    PARAMS.forEach(function (name) { state[name] = form.elements[name].value; });
+    PARAMS.forEach(function (name) { state[name] = form.elements[name].value.trim(); });
+    BOUNDS.forEach(function (name) { // the form asks for days; the URL holds an ISO 8601 duration
+      if (DURATIONS[name.split("__")[0]] && state[name]) state[name] = "P" + state[name] + "D";
+    });
+    state.search = form.elements.search.value;
     return state;
   }
   function showState(state) {
     PARAMS.forEach(function (name) {
-      var control = form.elements[name];
+      var control = form.elements[name], value = state[name];
+      if (DURATIONS[name.split("__")[0]] && value) {
+        var seconds = duration(value);
+        if (!isNaN(seconds)) value = String(Math.round(seconds / 864) / 100);
+      }
+      if (BOUNDS.indexOf(name) >= 0) { control.value = value; return; }
       if (control.tagName === "SELECT" && state[name] &&
           !Array.prototype.some.call(control.options, function (o) { return o.value === state[name]; })) {
         control.add(new Option("Unknown (" + state[name] + ")", state[name])); // keep a linked filter visible
       }
       control.value = state[name];
     });
+    showPicked(state);
+    if (BOUNDS.some(function (name) { return state[name]; })) document.getElementById("search-ranges").open = true;
   }
 
   // ---- Matching ----
   function bool(value) { return value === "true" || value === "True" || value === "1" ? 1 : value === "false" || value === "False" || value === "0" ? 0 : -1; }
-  function position(name, value) { return value ? ids[name].indexOf(Number(value)) : -1; }
+  // A duration in seconds: ISO 8601 days to seconds ("P1DT2H", "PT90M", "P1.5D") or plain seconds; NaN if neither.
+  var ISO_RE = /^P(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/i;
+  function duration(text) {
+    if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+    var m = ISO_RE.exec(text);
+    if (!m || text.length < 2 || /T$/i.test(text)) return NaN;
+    var n = function (v) { return v ? Number(v.replace(",", ".")) : 0; };
+    return n(m[1]) * 86400 + n(m[2]) * 3600 + n(m[3]) * 60 + n(m[4]);
+  }
+  function bound(name, text) {
+    if (!text) return null;
+    var value = DURATIONS[name.split("__")[0]] ? duration(text) : /^-?\d+$/.test(text) ? Number(text) : NaN;
+    return value;
+  }
 
-  function matches(state) {
-    var words = fold(state.search).split(" ").filter(Boolean);
-    var status = position("status", state.status);
-    var config = position("spacecraft_config", state.spacecraft_config);
-    var agency = position("agency", state.agency);
-    var inSpace = bool(state.in_space), placeholder = bool(state.is_placeholder), known = bool(state.known_license);
-    if ((state.status && status < 0) || (state.spacecraft_config && config < 0) || (state.agency && agency < 0)) return [];
-    var perm = order(state.ordering || "");
-    var cfg = col.configuration, st = col.status, space = col.in_space, ph = col.is_placeholder, lic = col.known_license;
-    var nwords = words.length, out = [];
-    outer: for (var k = 0; k < N; k++) {
-      var i = perm[k];
-      if (status >= 0 && st[i] !== status) continue;
-      if (config >= 0 && cfg[i] !== config) continue;
-      if (agency >= 0 && configAgency[cfg[i]] !== agency) continue;
-      if (inSpace >= 0 && space[i] !== inSpace) continue;
-      if (placeholder >= 0 && ph[i] !== placeholder) continue;
-      if (known >= 0 && lic[i] !== known) continue; // null (no image) matches neither
-      for (var w = 0; w < nwords; w++) if (haystack[i].indexOf(words[w]) < 0) continue outer;
-      out.push(i);
+  // Each facet's value per spacecraft, as a position in that facet's list of values (-1: none).
+  var facetValues = {
+    status: ids.status, spacecraft_config: ids.spacecraft_config, agency: ids.agency, type: types,
+    in_space: [false, true], is_placeholder: [false, true], known_license: [false, true]
+  };
+  var facetCol = FACETS.map(function (name) {
+    var out = new Int32Array(N), cfg = col.configuration;
+    for (var i = 0; i < N; i++) {
+      var v = name === "status" ? col.status[i] : name === "spacecraft_config" ? cfg[i]
+        : name === "agency" ? configAgency[cfg[i]] : name === "type" ? configTypeAt[cfg[i]] : col[name][i];
+      out[i] = v === null || v === undefined ? -1 : v;
     }
     return out;
+  });
+  // The position a URL value selects: -1 for no filter, -2 for a value no spacecraft has.
+  function wanted(name, value) {
+    if (!value) return -1;
+    var at = name === "type" ? types.indexOf(value) : facetValues[name] && facetValues[name][0] === false
+      ? bool(value) : ids[name].indexOf(Number(value));
+    return at < 0 ? -2 : at;
+  }
+
+  // One pass: the matches in order, and for each facet the matches each of its values would give
+  // with every other filter kept (a spacecraft failing only that facet's filter counts for its value).
+  function evaluate(state) {
+    var words = fold(state.search).split(" ").filter(Boolean), nwords = words.length;
+    var F = FACETS.length, want = FACETS.map(function (name) { return wanted(name, state[name]); });
+    var counts = FACETS.map(function (name) { return new Int32Array(facetValues[name].length); });
+    var totals = new Int32Array(F), out = [];
+    var ranges = [];
+    var invalid = false;
+    RANGES.forEach(function (key) {
+      var lo = bound(key + "__gte", state[key + "__gte"]), hi = bound(key + "__lte", state[key + "__lte"]);
+      if ((lo !== null && isNaN(lo)) || (hi !== null && isNaN(hi))) invalid = true;
+      if (lo !== null || hi !== null) ranges.push([col[key], lo === null ? -Infinity : lo, hi === null ? Infinity : hi]);
+    });
+    if (invalid) return { results: out, counts: counts, totals: totals };
+    var perm = order(state.ordering || ""), nranges = ranges.length;
+    outer: for (var k = 0; k < N; k++) {
+      var i = perm[k], f, r, v;
+      for (r = 0; r < nranges; r++) {
+        v = ranges[r][0][i];
+        if (v === null || v < ranges[r][1] || v > ranges[r][2]) continue outer; // no value is in no range
+      }
+      for (var w = 0; w < nwords; w++) if (haystack[i].indexOf(words[w]) < 0) continue outer;
+      var fails = 0, failed = -1;
+      for (f = 0; f < F; f++) {
+        if (want[f] !== -1 && facetCol[f][i] !== want[f]) { if (++fails > 1) continue outer; failed = f; }
+      }
+      if (fails === 1) {
+        totals[failed]++;
+        if ((v = facetCol[failed][i]) >= 0) counts[failed][v]++;
+        continue;
+      }
+      out.push(i);
+      for (f = 0; f < F; f++) {
+        totals[f]++;
+        if ((v = facetCol[f][i]) >= 0) counts[f][v]++;
+      }
+    }
+    return { results: out, counts: counts, totals: totals };
+  }
+  function matches(state) { return evaluate(state).results; }
+
+  // Each option of a facet's list says how many matches it would give: "Active (12)".
+  var facetOptions = FACETS.map(function (name) {
+    return Array.prototype.map.call(form.elements[name].options, function (option) {
+      return { option: option, label: option.textContent, at: wanted(name, option.value) };
+    });
+  });
+  function showCounts(found) {
+    facetOptions.forEach(function (options, f) {
+      options.forEach(function (o) {
+        var n = o.at === -1 ? found.totals[f] : o.at >= 0 ? found.counts[f][o.at] : 0;
+        var text = o.label + " (" + grouped(n) + ")";
+        if (o.option.textContent !== text) o.option.textContent = text;
+      });
+    });
   }
 
   // ---- Rendering ----
@@ -200,15 +336,42 @@
       (col.in_space[i] ? ' <span class="badge in-space">In space</span>' : "") +
       (col.is_placeholder[i] ? ' <span class="badge">Placeholder</span>' : "") +
       ' <span class="fact">' + (flights === null ? "flights unknown" : grouped(flights) + (flights === 1 ? " flight" : " flights")) +
-      "</span></span></span></a></li>";
+      "</span></span></span></a>" + pick(i, true) + "</li>";
   }
 
-  var results = [], shown = 0;
+  function formatSeconds(total) { // as catalog/data/models.py's format_seconds: "36 d 7 h 42 min"
+    if (total === null) return "—";
+    if (total <= 0) return total === 0 ? "0 min" : "−" + formatSeconds(-total);
+    var days = Math.floor(total / 86400), rest = total % 86400, hours = Math.floor(rest / 3600);
+    var minutes = Math.floor((rest % 3600) / 60), seconds = rest % 60, parts = days ? [days + " d"] : [];
+    if (hours) parts.push(hours + " h");
+    if (minutes) parts.push(minutes + " min");
+    if (seconds && total < 3600) parts.push(seconds + " s");
+    return parts.join(" ") || "0 min";
+  }
+  function count(value) { return value === null ? "—" : grouped(value); }
+  function pick(i, labelled) { // a card's box has a visible label; a table row's is named by aria-label
+    var id = col.id[i], on = picked.indexOf(id) >= 0;
+    var box = '<input type="checkbox" class="pick" value="' + id + '"' + (labelled ? "" : ' aria-label="Compare ' + escape(col.name[i]) + '"') +
+      (on ? " checked" : picked.length >= MAX_COMPARED ? " disabled" : "") + ">";
+    return labelled ? '<label class="result-pick">' + box + ' Compare<span class="visually-hidden"> ' + escape(col.name[i]) + "</span></label>" : box;
+  }
+  function row(i) {
+    var cfg = col.configuration[i], agency = configAgency[cfg];
+    return '<tr><td class="pick-cell">' + pick(i) + '</td><th scope="row"><a href="' + escape(col.url[i]) + '">' +
+      escape(col.name[i]) + "</a></th><td>" + escape(configName[cfg]) + "</td><td>" +
+      escape(agencyAbbrev[agency] || agencyName[agency]) + "</td><td>" + escape(statusName[col.status[i]]) +
+      '</td><td class="num">' + count(col.flights_count[i]) + '</td><td class="num">' + count(col.mission_ends_count[i]) +
+      '</td><td class="num">' + formatSeconds(col.time_in_space[i]) + '</td><td class="num">' +
+      formatSeconds(col.time_docked[i]) + "</td></tr>";
+  }
+
+  var results = [], shown = 0, table = false, picked = [];
 
   function renderMore() {
     var end = Math.min(results.length, shown + PAGE), html = "";
-    for (var k = shown; k < end; k++) html += item(results[k]);
-    list.insertAdjacentHTML("beforeend", html);
+    for (var k = shown; k < end; k++) html += table ? row(results[k]) : item(results[k]);
+    (table ? tbody : list).insertAdjacentHTML("beforeend", html);
     shown = end;
     var left = results.length - shown;
     more.hidden = left === 0;
@@ -216,10 +379,17 @@
   }
 
   function run(state) {
-    results = matches(state);
+    var found = evaluate(state);
+    results = found.results;
     shown = 0;
+    table = state.view === "table";
+    list.hidden = table;
+    tableWrap.hidden = !table;
     list.textContent = "";
+    tbody.textContent = "";
+    showSorted(state.ordering);
     renderMore();
+    showCounts(found);
     var n = results.length;
     var text = n === 0 ? "No spacecraft match." : grouped(n) + (n === 1 ? " spacecraft matches." : " spacecraft match.");
     if (n === N && !state.search.trim()) text = "All " + grouped(N) + " spacecraft.";
@@ -257,9 +427,66 @@
   more.addEventListener("click", function () {
     var first = shown;
     renderMore();
-    var link = list.children[first] && list.children[first].firstChild;
+    var at = (table ? tbody : list).children[first], link = at && at.querySelector("a");
     if (link) link.focus(); // keyboard users carry on from the first new result
   });
+  // The table's headers sort the whole result, through the ordering in the URL: text columns
+  // first A to Z, numbers first largest; the sorted column's header says which way (aria-sort).
+  var headers = Array.prototype.slice.call(tableWrap.querySelectorAll("th[data-order]"));
+  function showSorted(ordering) {
+    var key = (ordering || "name").replace(/^-/, ""), desc = (ordering || "").charAt(0) === "-";
+    headers.forEach(function (th) {
+      if (th.getAttribute("data-order") === key) th.setAttribute("aria-sort", desc ? "descending" : "ascending");
+      else th.removeAttribute("aria-sort");
+    });
+  }
+  headers.forEach(function (th) {
+    th.querySelector("button").addEventListener("click", function () {
+      var key = th.getAttribute("data-order"), now = th.getAttribute("aria-sort");
+      var desc = now ? now === "ascending" : th.classList.contains("num");
+      var ordering = (desc ? "-" : "") + key;
+      form.elements.ordering.value = ordering === "name" ? "" : ordering;
+      typing = false;
+      commit(true);
+      th.querySelector("button").focus();
+    });
+  });
+
+  // Picking spacecraft to compare: their ids go into the URL (compare=1,2) and the link to compare.html.
+  var compareLink = document.getElementById("compare-link");
+  function showPicked(state) {
+    picked = (state.compare || "").split(",").map(Number).filter(function (id, at, all) {
+      return id > 0 && all.indexOf(id) === at;
+    }).slice(0, MAX_COMPARED);
+    picker.hidden = picked.length === 0;
+    var enough = picked.length >= 2;
+    compareLink.textContent = enough ? "Compare " + picked.length + " spacecraft" : "Pick one more to compare";
+    if (enough) compareLink.href = form.getAttribute("data-compare") + "?ids=" + picked.join(",");
+    else compareLink.removeAttribute("href");
+    Array.prototype.forEach.call(document.querySelectorAll("input.pick"), function (box) {
+      box.checked = picked.indexOf(Number(box.value)) >= 0;
+      box.disabled = !box.checked && picked.length >= MAX_COMPARED;
+    });
+  }
+  function onPick(event) {
+    var box = event.target;
+    if (!box.classList || !box.classList.contains("pick")) return;
+    var id = Number(box.value), now = picked.filter(function (p) { return p !== id; });
+    if (box.checked) now.push(id);
+    form.elements.compare.value = now.join(",");
+    var state = formState();
+    showPicked(state);
+    try { history.replaceState(null, "", queryOf(state)); } catch (e) { /* see commit() */ }
+  }
+  list.addEventListener("change", onPick);
+  tbody.addEventListener("change", onPick);
+  document.getElementById("compare-clear").addEventListener("click", function () {
+    form.elements.compare.value = "";
+    var state = formState();
+    showPicked(state);
+    try { history.replaceState(null, "", queryOf(state)); } catch (e) { /* see commit() */ }
+  });
+
   window.addEventListener("popstate", function () {
     typing = false;
     var state = readState(location.search);
@@ -270,16 +497,19 @@
   var initial = readState(location.search);
   showState(initial);
   run(initial);
+  if (location.hash === "#search-input") input.focus(); // "/" on a page without a search box (keys.js)
 
   // Sort the index by every ordering while the page is idle, so choosing one costs no sort.
   var idle = window.requestIdleCallback || function (callback) { return setTimeout(callback, 50); };
   var unsorted = [];
   ORDERINGS.forEach(function (key) { unsorted.push("-" + key, key); });
+  unsorted.splice(unsorted.indexOf("name"), 1);
   idle(function warm(deadline) {
     do order(unsorted.shift());
     while (unsorted.length && deadline && deadline.timeRemaining() > 10);
     if (unsorted.length) idle(warm);
   });
-  window.spacecraftSearch = { run: run, matches: matches, fold: fold, size: N }; // for benchmarks and debugging
+  window.spacecraftSearch = { run: run, matches: matches, evaluate: evaluate, fold: fold, size: N }; // benchmarks, debugging
   if (window.performance && performance.mark) performance.mark("search-ready");
+}
 })();

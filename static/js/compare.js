@@ -1,0 +1,129 @@
+// compare.html: two to four spacecraft (?ids=1,2, their LL2 ids) or configurations (?configs=6,10)
+// side by side, from the search index (window.SPACECRAFT_INDEX, catalog/site/search_index.py),
+// loaded after the first paint with <script src> so that it works from file:// as from a server.
+(function () {
+  "use strict";
+  var root = document.getElementById("compare");
+  if (!root) return;
+  if (window.SPACECRAFT_INDEX) { start(); return; }
+  requestAnimationFrame(function () {
+    setTimeout(function () {
+      var script = document.createElement("script");
+      script.src = root.getAttribute("data-index");
+      script.onload = script.onerror = start;
+      document.head.appendChild(script);
+    }, 0);
+  });
+
+  function start() {
+    var MAX = 4;
+    var status = document.getElementById("compare-status"), out = document.getElementById("compare-result");
+    var data = window.SPACECRAFT_INDEX;
+    if (!data || data.version !== 2) { status.textContent = "The search index could not be loaded."; return; }
+
+    function table(t) {
+      return t.rows.map(function (r) { var o = {}; t.fields.forEach(function (f, at) { o[f] = r[at]; }); return o; });
+    }
+    var crafts = table(data.spacecraft), configs = table(data.configurations);
+    var agencies = table(data.agencies), statuses = table(data.statuses);
+    var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+    function escape(text) { return String(text).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; }); }
+    function grouped(n) { return n === null ? "—" : String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+    function formatSeconds(total) { // as catalog/data/models.py's format_seconds
+      if (total === null) return "—";
+      if (total <= 0) return total === 0 ? "0 min" : "−" + formatSeconds(-total);
+      var days = Math.floor(total / 86400), rest = total % 86400, hours = Math.floor(rest / 3600);
+      var minutes = Math.floor((rest % 3600) / 60), seconds = rest % 60, parts = days ? [days + " d"] : [];
+      if (hours) parts.push(hours + " h");
+      if (minutes) parts.push(minutes + " min");
+      if (seconds && total < 3600) parts.push(seconds + " s");
+      return parts.join(" ") || "0 min";
+    }
+    function agencyOf(config) { var a = agencies[config.agency]; return a.abbrev ? a.name + " (" + a.abbrev + ")" : a.name; }
+    function yes(v) { return v ? "Yes" : "No"; }
+    function sum(list, key) {
+      var known = list.filter(function (c) { return c[key] !== null; });
+      return known.length ? known.reduce(function (t, c) { return t + c[key]; }, 0) : null;
+    }
+
+    var params = new URLSearchParams(location.search);
+    function wanted(name) {
+      var out = [];
+      params.getAll(name).join(",").split(",").forEach(function (v) {
+        var id = Number(v.trim());
+        if (v.trim() && out.indexOf(id) < 0) out.push(id);
+      });
+      return out;
+    }
+    var kind = params.has("configs") && !params.has("ids") ? "configs" : "ids";
+    var ids = wanted(kind), pool = kind === "ids" ? crafts : configs;
+    var found = [], missing = [];
+    ids.forEach(function (id) {
+      var item = pool.filter(function (c) { return c.id === id; })[0];
+      if (item) found.push(item); else missing.push(id);
+    });
+    var notes = [];
+    if (missing.length) notes.push("Not in the catalog: " + missing.join(", ") + ".");
+    if (found.length > MAX) { notes.push("Only four can be compared: showing the first four."); found = found.slice(0, MAX); }
+    var noun = kind === "ids" ? "spacecraft" : "configurations";
+    if (found.length < 2) {
+      status.textContent = notes.concat(["Pick two to four " + noun + " to compare."]).join(" ");
+      return;
+    }
+    status.textContent = notes.concat(["Comparing " + found.length + " " + noun + "."]).join(" ");
+
+    var rows;
+    var base = root.getAttribute("data-compare"), search = root.getAttribute("data-search");
+    if (kind === "ids") {
+      rows = [
+        ["Configuration", function (c) { return escape(configs[c.configuration].name); }],
+        ["Agency", function (c) { return escape(agencyOf(configs[c.configuration])); }],
+        ["Type", function (c) { return escape(configs[c.configuration].type || "—"); }],
+        ["Status", function (c) { return escape(statuses[c.status].name); }],
+        ["Serial number", function (c) { return escape(c.serial || "—"); }],
+        ["In space", function (c) { return yes(c.in_space); }],
+        ["Placeholder", function (c) { return yes(c.is_placeholder); }],
+        ["Flights", function (c) { return grouped(c.flights_count); }],
+        ["Mission ends", function (c) { return grouped(c.mission_ends_count); }],
+        ["Time in space", function (c) { return formatSeconds(c.time_in_space); }],
+        ["Time docked", function (c) { return formatSeconds(c.time_docked); }],
+        ["LL2 id", function (c) { return String(c.id); }]
+      ];
+    } else {
+      var members = {};
+      crafts.forEach(function (c) { (members[c.configuration] = members[c.configuration] || []).push(c); });
+      found = found.map(function (config) {
+        var at = configs.indexOf(config);
+        return { id: config.id, name: config.name, url: config.url, config: config, crafts: members[at] || [] };
+      });
+      rows = [
+        ["Agency", function (g) { return escape(agencyOf(g.config)); }],
+        ["Type", function (g) { return escape(g.config.type || "—"); }],
+        ["Spacecraft", function (g) { return grouped(g.crafts.length); }],
+        ["In space", function (g) { return grouped(g.crafts.filter(function (c) { return c.in_space; }).length); }],
+        ["Flights", function (g) { return grouped(sum(g.crafts, "flights_count")); }],
+        ["Mission ends", function (g) { return grouped(sum(g.crafts, "mission_ends_count")); }],
+        ["Time in space", function (g) { return formatSeconds(sum(g.crafts, "time_in_space")); }],
+        ["Time docked", function (g) { return formatSeconds(sum(g.crafts, "time_docked")); }],
+        ["LL2 id", function (g) { return String(g.id); }]
+      ];
+    }
+    var html = '<div class="table-scroll" tabindex="0" role="region" aria-label="Comparison"><table class="compare-table">' +
+      '<thead><tr><td></td>';
+    found.forEach(function (item) {
+      var others = found.filter(function (o) { return o !== item; }).map(function (o) { return o.id; });
+      html += '<th scope="col">' + (item.url ? '<a href="' + escape(item.url) + '">' + escape(item.name) + "</a>" : escape(item.name)) +
+        '<br><a class="compare-remove" href="' + escape(base + "?" + kind + "=" + others.join(",")) + '">Remove<span class="visually-hidden"> ' +
+        escape(item.name) + "</span></a></th>";
+    });
+    html += "</tr></thead><tbody>";
+    rows.forEach(function (r) {
+      html += '<tr><th scope="row">' + r[0] + "</th>";
+      found.forEach(function (item) { html += "<td>" + r[1](item) + "</td>"; });
+      html += "</tr>";
+    });
+    out.innerHTML = html + "</tbody></table></div>" +
+      (kind === "ids" ? '<p><a href="' + escape(search + "?compare=" + found.map(function (c) { return c.id; }).join(",")) +
+        '">Change the picks on the search page</a></p>' : "");
+  }
+})();
