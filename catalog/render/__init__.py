@@ -18,19 +18,11 @@ from ..data.models import Duration
 from ..site import timelines
 from ..site.cite import Citer
 from ..site.plan import Page, SiteInfo
-from ..site.urls import NAV, Urls, index_path, path_for, root_of
+from ..site.urls import NAV, ORDERINGS, Urls, index_path, path_for, root_of
 from . import svg
 from .fragments import Fragments
 from .templates import PageTemplates
 
-# The API's ordering fields, each way round, as the list pages and the search page offer them.
-ORDERINGS = (
-    ("-flights_count", "Most flights"), ("flights_count", "Fewest flights"),
-    ("-time_in_space", "Most time in space"), ("time_in_space", "Least time in space"),
-    ("-time_docked", "Most time docked"), ("time_docked", "Least time docked"),
-    ("-mission_ends_count", "Most mission ends"), ("mission_ends_count", "Fewest mission ends"),
-    ("-id", "Newest in the database (id)"), ("id", "Oldest in the database (id)"),
-)
 
 
 def duration_text(value: Duration | None) -> str:

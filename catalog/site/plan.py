@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, NamedTuple
 
 from ..data.groups import Catalog
@@ -19,7 +20,9 @@ from .exports import CSV_SAFETY, TABLES, TERMS, Dataset, ExportFile, source_url
 from .seo import Head, Seo
 from .stats import compute as compute_stats
 from .timelines import data_date
-from .urls import GROUP_SECTIONS, LIST_PAGE_SIZE, SPACECRAFT, Section, Urls, index_path, path_for
+from . import search_index
+from .paging import paged
+from .urls import CREDITS_PAGE_SIZE, GROUP_SECTIONS, LIST_PAGE_SIZE, SPACECRAFT, Section, Urls, index_path, path_for
 
 HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX = "home", "spacecraft-list", "spacecraft", "group-index"
 CONFIGURATION, AGENCY, STATUS = "configuration", "agency", "status"  # group pages: their Group.kind
@@ -27,8 +30,9 @@ SEARCH, CREDITS, MARKDOWN, NOT_FOUND = "search", "credits", "markdown", "404"
 DATA, LICENSES = "data", "licenses"  # the exports (made by the build after the others: data_page()), the license audit
 STATS = "stats"  # records, counts, charts (site/stats.py)
 CHANGES = "changes"  # changes.html and its further pages (site/changes.py)
+COMPARE = "compare"  # compare.html: spacecraft or configurations side by side, from the search index
 KINDS = frozenset({HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX, CONFIGURATION, AGENCY, STATUS,
-                   SEARCH, CREDITS, MARKDOWN, NOT_FOUND, DATA, LICENSES, STATS, CHANGES})
+                   SEARCH, CREDITS, MARKDOWN, NOT_FOUND, DATA, LICENSES, STATS, CHANGES, COMPARE})
 LISTS_SPACECRAFT = frozenset({HOME, SPACECRAFT_LIST, CONFIGURATION, AGENCY, STATUS})  # pages made of cards
 
 
@@ -100,12 +104,16 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
     for section, groups in zip(GROUP_SECTIONS, (catalog.configurations, catalog.agencies, catalog.statuses)):
         yield page(GROUP_INDEX, index_path(section.folder), "groups.html", {"groups": groups, "section": section})
         for group in groups:
-            yield page(group.kind, path_for(group), f"{group.kind}.html",
-                       {"group": group, "crafts": group.spacecraft, "section": section}, group)
-    yield page(SEARCH, Urls.search, "search.html", {"catalog": catalog})
+            for crafts, pager in paged(group.spacecraft, LIST_PAGE_SIZE, partial(Urls.group_page, group)):
+                yield page(group.kind, pager.path, f"{group.kind}.html",
+                           {"group": group, "crafts": crafts, "section": section, "pager": pager}, group)
+    after_paint = search_index.loads_after_paint(catalog)
+    yield page(SEARCH, Urls.search, "search.html", {"catalog": catalog, "index_after_paint": after_paint})
     yield page(STATS, Urls.stats, "stats.html", {"stats": compute_stats(catalog)})
+    yield page(COMPARE, Urls.compare, "compare.html", {"index_after_paint": after_paint})
     credited = credits(catalog)
-    yield page(CREDITS, Urls.credits, "credits.html", {"credits": credited})
+    for chunk, pager in paged(credited, CREDITS_PAGE_SIZE, Urls.credits_page):
+        yield page(CREDITS, pager.path, "credits.html", {"credits": chunk, "pager": pager, "total": len(credited)})
     yield page(LICENSES, Urls.licenses, "licenses.html", {"licenses": by_license(credited)})
     for listed in changes.pages():
         yield page(CHANGES, listed.path, "changes.html", {"changes": changes, "listed": listed})
@@ -164,10 +172,6 @@ def data_page(files: tuple[ExportFile, ...], catalog: Catalog, seo: Seo) -> Page
 
 def list_pages(section: Section, crafts: tuple[Spacecraft, ...], seo: Seo) -> Iterator[Page]:
     """Split a long list of spacecraft into numbered pages."""
-    size = LIST_PAGE_SIZE
-    total = max(1, -(-len(crafts) // size))
-    for number in range(1, total + 1):
-        chunk = crafts[(number - 1) * size: number * size]
-        path = index_path(section.folder, number)
-        yield Page(SPACECRAFT_LIST, path, "list.html",
-                   {"crafts": chunk, "section": section, "number": number, "total": total}, Head(seo, path))
+    for chunk, pager in paged(crafts, LIST_PAGE_SIZE, lambda n: index_path(section.folder, n)):
+        yield Page(SPACECRAFT_LIST, pager.path, "list.html",
+                   {"crafts": chunk, "section": section, "pager": pager}, Head(seo, pager.path))

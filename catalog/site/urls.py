@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from typing import NamedTuple
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from ..data.models import Agency, Configuration, Group, Spacecraft, Status
 
@@ -20,18 +20,30 @@ class Section(NamedTuple):
     folder: str
     title: str
     kind: str | None = None  # the Group.kind of its pages; None for the spacecraft list
+    param: str | None = None  # the search page's URL parameter that filters on one of its groups
+
+
+# The API's ordering fields, each way round, as the search page offers them (search_for's `ordering`).
+ORDERINGS = (
+    ("-flights_count", "Most flights"), ("flights_count", "Fewest flights"),
+    ("-time_in_space", "Most time in space"), ("time_in_space", "Least time in space"),
+    ("-time_docked", "Most time docked"), ("time_docked", "Least time docked"),
+    ("-mission_ends_count", "Most mission ends"), ("mission_ends_count", "Fewest mission ends"),
+    ("-id", "Newest in the database (id)"), ("id", "Oldest in the database (id)"),
+)
 
 
 SPACECRAFT = Section("spacecraft", "All spacecraft")
-CONFIGURATIONS = Section("configurations", "Configurations", "configuration")
-AGENCIES = Section("agencies", "Agencies", "agency")
-STATUSES = Section("statuses", "Statuses", "status")
+CONFIGURATIONS = Section("configurations", "Configurations", "configuration", "spacecraft_config")
+AGENCIES = Section("agencies", "Agencies", "agency", "agency")
+STATUSES = Section("statuses", "Statuses", "status", "status")
 GROUP_SECTIONS = (CONFIGURATIONS, AGENCIES, STATUSES)
 SECTION_OF_KIND = {s.kind: s for s in GROUP_SECTIONS}
 _KINDS = {Configuration: "configuration", Agency: "agency", Status: "status"}
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~/-]*")  # what quote(path, safe="/") leaves as it is
 
-LIST_PAGE_SIZE = 1000  # spacecraft per list page; the real catalog (~600) fits on one
+LIST_PAGE_SIZE = 100  # cards per list or group page: ~1,300 DOM elements, under 1,500 (benchmarks/README.md)
+CREDITS_PAGE_SIZE = 50  # images per credits page: each row has a picture and up to 20 links
 
 
 def path_for(obj: object) -> str:
@@ -55,7 +67,8 @@ def index_path(folder: str, page: int = 1) -> str:
 # The stems of the files the site writes itself in every section folder (index_path's): a model's
 # slug must never be one, or its page would take the section's index or a list page. The build
 # hands it to the data stage, which assigns the slugs (data/normalize.py).
-OWN_STEMS = re.compile(f"{re.escape(SECTION_INDEX)}|{re.escape(LIST_PAGE)}[0-9]+")
+# A group's further pages are "<slug>-page-<n>", so no slug may end that way either.
+OWN_STEMS = re.compile(f"{re.escape(SECTION_INDEX)}|(.+-)?{re.escape(LIST_PAGE)}[0-9]+")
 
 
 def root_of(path: str) -> str:
@@ -87,8 +100,10 @@ class Urls:
     stylesheet = "static/css/site.css"
     search_stylesheet = "static/css/search.css"
     favicon = "static/favicon.svg"
-    sort_script = "static/js/sort.js"
     search_script = "static/js/search.js"
+    compare = "compare.html"  # 2 to 4 spacecraft or configurations side by side (compare.html?ids=...)
+    compare_script = "static/js/compare.js"
+    keys_script = "static/js/keys.js"  # "/" focuses a search box, on every page
     changes = "changes.html"  # what changed between fetches, newest first (site/changes.py)
     changes_feed = "changes.xml"  # the most recent changes as an Atom feed
     changes_json = "changes.json"  # every change, for reuse (its format: data/history.py)
@@ -140,6 +155,22 @@ class Urls:
         return Urls.changes if number == 1 else f"changes-{number}.html"
 
     @staticmethod
+    def group_page(group: Group, number: int = 1) -> str:
+        """The n-th page of a group's spacecraft: its own page, then "<slug>-page-2.html"..."""
+        first = path_for(group)
+        return first if number == 1 else f"{first[:-5]}-{LIST_PAGE}{number}.html"
+
+    @staticmethod
+    def credits_page(number: int) -> str:
+        """The n-th page of image credits: credits.html, then credits-2.html..."""
+        return Urls.credits if number == 1 else f"credits-{number}.html"
+
+    @staticmethod
+    def search_for(params: tuple[tuple[str, object], ...]) -> str:
+        """The search page showing the results of these URL parameters (the API's names), in order."""
+        return Urls.search + ("?" + urlencode(params) if params else "")
+
+    @staticmethod
     def markdown(slug: str) -> str:
         """A Markdown page (content/pages/<slug>.md), at the site root."""
         return f"{slug}.html"
@@ -152,9 +183,7 @@ class Urls:
 
     def link(self, path: str, *, page_path: str) -> str:
         """URL of a site path as seen from page_path: absolute with a base URL, else relative."""
-        if self.base_url is None:
-            return root_of(page_path) + quote_path(path)
-        return self.base_url if path == self.home else self.base_url + quote_path(path)
+        return self.absolute(path) or root_of(page_path) + quote_path(path)
 
 
 # The site header's links, in order: (path, label).
