@@ -24,7 +24,6 @@ import hashlib
 import os
 import platform
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
+
 from catalog.config import CacheLayout  # noqa: E402
 
 WORK = HERE / ".work"
@@ -317,7 +317,8 @@ def print_table(rows: list[Row], thumbs: tuple[float, float] | None, count: int,
     print("|" + "|".join("---:" for _ in head) + "|")
     for row in rows:
         print("| " + " | ".join((
-            f"{row.n:,}", f"{row.pages:,}", f"{row.full.wall:.2f}", f"{row.cold.wall:.2f}", f"{row.full.cpu:.2f}", f"{1000 * row.full.wall / row.pages:.3f}",
+            f"{row.n:,}", f"{row.pages:,}", f"{row.full.wall:.2f}", f"{row.cold.wall:.2f}", f"{row.full.cpu:.2f}",
+            f"{1000 * row.full.wall / row.pages:.3f}",
             f"{row.full.peak_mb:,.0f}", f"{row.full.tree_mb:,.0f}", f"{row.output_bytes / 1e6:,.1f}",
             f"{kib(row.index_raw)} / {kib(row.index_gzip)}",
             f"{row.rebuild.wall:.2f}", "?" if row.rebuild_written is None else f"{row.rebuild_written}",

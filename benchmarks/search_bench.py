@@ -35,12 +35,12 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
 
-from catalog.site import search_index as search  # noqa: E402
+from catalog.build import build  # noqa: E402
+from catalog.config import BuildOptions  # noqa: E402
 from catalog.data.groups import build_catalog  # noqa: E402
 from catalog.data.models import FetchMeta  # noqa: E402
 from catalog.data.normalize import normalize_all  # noqa: E402
-from catalog.build import build  # noqa: E402
-from catalog.config import BuildOptions  # noqa: E402
+from catalog.site import search_index as search  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 FRAME_MS = 16.0

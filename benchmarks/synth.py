@@ -17,7 +17,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from catalog.config import CacheLayout
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -36,7 +35,7 @@ AGENCY_TYPES = ({"id": 1, "name": "Government"}, {"id": 3, "name": "Commercial"}
 LICENSES = ({"id": 1, "name": "Unknown", "priority": 9, "link": None},
             {"id": 4, "name": "CC BY 2.0", "priority": 3, "link": "https://creativecommons.org/licenses/by/2.0/"},
             {"id": 2, "name": "Public Domain", "priority": 1, "link": None})
-WORDS = ("orbital vehicle launched from the cosmodrome carrying crew and cargo to the station docked "
+WORDS = ("orbital vehicle launched from the cosmodrome carrying crew and cargo to the station docked "  # noqa: SIM905 - prose
          "for several months before undocking and landing under parachutes in the steppe after a "
          "nominal reentry the capsule was recovered refurbished and flown again on a later mission "
          "uncrewed test flight demonstrated rendezvous life support solar arrays heat shield "
@@ -168,6 +167,7 @@ def image_urls(records: list[dict[str, Any]] | None = None, *, n: int = 0, seed:
 
 def write_dataset(cache: Path, n: int, *, seed: int = 1) -> Path:
     """Write n records as the cache's fetched data (what an offline build reads); return the file."""
+    from catalog.config import CacheLayout
     from catalog.data import snapshot
     from catalog.data.models import FetchMeta
 

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from ..config import FetchOptions
-from ..progress import track
 from ..errors import CatalogError
+from ..progress import track
 
 if TYPE_CHECKING:  # imported when a fetch starts: an offline build never pays for requests
     import requests

@@ -25,9 +25,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import groups, models
 from ..config import CacheLayout
 from ..files import atomic_write
+from . import groups, models
 from .groups import Catalog
 
 log = logging.getLogger(__name__)

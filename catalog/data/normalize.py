@@ -83,6 +83,11 @@ def http_url(value: Any) -> str | None:
     return None
 
 
+def mapping(value: Any) -> dict[str, Any]:
+    """The value when it is a JSON object, else an empty one (null, a list, a string...)."""
+    return value if isinstance(value, dict) else {}
+
+
 def integer(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -277,7 +282,7 @@ class Normalizer:
             return None
         key = ident if ident is not None else image_url or thumb_url
         if key not in self._images:
-            lic = raw.get("license") if isinstance(raw.get("license"), dict) else {}
+            lic = mapping(raw.get("license"))
             self._images[key] = Image(
                 id=ident,
                 name=text(raw.get("name")) or "",
@@ -339,8 +344,8 @@ class Normalizer:
         for item in raw:
             if not isinstance(item, dict) or integer(item.get("id")) is None:
                 continue
-            launch = item.get("launch") if isinstance(item.get("launch"), dict) else {}
-            landing = item.get("landing") if isinstance(item.get("landing"), dict) else {}
+            launch = mapping(item.get("launch"))
+            landing = mapping(item.get("landing"))
             where = f"spacecraft {owner}, flight {item['id']}"
             yield Flight(
                 id=item["id"],

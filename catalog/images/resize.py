@@ -171,7 +171,7 @@ def resize_job(source: str, out_dir: str, stem: str, max_pixels: int = MAX_PIXEL
         return ThumbEntry(error=f"unreadable image ({exc})")
     except MemoryError:
         return ThumbEntry(error="too large to decode")
-    except Exception as exc:  # a Pillow bug on odd input must cost one image, not the build
+    except Exception as exc:  # noqa: BLE001 - a Pillow bug on odd input must cost one image, not the build
         return ThumbEntry(error=f"unreadable image ({type(exc).__name__}: {exc})")
     return ThumbEntry(sizes=tuple(sizes))
 

@@ -132,7 +132,7 @@ class _Pool:
                 reply = ("error", exc)
             try:
                 data = pickle.dumps(reply)
-            except Exception:  # an exception that cannot be pickled: keep its words
+            except Exception:  # noqa: BLE001 - an exception that cannot be pickled: keep its words
                 data = pickle.dumps(("error", RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
             with os.fdopen(write, "wb") as out:
                 out.write(data)
@@ -164,8 +164,9 @@ class _Pool:
         _, status = os.waitpid(pid, 0)
         try:
             kind, value = pickle.loads(data)
-        except Exception:
-            raise CatalogError(f"a render worker stopped without a result (exit status {os.waitstatus_to_exitcode(status)})") from None
+        except Exception:  # noqa: BLE001 - whatever the worker left (nothing, half a pickle) means it died
+            code = os.waitstatus_to_exitcode(status)
+            raise CatalogError(f"a render worker stopped without a result (exit status {code})") from None
         if kind == "error":
             raise value
         return value

@@ -86,4 +86,4 @@ def make_server(folder: Path, *, host: str = "127.0.0.1", port: int = 8000,
 def url_of(server: ThreadingHTTPServer) -> str:
     """The address to open in a browser."""
     host, port = server.server_address[:2]
-    return f"http://{host}:{port}/"
+    return f"http://{host!s}:{port}/"  # an AF_INET server's host is a str

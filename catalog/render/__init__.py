@@ -6,12 +6,11 @@ before the first page; nothing is put into them later or read back from them.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
 
 from ..config import TEMPLATES
 from ..data.models import Duration
@@ -22,7 +21,6 @@ from ..site.urls import NAV, ORDERINGS, Urls, index_path, path_for, root_of
 from . import svg
 from .fragments import Fragments
 from .templates import PageTemplates
-
 
 
 def duration_text(value: Duration | None) -> str:

@@ -1,6 +1,7 @@
 """Markdown pages from content/pages: a front matter block (title, optional order), then Markdown."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
@@ -8,10 +9,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..config import PAGES
+from ..data.normalize import slugify
 from ..errors import CatalogError
 from ..files import atomic_write
-from ..data.normalize import slugify
-from ..config import PAGES
 from .urls import Urls
 
 EXTENSIONS = ("extra", "sane_lists")
@@ -66,15 +67,11 @@ def to_html(body: str, *, cache: Path | None = None) -> str:
         return markdown_html(body)
     key = hashlib.blake2b(f"{markdown_stamp()} {EXTENSIONS}\n{body}".encode(), digest_size=16).hexdigest()
     kept = cache / f"{key}.html"
-    try:
+    with contextlib.suppress(OSError):  # not cached yet, or unreadable: render it
         return kept.read_text(encoding="utf-8")
-    except OSError:
-        pass
     html = markdown_html(body)
-    try:
+    with contextlib.suppress(OSError):  # a cache we cannot write only costs time
         atomic_write(kept, html.encode())
-    except OSError:
-        pass  # a cache we cannot write only costs time
     return html
 
 

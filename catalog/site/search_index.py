@@ -36,9 +36,9 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .urls import Urls, path_for
 from ..data.groups import Catalog
 from ..data.models import Duration, Spacecraft
+from .urls import Urls, path_for
 
 VERSION = 2
 JSON_PATH = Urls.search_index_json

@@ -14,8 +14,8 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from base import build_site, config, flight, image, parse, spacecraft
+
 from catalog.output.serve import make_server, url_of
 
 BASE = "https://someone.github.io/spacecraft-catalog/"
@@ -87,8 +87,10 @@ def test_spacecraft_csv_has_a_row_per_record_sorted_by_id_with_its_values(site):
                                                                                               + 23 * 60 + 49))
     assert (craft1["time_docked"], craft1["time_docked_seconds"]) == ("P78DT10H24M46S", "6776686")
     assert (craft3["time_docked"], craft3["time_docked_seconds"]) == ("", "")  # the API gave none
-    assert (craft5["fastest_turnaround"], craft5["fastest_turnaround_seconds"]) == ("P12DT3H", str(12 * 86400 + 3 * 3600))
-    assert (craft1["configuration_id"], craft1["configuration"], craft1["configuration_type"]) == ("1", "Soyuz", "Capsule")
+    assert (craft5["fastest_turnaround"], craft5["fastest_turnaround_seconds"]) == (
+        "P12DT3H", str(12 * 86400 + 3 * 3600))
+    assert (craft1["configuration_id"], craft1["configuration"], craft1["configuration_type"]) == (
+        "1", "Soyuz", "Capsule")
     assert (craft5["agency_id"], craft5["agency"], craft5["agency_abbreviation"]) == ("121", "SpaceX", "SpX")
     # the image the page shows: the spacecraft's own, else its configuration's
     assert (craft1["image_url"], craft1["image_credit"], craft1["image_license"]) == (
@@ -128,7 +130,8 @@ def test_flights_csv_has_a_row_per_flight_of_detailed_records(site):
     seven, eight = rows
     assert seven["launch_name"] == "Soyuz-FG | Soyuz MS-08" and eight["launch_name"] == "Soyuz-2.1a | Soyuz MS-25"
     assert eight["launch_id"] == "aaaaaaaa-0000-4000-8000-000000000008"
-    assert (eight["launch_date"], eight["mission_end"], eight["destination"]) == ("1978-06-15", "1978-11-02", "Salyut 6")
+    assert (eight["launch_date"], eight["mission_end"], eight["destination"]) == (
+        "1978-06-15", "1978-11-02", "Salyut 6")
     assert (eight["duration"], eight["duration_seconds"], eight["turnaround"], eight["turnaround_seconds"]) == (
         "P79DT15H23M49S", "6881029", "PT0S", "0")
     assert eight["landing"] == "Landed — Kazakhstan"
@@ -164,7 +167,8 @@ def test_each_group_page_links_a_csv_of_its_own_spacecraft(site):
 def test_page_urls_are_absolute_when_the_site_address_is_known(published):
     rows = by_id(read_csv(published / "data/spacecraft.csv"))
     assert rows[1]["page_url"] == BASE + "spacecraft/craft-1.html"
-    assert json.loads((published / "spacecraft/craft-1.json").read_text())["page_url"] == BASE + "spacecraft/craft-1.html"
+    record = json.loads((published / "spacecraft/craft-1.json").read_text())
+    assert record["page_url"] == BASE + "spacecraft/craft-1.html"
 
 
 # --- JSON -----------------------------------------------------------------------------------------

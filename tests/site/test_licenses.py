@@ -8,12 +8,12 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from base import build_site, fetch_options, fixture_catalog, html_pages, parse, site_files
+from fakeserver import FakeLL2
+
 from catalog.build import build
 from catalog.config import BuildOptions
 from catalog.output.serve import make_server, url_of
-from fakeserver import FakeLL2
 
 # fixture_catalog's images: Soyuz's "Public Domain" (configurations Soyuz and Soyuz MS), Crew
 # Dragon's "CC BY-NC 2.0", and craft 4's own, whose license is "Unknown"; Apollo has none.

@@ -67,7 +67,7 @@ def catalog():
 
 def rows_as_dicts(index: dict) -> list[dict]:
     fields = index["spacecraft"]["fields"]
-    return [dict(zip(fields, row)) for row in index["spacecraft"]["rows"]]
+    return [dict(zip(fields, row, strict=True)) for row in index["spacecraft"]["rows"]]
 
 
 def test_index_has_one_row_per_spacecraft_in_catalog_order(catalog):
@@ -112,7 +112,7 @@ def test_thumbnails_are_a_lookup_table_of_distinct_paths(catalog):
     index = search.build_index(catalog, thumbnail=thumb)
     assert len(index["thumbnails"]) == 3  # three distinct images among 133 spacecraft
     assert sorted(index["thumbnails"]) == sorted({thumb(c) for c in catalog.spacecraft} - {None})
-    for craft, row in zip(catalog.spacecraft, rows_as_dicts(index)):
+    for craft, row in zip(catalog.spacecraft, rows_as_dicts(index), strict=True):
         got = None if row["thumbnail"] is None else index["thumbnails"][row["thumbnail"]]
         assert got == thumb(craft)
 
