@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("error: interrupted; the previous data and site are unchanged", file=sys.stderr)
+        print("error: interrupted; the previous site is unchanged, and the cached data is the last complete crawl", file=sys.stderr)
         return 130
     except OSError as exc:
         print(f"error: {exc.strerror or exc} ({exc.filename or 'file system'})", file=sys.stderr)

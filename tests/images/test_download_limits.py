@@ -122,7 +122,7 @@ def test_the_first_ctrl_c_ends_a_build_stuck_on_a_dripping_image(fake_api, tmp_p
         build.kill()
         build.wait()
     assert build.returncode == 130, stderr
-    assert stderr.splitlines()[-1] == "error: interrupted; the previous data and site are unchanged"
+    assert stderr.splitlines()[-1] == "error: interrupted; the previous site is unchanged, and the cached data is the last complete crawl"
     assert "Traceback" not in stderr
     assert tree(tmp_path / "O") == site
     data = tmp_path / "C/data/spacecraft.jsonl"  # a whole data file of the same records (its fetch time aside)

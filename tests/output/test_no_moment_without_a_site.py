@@ -281,7 +281,7 @@ def assert_ctrl_c_ends_it(builds: Builds, stage: str, **hooks: str) -> None:
     assert took < 3, f"Ctrl-C while {stage} took {took:.1f} s"
     assert process.returncode == 130
     said = builds.stderr(process).strip().splitlines()
-    assert said == ["error: interrupted; the previous data and site are unchanged"]
+    assert said == ["error: interrupted; the previous site is unchanged, and the cached data is the last complete crawl"]
     assert {p: (builds.out / p).read_bytes() for p in assert_complete(builds.out)} == before
     assert _gone(builds)
     assert sorted(p.name for p in builds.out.parent.iterdir()) == ["out"]
