@@ -65,7 +65,7 @@ def _build(options: BuildOptions) -> BuildReport:
     from .output.parallel import render_pages
     from .output.writer import SiteWriter
     from .render import Renderer
-    from .site import content, search_index, seo
+    from .site import content, offline, search_index, seo
     from .site.changes import Changes
     from .site.exports import Exports
     from .site.licenses import licensed_only
@@ -123,6 +123,9 @@ def _build(options: BuildOptions) -> BuildReport:
             for path, data in seo.site_files(writer.new, urls).items():
                 writer.write(path, data)
             writer.write(".nojekyll", b"")
+            # The installable app: its manifest, then the service worker, versioned by every other file.
+            writer.write(Urls.manifest, offline.manifest())
+            writer.write(Urls.service_worker, offline.service_worker(writer.new))
             written = writer.commit(warned.summary(inputs.digest(), records=len(catalog.spacecraft), pages=count))
         except BaseException:
             writer.abort()

@@ -104,6 +104,10 @@ class Urls:
     compare = "compare.html"  # 2 to 4 spacecraft or configurations side by side (compare.html?ids=...)
     compare_script = "static/js/compare.js"
     keys_script = "static/js/keys.js"  # "/" focuses a search box, on every page
+    manifest = "manifest.webmanifest"  # the installable app (site/offline.py)
+    service_worker = "sw.js"  # at the root: its scope is the whole site
+    offline_script = "static/js/offline.js"  # registers the service worker, over http(s) only
+    zip = "spacecraft-catalog.zip"  # the whole site for offline use (--zip; output/download.py)
     changes = "changes.html"  # what changed between fetches, newest first (site/changes.py)
     changes_feed = "changes.xml"  # the most recent changes as an Atom feed
     changes_json = "changes.json"  # every change, for reuse (its format: data/history.py)
@@ -164,6 +168,11 @@ class Urls:
     def credits_page(number: int) -> str:
         """The n-th page of image credits: credits.html, then credits-2.html..."""
         return Urls.credits if number == 1 else f"credits-{number}.html"
+
+    @staticmethod
+    def license_page(slug: str, number: int = 1) -> str:
+        """The n-th page of the images of one license: licenses-<slug>.html, then licenses-<slug>-2.html..."""
+        return f"licenses-{slug}.html" if number == 1 else f"licenses-{slug}-{number}.html"
 
     @staticmethod
     def search_for(params: tuple[tuple[str, object], ...]) -> str:

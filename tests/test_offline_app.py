@@ -1,0 +1,95 @@
+"""The installable app: manifest.webmanifest and the service worker (catalog/site/offline.py), in Chromium."""
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from base import build_site, fleet, parse
+from playwright.sync_api import expect
+
+from catalog.output.serve import make_server, url_of
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("offline")
+    build_site(root / "out", root / "cache", records=fleet(6))
+    return root / "out"
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    server = make_server(site, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield url_of(server)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_timeout(10000)
+    return page
+
+
+def test_manifest_is_relative_to_the_site_so_it_installs_under_a_sub_path(site):
+    manifest = json.loads((site / "manifest.webmanifest").read_text())
+    assert manifest["start_url"] == "./index.html" and manifest["scope"] == "./"
+    assert manifest["display"] == "standalone" and manifest["name"] == "Spacecraft Catalog"
+    assert manifest["icons"] == [{"src": "static/favicon.svg", "sizes": "any", "type": "image/svg+xml",
+                                  "purpose": "any"}]
+    assert (site / manifest["icons"][0]["src"]).is_file()
+    assert parse(site / "spacecraft/craft-1.html").rel["manifest"] == ["../manifest.webmanifest"]
+
+
+def test_worker_version_follows_the_site_and_nothing_else(tmp_path):
+    first, again, other = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    build_site(first / "out", first / "cache", records=fleet(6))
+    build_site(again / "out", again / "cache", records=fleet(6))
+    build_site(other / "out", other / "cache", records=fleet(7))
+    worker = lambda site: (site / "out" / "sw.js").read_bytes()  # noqa: E731
+    assert worker(first) == worker(again)
+    assert worker(first) != worker(other)  # a new build names a new cache: stale pages go
+
+
+def test_visited_pages_and_search_work_offline(page, served):
+    page.goto(served + "index.html")
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("!!navigator.serviceWorker.controller"):
+        page.reload()
+    page.wait_for_function("!!navigator.serviceWorker.controller")
+    page.goto(served + "spacecraft/craft-2.html")
+    expect(page.locator("h1")).to_have_text("Craft 2")
+    page.goto(served + "search.html")
+    page.context.set_offline(True)
+    try:
+        page.goto(served + "spacecraft/craft-2.html")
+        expect(page.locator("h1")).to_have_text("Craft 2")
+        page.goto(served + "search.html")
+        page.get_by_label("Name, configuration or serial number").fill("craft 5")
+        expect(page.locator("#search-results .result-name")).to_have_text(["Craft 5"])
+        with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED|ERR_FAILED"):
+            page.goto(served + "spacecraft/craft-3.html")  # never visited: not there offline
+    finally:
+        page.context.set_offline(False)
+    page.console_errors.clear()  # the failed navigation offline logs its own error
+
+
+def test_from_file_nothing_is_registered_and_nothing_breaks(page, site):
+    # file:// has no service workers (getRegistrations() itself refuses): count the attempts instead.
+    page.add_init_script("window.registered = 0; if (window.ServiceWorkerContainer) {"
+                         " ServiceWorkerContainer.prototype.register = function () {"
+                         " window.registered += 1; return Promise.reject(new Error('file')); }; }")
+    page.goto((site / "index.html").as_uri())
+    assert page.evaluate("window.registered") == 0
+    page.goto((site / "search.html").as_uri())
+    page.get_by_label("Name, configuration or serial number").fill("craft 5")
+    expect(page.locator("#search-results .result-name")).to_have_text(["Craft 5"])
+    assert page.evaluate("window.registered") == 0
+
+
+def test_over_http_the_registration_script_registers_the_worker(page, served):
+    page.goto(served + "index.html")
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)") == served
