@@ -50,7 +50,7 @@ def _build(options: BuildOptions) -> BuildReport:
 
     # 2. Up to date: a site made from these very inputs is this build's output already.
     inputs = uptodate.Inputs(data_file, caches=caches, base_url=options.site_url,
-                             licensed_only=options.licensed_only)
+                             licensed_only=options.licensed_only, zip=options.zip)
     last = None if options.force else uptodate.last_build(options.out, inputs.digest())
     if last is not None:
         uptodate.replay(last)
@@ -62,6 +62,7 @@ def _build(options: BuildOptions) -> BuildReport:
     from .data.gathered import gather
     from .files import remove_stale_temps
     from .images import prepare
+    from .output.download import site_zip
     from .output.parallel import render_pages
     from .output.writer import SiteWriter
     from .render import Renderer
@@ -105,6 +106,8 @@ def _build(options: BuildOptions) -> BuildReport:
                             urls=urls,
                             pictures=images.pictures,
                             compiled=caches.compiled_templates if caches.exists() else None)
+        if options.zip:  # the About page links to the download
+            renderer.env.globals["download"] = Urls.zip
 
         # 6. Render and write: pages on every core, the other files alongside by the parent, then
         #    the sitemap of what was written; the new tree replaces the old site only when complete.
@@ -126,6 +129,8 @@ def _build(options: BuildOptions) -> BuildReport:
             # The installable app: its manifest, then the service worker, versioned by every other file.
             writer.write(Urls.manifest, offline.manifest())
             writer.write(Urls.service_worker, offline.service_worker(writer.new))
+            if options.zip:  # last: the whole site, as written, in one download
+                writer.write(Urls.zip, site_zip(writer, Urls.zip))
             written = writer.commit(warned.summary(inputs.digest(), records=len(catalog.spacecraft), pages=count))
         except BaseException:
             writer.abort()

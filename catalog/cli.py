@@ -98,6 +98,9 @@ def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> arg
     parser.add_argument("--licensed-only", action="store_true",
                         help="show a placeholder instead of any image without a known license (the credits "
                              "page says so); the license audit is licenses.html")
+    parser.add_argument("--zip", action="store_true",
+                        help="also write spacecraft-catalog.zip into the site: the whole site in one file "
+                             "for visitors to download and open from disk (linked from the About page)")
     parser.add_argument("--strict", action="store_true",
                         help="fail, writing nothing, when the build warns (a skipped record, a missing image...)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
@@ -141,7 +144,8 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
         fetch = FetchOptions(api_url=args.api_url, api_key=args.api_key, max_wait=args.max_wait,
                              retries=args.retries, seed=not args.no_seed)
     options = BuildOptions(out=args.out, cache=args.cache, base_url=args.base_url, fetch=fetch,
-                           strict=args.strict, force=args.force, licensed_only=args.licensed_only)
+                           strict=args.strict, force=args.force, licensed_only=args.licensed_only,
+                           zip=args.zip)
     started = time.perf_counter()
     try:
         report = build(options)

@@ -107,6 +107,7 @@ class BuildOptions(NamedTuple):
     strict: bool = False  # fail, writing nothing, when the build warns
     force: bool = False  # render and write every page, even when nothing changed
     licensed_only: bool = False  # show placeholders instead of images without a known license
+    zip: bool = False  # also write spacecraft-catalog.zip, the whole site in one file (output/download.py)
 
     @property
     def caches(self) -> CacheLayout:
