@@ -247,3 +247,37 @@ def test_workflow_fetches_builds_and_deploys_on_schedule():
     deploy = flow["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+def needs_of(jobs: dict, name: str) -> set[str]:
+    """Every job that must succeed before `name` runs, directly or through another."""
+    direct = jobs[name].get("needs", [])
+    direct = [direct] if isinstance(direct, str) else direct
+    return set(direct).union(*(needs_of(jobs, n) for n in direct))
+
+
+def test_a_failing_test_never_publishes():
+    import yaml
+
+    jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
+    assert "test" in needs_of(jobs, "deploy") and "test" in needs_of(jobs, "build")
+    assert needs_of(jobs, "test") == set()
+    steps = jobs["test"]["steps"]
+    assert [s.get("uses", "").split("@")[0] for s in steps][:2] == ["actions/checkout", "actions/setup-python"]
+    [install] = [s["run"] for s in steps if "pip install" in s.get("run", "")]
+    assert ".[test]" in install
+    [run] = [s["run"].split() for s in steps if "pytest" in s.get("run", "")]
+    assert "tests/site/test_pages.py" in run  # a whole build and its link walk
+    for arg in run:
+        if arg.startswith("tests/"):
+            assert (ROOT / arg).exists(), arg  # a renamed test file would silently test less
+
+
+def test_actionlint_catches_a_build_that_needs_a_missing_job(tmp_path):
+    # The check of the job graph can fail too: a typo in `needs` is an error, not a deploy without tests.
+    broken = WORKFLOW.read_text().replace("    needs: test\n", "    needs: tests\n")
+    assert broken != WORKFLOW.read_text()
+    (tmp_path / "pages.yml").write_text(broken)
+    done = subprocess.run([actionlint(), "-no-color", str(tmp_path / "pages.yml")], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1 and '"tests"' in done.stdout, done.stdout
