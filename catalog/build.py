@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -147,7 +147,7 @@ def fetch(options: FetchOptions, caches: CacheLayout, *, site_url: str | None = 
     records, count = api.fetch_all(options)
     if not records:  # an outage or a schema change must not replace good data with nothing
         raise CatalogError(f"{options.api_url} returned no spacecraft records; the cached data was kept")
-    now = datetime.fromtimestamp(options.clock(), timezone.utc).replace(microsecond=0).isoformat()
+    now = datetime.fromtimestamp(options.clock(), UTC).replace(microsecond=0).isoformat()
     now = now.replace("+00:00", "Z")
     meta = FetchMeta(api_url=options.api_url, count=count, fetched_at=now, records=len(records))
     # Compared before the new records replace the data file: that file is what a seeded history compares with.
