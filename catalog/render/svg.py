@@ -13,12 +13,12 @@ from datetime import date
 
 from markupsafe import Markup
 
-from ..site.stats import Breakdown, Histogram, Years
+from ..site.stats import ROWS, Breakdown, Histogram, Years
 from ..site.timelines import Timeline
 
 WIDTH = 800
 SERIES = 6  # colours of site.css: --chart-0 .. --chart-5
-BAR_ROWS = 15  # bars drawn in a breakdown; the rest are one "other" bar (the table lists all)
+BAR_ROWS = ROWS  # bars drawn in a breakdown; the rest are one "others" bar (so is the table)
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"})
 
 
@@ -117,7 +117,11 @@ def timeline(view: Timeline) -> Markup:
 # --- Statistics -----------------------------------------------------------------------------------
 
 def years(view: Years) -> Markup:
-    """Flights per year, stacked by agency."""
+    """Flights per year, stacked by agency: one path per agency (its bars), one titled column per year.
+
+    A mark per agency and year would be some 300 rectangles and titles at 10,000 records; drawn as a
+    path per series, the chart stays a few dozen elements whatever the catalog's size, and each year's
+    column still names its figures on hover (and the table under the chart lists them)."""
     left, top, plot_h = 44, 12, 220
     x1 = WIDTH - 10
     legend_h = 22 * ((len(view.series) + 2) // 3)
@@ -132,22 +136,33 @@ def years(view: Years) -> Markup:
         ty = base - t * scale
         body.append(f'<line class="grid" x1="{left}" y1="{n(ty)}" x2="{x1}" y2="{n(ty)}"/>'
                     f'<text class="tick" x="{left - 6}" y="{n(ty + 4)}" text-anchor="end">{t}</text>')
+    paths: list[list[str]] = [[] for _ in view.series]
+    totals = [0] * len(view.series)
+    columns, labels = [], []
     label_every = max(1, round(len(view.years) / 12))
+    bw = max(slot * 0.76, 1.0)
     for i, year in enumerate(view.years):
         bx = left + i * slot + slot * 0.12
-        bw = max(slot * 0.76, 1.0)
         y = float(base)
         for s, count in enumerate(year.parts):
             if count:
                 h = count * scale
                 y -= h
-                body.append(_mark("rect", f'class="mark s{s % SERIES}" x="{n(bx)}" y="{n(y)}" width="{n(bw)}" '
-                                          f'height="{n(h)}"',
-                                  f"{year.year}, {view.series[s]}: {count:,} flight{'' if count == 1 else 's'}"
-                                  f" (of {year.total:,} that year)"))
+                paths[s].append(f"M{n(bx)} {n(y)}h{n(bw)}v{n(h)}h-{n(bw)}z")
+                totals[s] += count
+        columns.append(_mark("rect", f'class="mark hit" x="{n(left + i * slot)}" y="{top}" width="{n(slot)}" '
+                                     f'height="{plot_h}"',
+                             f"{year.year}: {year.total:,} flight{'' if year.total == 1 else 's'}"
+                             + (f" ({year.by_series(view.series)})" if year.total else "")))
         if i % label_every == 0:
-            body.append(f'<text class="tick" x="{n(left + i * slot + slot / 2)}" y="{base + 16}" '
-                        f'text-anchor="middle">{year.year}</text>')
+            labels.append(f'<text class="tick" x="{n(left + i * slot + slot / 2)}" y="{base + 16}" '
+                          f'text-anchor="middle">{year.year}</text>')
+    for s, d in enumerate(paths):
+        if d:
+            body.append(_mark("path", f'class="mark s{s % SERIES}" d="{"".join(d)}"',
+                              f"{view.series[s]}: {totals[s]:,} flight{'' if totals[s] == 1 else 's'} from "
+                              f"{view.years[0].year} to {view.years[-1].year}"))
+    body += labels + columns  # the columns last, over the bars, so that hovering a year names its figures
     for s, name in enumerate(view.series):
         lx, ly = left + (s % 3) * 250, base + 34 + (s // 3) * 22
         body.append(f'<rect class="s{s % SERIES}" x="{lx}" y="{ly - 10}" width="12" height="12" rx="2"/>'
@@ -186,11 +201,11 @@ def histogram(view: Histogram) -> Markup:
 
 def breakdown(view: Breakdown) -> Markup:
     """A count per group as horizontal bars, the largest first; past BAR_ROWS, one bar for the rest."""
-    counts = list(view.counts[:BAR_ROWS])
-    rest = view.counts[BAR_ROWS:]
+    counts = list(view.shown)
+    rest = view.rest
     rows = [(c.label, c.value, f"{c.label}: {c.value:,} spacecraft") for c in counts]
     if rest:
-        total = sum(c.value for c in rest)
+        total = view.rest_total
         rows.append((f"{len(rest):,} others", total, f"{len(rest):,} others together: {total:,} spacecraft"))
     label_w, row_h, top = 230, 22, 4
     x0, x1 = label_w + 10, WIDTH - 70

@@ -6,6 +6,7 @@ the kind; nothing downstream guesses a page's kind from the names its context ha
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -114,7 +115,13 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
     credited = credits(catalog)
     for chunk, pager in paged(credited, CREDITS_PAGE_SIZE, Urls.credits_page):
         yield page(CREDITS, pager.path, "credits.html", {"credits": chunk, "pager": pager, "total": len(credited)})
-    yield page(LICENSES, Urls.licenses, "licenses.html", {"licenses": by_license(credited)})
+    licenses = by_license(credited)
+    preview = license_preview(licenses)
+    yield page(LICENSES, Urls.licenses, "licenses.html", {"licenses": licenses, "preview": preview})
+    for group in licenses:
+        if len(group.credits) > preview:  # the first page shows them all otherwise
+            for chunk, pager in paged(group.credits, CREDITS_PAGE_SIZE, partial(Urls.license_page, group.slug)):
+                yield page(LICENSES, pager.path, "license.html", {"group": group, "credits": chunk, "pager": pager})
     for listed in changes.pages():
         yield page(CHANGES, listed.path, "changes.html", {"changes": changes, "listed": listed})
     for md in pages:
@@ -145,6 +152,20 @@ class LicenseGroup(NamedTuple):
 
     license: License
     credits: tuple[Credit, ...]
+    slug: str = ""  # its own pages: licenses-<slug>.html... (Urls.license_page)
+
+    @property
+    def path(self) -> str:
+        return Urls.license_page(self.slug)
+
+
+LICENSE_ROWS = 30  # images licenses.html lists in all (about a credits page's 50 rows of elements)
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def license_preview(groups: list[LicenseGroup]) -> int:
+    """Images licenses.html lists under each license (2 to 10): the others are on the license's own pages."""
+    return max(2, min(10, LICENSE_ROWS // max(len(groups), 1)))
 
 
 def by_license(credited: list[Credit]) -> list[LicenseGroup]:
@@ -153,7 +174,14 @@ def by_license(credited: list[Credit]) -> list[LicenseGroup]:
     for credit in credited:
         groups.setdefault(credit.image.license.name, []).append(credit)
     order = sorted(groups, key=lambda name: (License(name, None).known, name.casefold(), name))
-    return [LicenseGroup(_license_of(groups[name]), tuple(groups[name])) for name in order]
+    out, taken = [], set()
+    for number, name in enumerate(order, 1):
+        slug = _NOT_SLUG.sub("-", name.casefold()).strip("-")[:60].strip("-") or f"license-{number}"
+        if slug in taken:
+            slug = f"{slug}-{number}"
+        taken.add(slug)
+        out.append(LicenseGroup(_license_of(groups[name]), tuple(groups[name]), slug))
+    return out
 
 
 def _license_of(credited: list[Credit]) -> License:

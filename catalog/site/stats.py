@@ -12,8 +12,11 @@ from typing import NamedTuple
 
 from ..data.groups import Catalog
 from ..data.models import Group, Spacecraft
+from .urls import AGENCIES, CONFIGURATIONS, STATUSES, index_path
 
 TOP = 10  # entries in each record table
+ROWS = 15  # groups a breakdown shows (its chart and its table); the rest are one "others" row
+IN_SPACE_ROWS = 25  # spacecraft the "in space now" table lists; the search page lists them all
 SERIES = 5  # agencies named in the flights-per-year chart; the others are one "Other agencies" series
 DAY = 86400
 # Time in space: (label, lower bound in seconds); a bucket holds the values from its bound to the next.
@@ -51,12 +54,31 @@ class Breakdown(NamedTuple):
     counts: tuple[Count, ...]  # largest first
     column: str = ""  # what a row is: "Agency"
     noun: str = ""  # what rows are: "agencies"
+    index: str | None = None  # the page listing every group of the kind, when there is one
+
+    @property
+    def shown(self) -> tuple[Count, ...]:
+        """The groups drawn and listed one by one: the ROWS largest."""
+        return self.counts[:ROWS]
+
+    @property
+    def rest(self) -> tuple[Count, ...]:
+        """The groups shown together as one "others" row."""
+        return self.counts[ROWS:]
+
+    @property
+    def rest_total(self) -> int:
+        return sum(c.value for c in self.rest)
 
 
 class Year(NamedTuple):
     year: int
     parts: tuple[int, ...]  # flights of each series, in Years.series order
     total: int
+
+    def by_series(self, series: tuple[str, ...]) -> str:
+        """The year's flights of each series as one text ("NASA 12 · Other agencies 3"), the zeros left out."""
+        return " · ".join(f"{name} {count:,}" for name, count in zip(series, self.parts, strict=True) if count) or "none"
 
 
 class Years(NamedTuple):
@@ -84,6 +106,7 @@ class Stats(NamedTuple):
     years: Years
     histogram: Histogram
     in_space: tuple[Spacecraft, ...]
+    in_space_rows: int = IN_SPACE_ROWS
 
 
 def flights_of(craft: Spacecraft) -> tuple[int | None, bool]:
@@ -177,11 +200,13 @@ def _breakdowns(catalog: Catalog) -> tuple[Breakdown, ...]:
     by_type = tuple(sorted((Count(t, n) for t, n in types.items()),
                            key=lambda c: (-c.value, c.label.casefold(), c.label)))
     return (
-        Breakdown("agency", "Spacecraft by agency", counts(catalog.agencies, lambda g: g.name), "Agency", "agencies"),
-        Breakdown("status", "Spacecraft by status", counts(catalog.statuses, lambda g: g.name), "Status", "statuses"),
+        Breakdown("agency", "Spacecraft by agency", counts(catalog.agencies, lambda g: g.name), "Agency", "agencies",
+                  index_path(AGENCIES.folder)),
+        Breakdown("status", "Spacecraft by status", counts(catalog.statuses, lambda g: g.name), "Status", "statuses",
+                  index_path(STATUSES.folder)),
         Breakdown("type", "Spacecraft by type of configuration", by_type, "Type", "types"),
         Breakdown("configuration", "Spacecraft by configuration", counts(catalog.configurations, lambda g: g.name),
-                  "Configuration", "configurations"),
+                  "Configuration", "configurations", index_path(CONFIGURATIONS.folder)),
     )
 
 

@@ -16,7 +16,8 @@ from typing import NamedTuple
 from ..data.groups import Catalog, sort_key
 from ..data.models import Flight, Group, Spacecraft
 
-MAX_ROWS = 100  # spacecraft drawn in a fleet timeline: the ones with most flights (a 2,000-craft fleet stays small)
+MAX_ROWS = 8  # spacecraft drawn in a large fleet's timeline: those with most flights...
+MAX_FLIGHTS = 40  # ...as long as they have this many flights together (beside 100 cards: under ~1,500 elements)
 
 
 class Bar(NamedTuple):
@@ -45,6 +46,17 @@ class Timeline(NamedTuple):
     end: int  # last day of the axis (1 January after the last year)
     note: str | None = None  # what was left out, said under the chart
     flights: tuple[tuple[Spacecraft, Flight], ...] = ()  # the flights drawn, for the table of the same numbers
+
+    @property
+    def by_craft(self) -> list[tuple[Spacecraft, list[Flight]]]:
+        """The flights drawn, a spacecraft and its flights at a time (a table row each: fewer elements)."""
+        out: list[tuple[Spacecraft, list[Flight]]] = []
+        for craft, f in self.flights:
+            if out and out[-1][0] is craft:
+                out[-1][1].append(f)
+            else:
+                out.append((craft, [f]))
+        return out
 
 
 def day(iso: str | None) -> int | None:
@@ -155,9 +167,13 @@ def fleet(group: Group, as_of: str | None) -> Timeline | None:
     note = None
     if len(flown) > MAX_ROWS:
         flown.sort(key=lambda pair: (-len(pair[1]), sort_key(pair[0])))
-        note = (f"The {MAX_ROWS} spacecraft with the most flights of the {len(flown):,} with dated flights are drawn "
+        keep, flights = 1, len(flown[0][1])
+        while keep < MAX_ROWS and flights + len(flown[keep][1]) <= MAX_FLIGHTS:
+            flights += len(flown[keep][1])
+            keep += 1
+        note = (f"The {keep} spacecraft with the most flights of the {len(flown):,} with dated flights are drawn "
                 f"and listed; each spacecraft's page has its own.")
-        flown = flown[:MAX_ROWS]
+        flown = flown[:keep]
     flown.sort(key=lambda pair: (pair[1][0][0], sort_key(pair[0])))
     rows, drawn, first, last = [], [], None, None
     for craft, dated in flown:
