@@ -50,7 +50,7 @@ def _build(options: BuildOptions) -> BuildReport:
 
     # 2. Up to date: a site made from these very inputs is this build's output already.
     inputs = uptodate.Inputs(data_file, caches=caches, base_url=options.site_url,
-                             licensed_only=options.licensed_only, zip=options.zip)
+                             licensed_only=options.licensed_only, with_zip=options.zip)
     last = None if options.force else uptodate.last_build(options.out, inputs.digest())
     if last is not None:
         uptodate.replay(last)
@@ -102,12 +102,10 @@ def _build(options: BuildOptions) -> BuildReport:
         heads = seo.Seo(urls, images.pictures)
         changes = Changes(recorded, catalog)
         planned = plan(catalog, pages, heads, changes)
-        renderer = Renderer(site=site_info(catalog, urls, licensed_only=options.licensed_only, feed=changes.has_feed),
-                            urls=urls,
-                            pictures=images.pictures,
+        site = site_info(catalog, urls, licensed_only=options.licensed_only, feed=changes.has_feed,
+                         download=Urls.zip if options.zip else None)  # --zip: the About page links to it
+        renderer = Renderer(site=site, urls=urls, pictures=images.pictures,
                             compiled=caches.compiled_templates if caches.exists() else None)
-        if options.zip:  # the About page links to the download
-            renderer.env.globals["download"] = Urls.zip
 
         # 6. Render and write: pages on every core, the other files alongside by the parent, then
         #    the sitemap of what was written; the new tree replaces the old site only when complete.

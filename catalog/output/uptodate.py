@@ -37,11 +37,11 @@ class Inputs:
     """
 
     def __init__(self, data_file: Path, *, caches: CacheLayout, base_url: str | None,
-                 licensed_only: bool = False, zip: bool = False, folders: tuple[Path, ...] = FOLDERS) -> None:
+                 licensed_only: bool = False, with_zip: bool = False, folders: tuple[Path, ...] = FOLDERS) -> None:
         data = hashlib.sha256()  # hardware-assisted on most CPUs: the data file is 180 MB at 100,000 records
         _add_file(data, data_file)
         self.data = data.hexdigest()  # the data file alone: the key of the gathered catalog's cache too
-        h = hashlib.sha256(f"v{VERSION} {sys.version} base={base_url!r} licensed_only={licensed_only} zip={zip}\n"
+        h = hashlib.sha256(f"v{VERSION} {sys.version} base={base_url!r} licensed_only={licensed_only} zip={with_zip}\n"
                            f"{self.data}\n".encode())
         for folder in folders:
             for path in sorted(folder.rglob("*")):

@@ -15,14 +15,14 @@ from typing import Any, NamedTuple
 from ..data.groups import Catalog
 from ..data.history import EMPTY
 from ..data.models import Configuration, FetchMeta, Group, Image, License, Spacecraft
+from . import search_index
 from .changes import Changes
 from .content import MarkdownPage
 from .exports import CSV_SAFETY, TABLES, TERMS, Dataset, ExportFile, source_url
+from .paging import paged
 from .seo import Head, Seo
 from .stats import compute as compute_stats
 from .timelines import data_date
-from . import search_index
-from .paging import paged
 from .urls import CREDITS_PAGE_SIZE, GROUP_SECTIONS, LIST_PAGE_SIZE, SPACECRAFT, Section, Urls, index_path, path_for
 
 HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX = "home", "spacecraft-list", "spacecraft", "group-index"
@@ -56,9 +56,11 @@ class SiteInfo(NamedTuple):
     licensed_only: bool = False  # --licensed-only: images without a known license show placeholders
     data_date: str | None = None  # what timelines run to for what is still in space: the fetch date (site/timelines.py)
     feed: bool = False  # the site publishes changes.xml, which every page announces
+    download: str | None = None  # --zip: the site path of the whole site's zip, linked from the About page
 
 
-def site_info(catalog: Catalog, urls: Urls, *, licensed_only: bool = False, feed: bool = False) -> SiteInfo:
+def site_info(catalog: Catalog, urls: Urls, *, licensed_only: bool = False, feed: bool = False,
+              download: str | None = None) -> SiteInfo:
     """The site-wide values of this catalog."""
     return SiteInfo(
         title="Spacecraft Catalog",
@@ -74,6 +76,7 @@ def site_info(catalog: Catalog, urls: Urls, *, licensed_only: bool = False, feed
         licensed_only=licensed_only,
         data_date=data_date(catalog),
         feed=feed,
+        download=download,
     )
 
 
@@ -102,7 +105,7 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
     for craft in catalog.spacecraft:
         yield page(SPACECRAFT_PAGE, path_for(craft), "spacecraft.html",
                    {"craft": craft, "history": own_history.get(craft.id, no_history)}, craft)
-    for section, groups in zip(GROUP_SECTIONS, (catalog.configurations, catalog.agencies, catalog.statuses)):
+    for section, groups in zip(GROUP_SECTIONS, (catalog.configurations, catalog.agencies, catalog.statuses), strict=True):
         yield page(GROUP_INDEX, index_path(section.folder), "groups.html", {"groups": groups, "section": section})
         for group in groups:
             for crafts, pager in paged(group.spacecraft, LIST_PAGE_SIZE, partial(Urls.group_page, group)):
@@ -112,16 +115,16 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
     yield page(SEARCH, Urls.search, "search.html", {"catalog": catalog, "index_after_paint": after_paint})
     yield page(STATS, Urls.stats, "stats.html", {"stats": compute_stats(catalog)})
     yield page(COMPARE, Urls.compare, "compare.html", {"index_after_paint": after_paint})
-    credited = credits(catalog)
+    credited = image_credits(catalog)
     for chunk, pager in paged(credited, CREDITS_PAGE_SIZE, Urls.credits_page):
         yield page(CREDITS, pager.path, "credits.html", {"credits": chunk, "pager": pager, "total": len(credited)})
     licenses = by_license(credited)
     preview = license_preview(licenses)
     yield page(LICENSES, Urls.licenses, "licenses.html", {"licenses": licenses, "preview": preview})
-    for group in licenses:
-        if len(group.credits) > preview:  # the first page shows them all otherwise
-            for chunk, pager in paged(group.credits, CREDITS_PAGE_SIZE, partial(Urls.license_page, group.slug)):
-                yield page(LICENSES, pager.path, "license.html", {"group": group, "credits": chunk, "pager": pager})
+    for licensed in licenses:
+        if len(licensed.credits) > preview:  # the first page shows them all otherwise
+            for chunk, pager in paged(licensed.credits, CREDITS_PAGE_SIZE, partial(Urls.license_page, licensed.slug)):
+                yield page(LICENSES, pager.path, "license.html", {"group": licensed, "credits": chunk, "pager": pager})
     for listed in changes.pages():
         yield page(CHANGES, listed.path, "changes.html", {"changes": changes, "listed": listed})
     for md in pages:
@@ -129,7 +132,7 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
     yield page(NOT_FOUND, Urls.not_found, "404.html", {})
 
 
-def credits(catalog: Catalog) -> list[Credit]:
+def image_credits(catalog: Catalog) -> list[Credit]:
     """Every image with the pages that use it, sorted by the image's name."""
     users: dict[str, list[Spacecraft | Configuration]] = {}
     found: dict[str, Image] = {}

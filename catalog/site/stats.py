@@ -54,7 +54,7 @@ class Breakdown(NamedTuple):
     counts: tuple[Count, ...]  # largest first
     column: str = ""  # what a row is: "Agency"
     noun: str = ""  # what rows are: "agencies"
-    index: str | None = None  # the page listing every group of the kind, when there is one
+    index_page: str | None = None  # the page listing every group of the kind, when there is one
 
     @property
     def shown(self) -> tuple[Count, ...]:

@@ -17,10 +17,10 @@ def records() -> list[dict]:
     cfg["image"] = None  # the spacecraft's own images only
     out = []
     for i in range(1, KNOWN + UNKNOWN + 1):
-        license = {"license_name": "CC BY 2.0", "license_link": "https://creativecommons.org/licenses/by/2.0/"} \
+        licensing = {"license_name": "CC BY 2.0", "license_link": "https://creativecommons.org/licenses/by/2.0/"} \
             if i <= KNOWN else {}
         out.append(spacecraft(i, f"Craft {i}", cfg=cfg, image=image(5000 + i, url=f"https://img.example/{i}.jpg",
-                                                                    thumb=None, **license)))
+                                                                    thumb=None, **licensing)))
     return out
 
 
