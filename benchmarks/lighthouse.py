@@ -75,6 +75,9 @@ def pages_of(site: Path) -> list[tuple[str, str]]:
                         ("stats", "stats.html"), ("compare", "compare.html")):
         if (site / path).exists():
             wanted.append((label, path))
+    licensed = sorted(p.name for p in site.glob("licenses-*.html"))  # a license's own pages (issue 16)
+    if licensed:
+        wanted.append(("license page", licensed[0]))
     return [(label, path) for label, path in wanted if path and (site / path.split("?")[0]).exists()]
 
 
