@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import threading
@@ -573,3 +574,18 @@ class Loopback:
                     pass
 
         return Handler
+
+
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """Serve a built site over HTTP on loopback with the project's preview server, as GitHub Pages
+    would; yield its root URL."""
+    from catalog.output.serve import make_server, url_of
+
+    server = make_server(folder, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield url_of(server)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
-from base import build_site, fleet, parse
+from base import build_site, fleet, parse, serving
 from playwright.sync_api import expect
-
-from catalog.output.serve import make_server, url_of
 
 
 @pytest.fixture(scope="module")
@@ -20,12 +17,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def served(site):
-    server = make_server(site, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url_of(server)
-    server.shutdown()
-    server.server_close()
+    with serving(site) as url:
+        yield url
 
 
 @pytest.fixture

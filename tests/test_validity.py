@@ -5,13 +5,10 @@ import json
 import os
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
-from base import build_fixture_site, html_pages
-
-from catalog.output.serve import make_server, url_of
+from base import build_fixture_site, html_pages, serving
 
 VNU_VERSION = "26.9.27"  # pinned: a newer checker may add rules, and that should be a deliberate change
 BASE = "https://someone.github.io/spacecraft-catalog/"
@@ -91,12 +88,8 @@ def test_every_page_is_valid_html(site, vnu_jar, tmp_path):
 @pytest.fixture(scope="module")
 def served(site):
     """The site over HTTP on loopback, as GitHub Pages serves it."""
-    server = make_server(site, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url_of(server)
-    server.shutdown()
-    server.server_close()
+    with serving(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,10 @@ import hashlib
 import io
 import json
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from base import build_site, config, flight, image, parse, spacecraft
-
-from catalog.output.serve import make_server, url_of
+from base import build_site, config, flight, image, parse, serving, spacecraft
 
 BASE = "https://someone.github.io/spacecraft-catalog/"
 FORMULA = '=HYPERLINK("https://evil.example/","Click me")'  # what a spreadsheet would run as a formula
@@ -201,12 +198,8 @@ def test_json_keys_are_sorted(site):
 
 @pytest.fixture(scope="module")
 def served(site):
-    server = make_server(site, port=0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url_of(server)
-    server.shutdown()
-    server.server_close()
+    with serving(site) as url:
+        yield url
 
 
 def test_a_spacecraft_page_announces_its_json_which_the_browser_opens(page, served):

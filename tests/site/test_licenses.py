@@ -4,16 +4,14 @@ without a known license, publishes none of their files, and the credits page say
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import pytest
-from base import build_site, fetch_options, fixture_catalog, html_pages, parse, site_files
+from base import build_site, fetch_options, fixture_catalog, html_pages, parse, serving, site_files
 from fakeserver import FakeLL2
 
 from catalog.build import build
 from catalog.config import BuildOptions
-from catalog.output.serve import make_server, url_of
 
 # fixture_catalog's images: Soyuz's "Public Domain" (configurations Soyuz and Soyuz MS), Crew
 # Dragon's "CC BY-NC 2.0", and craft 4's own, whose license is "Unknown"; Apollo has none.
@@ -74,11 +72,8 @@ def test_the_search_index_says_whose_image_has_a_known_license(site):
 
 @pytest.fixture(scope="module")
 def served(site):
-    server = make_server(site, port=0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield url_of(server)
-    server.shutdown()
-    server.server_close()
+    with serving(site) as url:
+        yield url
 
 
 def result_names(page) -> list[str]:
