@@ -12,7 +12,6 @@ import json
 import logging
 import subprocess
 import sys
-import threading
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from base import spacecraft
+from base import spacecraft, within
 from fakeserver import FakeLL2, gzip_bomb
 
 from catalog.config import FetchOptions
@@ -39,25 +38,6 @@ def options(fake: FakeLL2, **overrides: Any) -> FetchOptions:
     settings: dict[str, Any] = dict(api_url=fake.url, timeout=30.0, retries=0, backoff=0.0, sleep=slept.append)
     settings.update(overrides)
     return FetchOptions(**settings)
-
-
-def within(seconds: float, call: Any, *args: Any) -> Any:
-    """call(*args) in a thread; fail unless it ends within `seconds`; return or raise what it did."""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = call(*args)
-        except BaseException as exc:
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still running after {seconds} s"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
 
 
 @pytest.fixture

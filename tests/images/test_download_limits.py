@@ -10,13 +10,12 @@ import io
 import signal
 import subprocess
 import sys
-import threading
 import tracemalloc
 from pathlib import Path
 from typing import Any
 
 import pytest
-from base import config, image, spacecraft, write_data
+from base import config, image, spacecraft, within, write_data
 from fakeserver import gzip_bomb
 from PIL import Image as PILImage
 
@@ -41,25 +40,6 @@ def jpeg() -> bytes:
     buf = io.BytesIO()
     PILImage.new("RGB", (64, 48), "navy").save(buf, "JPEG")
     return buf.getvalue()
-
-
-def within(seconds: float, call: Any, *args: Any, **kwargs: Any) -> Any:
-    """call() in a thread; fail unless it ends within `seconds`; return or raise what it did."""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = call(*args, **kwargs)
-        except BaseException as exc:
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still running after {seconds} s"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
 
 
 def test_an_image_dripped_one_byte_at_a_time_is_abandoned_at_the_deadline(fake_api):
