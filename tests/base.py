@@ -16,6 +16,10 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import resource
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -609,3 +613,17 @@ def within(seconds: float, call: Any, *args: Any, **kwargs: Any) -> Any:
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+def build_py(out: Path, cache: Path, *args: str,
+             max_file_bytes: int | None = None) -> subprocess.CompletedProcess[str]:
+    """build.py in a child process; with max_file_bytes, no file it writes may grow past that
+    (RLIMIT_FSIZE, SIGXFSZ ignored: a write past it fails with EFBIG, as a full disk fails with ENOSPC)."""
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
+
+    command = [sys.executable, str(ROOT / "build.py"), "--out", str(out), "--cache", str(cache), "-q", *args]
+    return subprocess.run(command,
+                          capture_output=True, text=True, timeout=120,
+                          preexec_fn=limit if max_file_bytes is not None else None)

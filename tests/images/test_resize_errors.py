@@ -4,30 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import resource
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from base import ROOT, build_site, config, image, image_bytes, parse, site_files, spacecraft
+from base import build_py, build_site, config, image, image_bytes, parse, site_files, spacecraft
 
 LINE = re.compile(r"error: (?P<reason>[^()]+) \((?P<file>[^()]+)\)")
-
-
-def build_py(out: Path, cache: Path, *args: str,
-             max_file_bytes: int | None = None) -> subprocess.CompletedProcess[str]:
-    """build.py in a child process; with max_file_bytes, a write past that size fails with EFBIG
-    (RLIMIT_FSIZE, SIGXFSZ ignored), as a write to a full disk fails with ENOSPC."""
-    def limit() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
-
-    command = [sys.executable, str(ROOT / "build.py"), "--out", str(out), "--cache", str(cache), "-q", *args]
-    return subprocess.run(command,
-                          capture_output=True, text=True, timeout=120,
-                          preexec_fn=limit if max_file_bytes is not None else None)
 
 
 @pytest.fixture

@@ -6,32 +6,14 @@ import errno
 import json
 import os
 import re
-import resource
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from base import ROOT, build_site, fleet, site_files, write_data
+from base import build_py, build_site, fleet, site_files, write_data
 
 from catalog.config import MARKER
 
 LINE = re.compile(r"error: (?P<reason>[^()]+) \((?P<file>[^()]+)\)")
-
-
-def build_py(out: Path, cache: Path, *args: str,
-             max_file_bytes: int | None = None) -> subprocess.CompletedProcess[str]:
-    """build.py in a child process; with max_file_bytes, no file it writes may grow past that
-    (RLIMIT_FSIZE, SIGXFSZ ignored: a write past it fails with EFBIG, as a full disk fails with ENOSPC)."""
-    def limit() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
-
-    command = [sys.executable, str(ROOT / "build.py"), "--out", str(out), "--cache", str(cache), "-q", *args]
-    return subprocess.run(command,
-                          capture_output=True, text=True, timeout=120,
-                          preexec_fn=limit if max_file_bytes is not None else None)
 
 
 def test_a_page_too_large_for_the_disk_is_named_and_the_site_kept(tmp_path):
