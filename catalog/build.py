@@ -21,7 +21,7 @@ from .output import lock, uptodate
 
 if TYPE_CHECKING:
     from .data.history import History
-    from .output.writer import SiteWriter
+    from .files import Writer
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def _build(options: BuildOptions) -> BuildReport:
     # ---- The lazy-import boundary: Jinja, Markdown, Pillow and the models load from here on. ----
     from .data import history
     from .data.gathered import gather
-    from .files import remove_stale_temps
+    from .files import Output, remove_stale_temps
     from .images import prepare
     from .output.download import site_zip
     from .output.parallel import render_pages
@@ -107,28 +107,38 @@ def _build(options: BuildOptions) -> BuildReport:
         renderer = Renderer(site=site, urls=urls, pictures=images.pictures,
                             compiled=caches.compiled_templates if caches.exists() else None)
 
-        # 6. Render and write: pages on every core, the other files alongside by the parent, then
-        #    the sitemap of what was written; the new tree replaces the old site only when complete.
+        # 6. Render and write: the pages on every core while the parent writes the other outputs,
+        #    then the outputs made from what is written; the new tree replaces the old site only
+        #    when complete. Under --debug each output is stamped with the time it was done.
         writer = SiteWriter(options.out, rewrite=options.force)
-        try:
-            exports = Exports(catalog, urls)  # CSV, JSON and datapackage.json, from the models
-            jobs = [search_index.publisher(catalog, images.pictures), copy_static, images.publish, exports.publish]
-            jobs.append(changes.publisher(urls))  # changes.json and the Atom feed changes.xml
-            if gathered.keep:
-                jobs.append(gathered.keep)
-            count = render_pages(writer, renderer, planned, jobs=jobs)
+        exports = Exports(catalog, urls)  # CSV, JSON and datapackage.json, from the models
+        alongside = [
+            Output("search index", search_index.publisher(catalog, images.pictures)),
+            Output("static files", copy_static),
+            Output("thumbnails", images.publish),
+            Output("exports", exports.publish),
+            Output("history", changes.publisher(urls)),  # changes.json and the Atom feed changes.xml
+        ]
+        if gathered.keep:
+            alongside.append(Output("gathered catalog (cache)", gathered.keep))
+        after = [
             # The data page shows each export's size and SHA-256: rendered once the exports are written.
-            writer.write(Urls.data_page, renderer.render(data_page(exports.files, catalog, heads)))
-            count += 1
-            log.debug("rendered %d pages, %d files written", count, writer.written)
-            for path, data in seo.site_files(writer.new, urls).items():
-                writer.write(path, data)
-            writer.write(".nojekyll", b"")
+            Output("data page", lambda w: w.write(Urls.data_page, renderer.render(data_page(exports.files, catalog, heads)))),
+            Output("sitemap and robots.txt", lambda w: write_each(w, seo.site_files(w.new, urls))),
+            Output(".nojekyll", lambda w: w.write(".nojekyll", b"")),
             # The installable app: its manifest, then the service worker, versioned by every other file.
-            writer.write(Urls.manifest, offline.manifest())
-            writer.write(Urls.service_worker, offline.service_worker(writer.new))
-            if options.zip:  # last: the whole site, as written, in one download
-                writer.write(Urls.zip, site_zip(writer, Urls.zip))
+            Output("web app manifest", lambda w: w.write(Urls.manifest, offline.manifest())),
+            Output("service worker", lambda w: w.write(Urls.service_worker, offline.service_worker(w.new))),
+        ]
+        if options.zip:  # last: the whole site, as written, in one download
+            after.append(Output("zip", lambda w: w.write(Urls.zip, site_zip(writer, Urls.zip))))
+        try:
+            render_pages(writer, renderer, planned, alongside=alongside, workers=options.workers,
+                         min_pages=options.parallel_threshold)
+            log.debug("pages written: %d files so far", writer.written)
+            for output in after:
+                output.run(writer)
+            count = writer.pages()
             written = writer.commit(warned.summary(inputs.digest(), records=len(catalog.spacecraft), pages=count))
         except BaseException:
             writer.abort()
@@ -182,7 +192,13 @@ def check_strict(options: BuildOptions, warnings: Iterable[str]) -> None:
         raise CatalogError(f"--strict: the build warned ({warnings[0]}{more}); the site was not written")
 
 
-def copy_static(writer: SiteWriter) -> None:
+def write_each(writer: Writer, files: dict[str, bytes]) -> None:
+    """Write several small files made together (the sitemap and robots.txt)."""
+    for path, data in files.items():
+        writer.write(path, data)
+
+
+def copy_static(writer: Writer) -> None:
     """Publish static/ (CSS, scripts, icons) under static/."""
     from .site.urls import Urls
 

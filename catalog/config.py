@@ -108,6 +108,8 @@ class BuildOptions(NamedTuple):
     force: bool = False  # render and write every page, even when nothing changed
     licensed_only: bool = False  # show placeholders instead of images without a known license
     zip: bool = False  # also write spacecraft-catalog.zip, the whole site in one file (output/download.py)
+    workers: int | None = None  # processes that render pages (None: one per core the build may use)
+    parallel_threshold: int = 400  # fewer pages than this render in one process: a fork costs more
 
     @property
     def caches(self) -> CacheLayout:

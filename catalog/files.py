@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple, Protocol
 
 TEMP_SUFFIX = ".tmp"  # an atomic write's temp file: .<name>.<pid>.<random>.tmp, beside the target
 
@@ -157,3 +158,28 @@ def die_with_parent(parent: int) -> None:
         lib.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
     if os.getppid() != parent:
         os._exit(1)
+
+
+# --- What every output is written through ----------------------------------------------------------
+
+class Writer(Protocol):
+    """Where a build's files go (output/writer.py's SiteWriter): each stage writes through this,
+    never to disk itself, so the site is replaced whole or not at all."""
+
+    new: dict[str, str]  # every file of the build so far: site-relative path -> digest
+
+    def write(self, path: str, data: bytes) -> None: ...
+
+    def copy(self, path: str, source: Path, digest: str) -> None: ...
+
+
+class Output(NamedTuple):
+    """One kind of output of a build, by name: `publish(writer)` writes its files."""
+
+    name: str
+    publish: Callable[[Writer], None]
+
+    def run(self, writer: Writer) -> None:
+        """Publish, then stamp the time under --debug (where a slow build spends it)."""
+        self.publish(writer)
+        logging.getLogger("catalog.build").debug("%s written", self.name)

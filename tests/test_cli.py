@@ -185,7 +185,10 @@ def test_debug_shows_each_stage_with_its_time(tmp_path):
     assert done.returncode == 0, done.stderr
     stamped = [line for line in done.stderr.splitlines() if line.split()[1:2] == ["ms"]]
     stages = " ".join(stamped)
-    for stage in ("reading", "spacecraft in", "images:", "rendered"):
+    for stage in ("reading", "spacecraft in", "images:", "pages written",
+                  # each output of step 6, by name, once it is written
+                  "search index written", "static files written", "thumbnails written", "exports written",
+                  "history written", "data page written", "sitemap and robots.txt written", "service worker written"):
         assert stage in stages, done.stderr
     times = [int(line.split()[0]) for line in stamped]
     assert times == sorted(times)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..config import CacheLayout
-from ..files import atomic_write
+from ..files import Writer, atomic_write
 from . import groups, models
 from .groups import Catalog
 
@@ -51,7 +51,7 @@ def key(data_digest: str, reserved: re.Pattern[str] | None = None) -> str:
 
 class Gathered(NamedTuple):
     catalog: Catalog
-    keep: Callable[[Any], None] | None  # the job that keeps a freshly gathered catalog in the cache
+    keep: Callable[[Writer], None] | None  # the job that keeps a freshly gathered catalog in the cache
 
 
 def gather(data_file: Path, *, caches: CacheLayout, data_digest: str, warned: list[str],

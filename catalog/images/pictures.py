@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from ..files import Writer
 from .resize import thumbs_present
 from .settings import thumb_names, thumb_stem
 from .store import Store
@@ -61,7 +61,7 @@ class Prepared:
     failed: int = 0
     not_cached: int = 0
 
-    def publish(self, writer: Any) -> None:
+    def publish(self, writer: Writer) -> None:
         """Add every thumbnail to the site; the writer skips files the last build already has."""
         for path, source, digest in self.files:
             writer.copy(path, source, digest)

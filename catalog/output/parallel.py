@@ -13,22 +13,25 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import mmap
 import os
 import pickle
 import signal
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..data.gathered import gc_paused
 from ..errors import CatalogError
-from ..files import die_with_parent, libc
+from ..files import Output, die_with_parent, libc
 from ..progress import NULL, Tracker, track
 from ..render import Renderer
 from ..site.plan import LISTS_SPACECRAFT, Page
 from .writer import SiteWriter
 
-MIN_PAGES = 400  # below this a fork costs more than the second core saves
+log = logging.getLogger("catalog.build")
+
+MIN_PAGES = 400  # below this a fork costs more than the second core saves (BuildOptions.parallel_threshold)
 CHUNK = 48  # pages a worker takes at a time
 
 
@@ -41,12 +44,13 @@ def cpu_count() -> int:
 
 
 def render_pages(writer: SiteWriter, renderer: Renderer, pages: Iterable[Page], *,
-                 jobs: Iterable[Callable[[SiteWriter], None]] = (),
+                 alongside: Iterable[Output] = (),
                  workers: int | None = None, min_pages: int = MIN_PAGES) -> int:
     """Render and write every planned page; return how many.
 
-    `jobs` write the other files (search index, thumbnails...) through the writer: in the parent,
-    first, while the workers start on the pages.
+    `alongside` write the other files (search index, thumbnails...) through the writer: in the
+    parent, first, while the workers start on the pages. `workers`: processes in all, the parent
+    included (None: one per core); below `min_pages` pages everything happens in this process.
     """
     pages = list(pages)
     workers = workers or cpu_count()
@@ -55,13 +59,14 @@ def render_pages(writer: SiteWriter, renderer: Renderer, pages: Iterable[Page], 
             for page in pages:
                 writer.write(page.path, renderer.render(page))
                 bar.advance()
-            for job in jobs:
-                job(writer)
+            log.debug("%d pages rendered in one process", len(pages))
+            for output in alongside:
+                output.run(writer)
             return len(pages)
         # The parent renders the pages made of cards: its card cache then renders each card once.
         lists = [p for p in pages if p.kind in LISTS_SPACECRAFT]
         shared = [p for p in pages if p.kind not in LISTS_SPACECRAFT]
-        _Pool(writer, renderer, shared, workers - 1, bar).run(lists, jobs)
+        _Pool(writer, renderer, shared, workers - 1, bar).run(lists, alongside)
         bar.update_to(len(pages))
         return len(pages)
 
@@ -94,15 +99,15 @@ class _Pool:
         self.next_chunk = _SharedCounter()
         self.pids: dict[int, int] = {}  # pid -> read end of its result pipe
 
-    def run(self, own: list[Page], jobs: Iterable[Callable[[SiteWriter], None]] = ()) -> None:
+    def run(self, own: list[Page], alongside: Iterable[Output] = ()) -> None:
         self.writer.begin()  # the shared tree must exist before the fork
         self.renderer.prepare_fork()
         libc()  # loaded once here, not in every worker (die_with_parent)
         try:
             for _ in range(self.children):
                 self._fork()
-            for job in jobs:
-                job(self.writer)
+            for output in alongside:
+                output.run(self.writer)
             for page in own:
                 self._render(page)
                 self.own_done += 1

@@ -116,6 +116,10 @@ class SiteWriter:
                     raise named(exc, target) from None
             self.written += 1
 
+    def pages(self) -> int:
+        """How many HTML pages the build has made so far (written or unchanged)."""
+        return sum(path.endswith(".html") for path in self.new)
+
     def copy(self, path: str, source: Path, digest: str) -> None:
         """Add a file from disk (a thumbnail, a stylesheet); digest identifies its content."""
         if self._claim(path, digest):

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from ..data.groups import Catalog
 from ..data.history import History, dumps
 from ..data.models import Spacecraft, format_seconds
+from ..files import Writer
 from .seo import xml_text
 from .urls import Urls, path_for
 
@@ -214,9 +215,9 @@ class Changes:
         lines.append("</feed>")
         return ("\n".join(lines) + "\n").encode()
 
-    def publisher(self, urls: Urls) -> Callable[[Any], None]:
+    def publisher(self, urls: Urls) -> Callable[[Writer], None]:
         """The job that writes changes.json, and changes.xml once the history has started."""
-        def publish(writer: Any) -> None:
+        def publish(writer: Writer) -> None:
             writer.write(Urls.changes_json, dumps(self.history))
             if self.has_feed:
                 writer.write(Urls.changes_feed, self.feed(urls))

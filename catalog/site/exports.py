@@ -46,6 +46,7 @@ import orjson
 
 from ..data.groups import Catalog
 from ..data.models import Agency, Configuration, Duration, FetchMeta, Flight, Group, Image, Spacecraft
+from ..files import Writer
 from .urls import Urls, path_for, quote_path
 
 log = logging.getLogger(__name__)
@@ -468,7 +469,7 @@ class Exports:
             for group in groups:
                 yield Urls.group_csv(group), self.group_csv(group)
 
-    def publish(self, writer: Any) -> None:
+    def publish(self, writer: Writer) -> None:
         """Write every export through the site writer (a build job: the parent runs it while workers render),
         then let go of the files' bytes: `files`, what the data page shows of them, stays."""
         files = self.files  # made now, while the bytes are here
@@ -565,6 +566,6 @@ def datapackage(catalog: Catalog, urls: Urls, files: dict[str, tuple[bytes, int 
     return orjson.dumps(package, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b"\n"
 
 
-def publisher(exports: Exports) -> Callable[[Any], None]:
+def publisher(exports: Exports) -> Callable[[Writer], None]:
     """The build job that writes every export (while the workers render pages)."""
     return exports.publish

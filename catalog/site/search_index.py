@@ -38,6 +38,7 @@ from typing import Any
 
 from ..data.groups import Catalog
 from ..data.models import Duration, Spacecraft
+from ..files import Writer
 from .urls import Urls, path_for
 
 VERSION = 2
@@ -128,9 +129,9 @@ def files(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> dict[str
     return {JSON_PATH: data + b"\n", JS_PATH: to_js(data)}
 
 
-def publisher(catalog: Catalog, pictures: Mapping[str, Any] | None) -> Callable[[Any], None]:
+def publisher(catalog: Catalog, pictures: Mapping[str, Any] | None) -> Callable[[Writer], None]:
     """The job that writes the index files through the site writer (while the workers render)."""
-    def publish(writer: Any) -> None:
+    def publish(writer: Writer) -> None:
         for path, data in files(catalog, thumbnail=thumbnail_from(pictures)).items():
             writer.write(path, data)
 
