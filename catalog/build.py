@@ -34,6 +34,7 @@ class BuildReport(NamedTuple):
 
 def build(options: BuildOptions) -> BuildReport:
     """Build the site into options.out; the last good site stays whole until the new one is complete."""
+    check_folders(options)  # before the lock, the fetch or anything else touches a file
     with lock.locked(options.out):  # one build at a time per output; what killed ones left is cleaned
         return _build(options)
 
@@ -182,6 +183,24 @@ def history_seed(options: FetchOptions, site_url: str | None) -> Callable[[], Hi
     url = Urls(site_url).absolute(Urls.changes_json)
     assert url is not None  # a base URL gives absolute URLs
     return lambda: history.published(url, options)
+
+
+def check_folders(options: BuildOptions) -> None:
+    """Refuse a cache inside the output, equal to it or around it: a build replaces the whole output
+    folder, and would take the fetched data, the history and the images with the old site."""
+    out, cache = options.out.resolve(), options.cache.resolve()  # symbolic links followed: the real folders
+    if cache == out:
+        where = "is the same folder as"
+    elif cache.is_relative_to(out):
+        where = "is inside"
+    elif out.is_relative_to(cache):
+        raise CatalogError(f"--out {options.out} is inside --cache {options.cache}: keep the site and the cache "
+                           "in separate folders (nothing was fetched or written)")
+    else:
+        return
+    raise CatalogError(f"--cache {options.cache} {where} --out {options.out}: a build replaces the whole output "
+                       "folder, and the fetched data, the history and the images would go with it; keep the cache "
+                       "in a separate folder (nothing was fetched or written)")
 
 
 def check_strict(options: BuildOptions, warnings: Iterable[str]) -> None:

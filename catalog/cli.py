@@ -42,10 +42,14 @@ exit status: 0 on success, 1 on failure (one line on stderr says what failed), 2
 
 
 def http_url(value: str) -> str:
-    """argparse type: an absolute http(s) URL."""
-    if not value.lower().startswith(("http://", "https://")) or len(value.split("/")) < 3 or not value.split("/")[2]:
-        raise argparse.ArgumentTypeError(f"{value!r} is not an http(s) URL")
-    return value
+    """argparse type: an absolute http(s) URL the catalog adds paths to, read as every parser reads it;
+    the one place --api-url and --base-url are checked (catalog/data/weburl.py says what is refused)."""
+    from .data import weburl
+
+    try:
+        return weburl.check_root(value)
+    except weburl.UrlError as exc:  # the URL as shown never includes a password
+        raise argparse.ArgumentTypeError(f"{weburl.shown(value)!r} {exc}") from None
 
 
 def port_number(value: str) -> int:

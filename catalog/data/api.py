@@ -22,11 +22,13 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from ..config import FetchOptions
 from ..errors import CatalogError
 from ..progress import track
+from . import weburl
+from .weburl import MAX_URL, origin
 
 if TYPE_CHECKING:  # imported when a fetch starts: an offline build never pays for requests
     import requests
@@ -38,7 +40,6 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100  # the API's cap
 MAX_REDIRECTS = 5
-MAX_URL = 8192  # characters of a `next` link or a redirect's Location
 MAX_DEPTH = 64  # nesting levels of one record (LL2's reach about 10): deeper ones strain json's recursion
 THROTTLE_BODY = 64 * 1024  # bytes read of a 429's body, to find "available in N seconds"
 CHUNK = 16 * 1024  # bytes per read: the size check comes after each, decompressed
@@ -355,28 +356,18 @@ def connect_failure(error: BaseException) -> str:
     return "the host could not be reached"
 
 
-def origin(url: str) -> tuple[str, str, int] | None:
-    """Scheme, host and port of an http(s) URL (RFC 6454), or None when it is not one."""
-    try:
-        parts = urlsplit(url)
-        scheme, host, port = parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
-    except ValueError:  # a bad port, an unclosed IPv6 bracket
-        return None
-    if scheme not in ("http", "https") or not host:
-        return None
-    return scheme, host, port if port is not None else (443 if scheme == "https" else 80)
-
-
 def follow(base: str, link: str, what: str) -> str:
     """The absolute URL of a `next` link or a redirect, checked to be a plain http(s) URL."""
     if len(link) > MAX_URL:
         raise FetchError(f"{base} gave a {what} of {len(link):,} characters; the limit is {MAX_URL:,}")
     try:
         url = urljoin(base, link.strip())
-    except ValueError:
-        url = ""
-    if origin(url) is None or any(ord(c) < 33 or ord(c) == 127 for c in url):
-        raise FetchError(f"{base} gave a {what} that is not an http(s) URL: {link[:200]!r}")
+        weburl.check(url)  # the one reading of a URL: refused where parsers could disagree
+    except ValueError as exc:  # UrlError, or urljoin's own (an unclosed IPv6 bracket)
+        why = str(exc) if isinstance(exc, weburl.UrlError) else "does not parse"
+        detail = "" if why == "is not an http(s) URL" else f" (it {why})"
+        raise FetchError(f"{base} gave a {what} that is not an http(s) URL: {weburl.shown(link[:200])!r}{detail}") \
+            from None
     return url
 
 
@@ -500,6 +491,10 @@ class Client:
 
     def get_json(self, url: str) -> dict[str, Any]:
         """GET url and return its JSON object; raise FetchError naming the URL on failure."""
+        try:
+            weburl.check(url)  # nothing is sent to a URL that parsers could read differently
+        except weburl.UrlError as exc:
+            raise FetchError(f"refused to request {weburl.shown(url)[:200]!r}: it {exc}") from None
         while True:
             status, text_reason, headers, body, url = self._get(url)
             if status != 429:

@@ -65,12 +65,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
 
 from ..config import CacheLayout, FetchOptions
 from ..errors import CatalogError
 from ..files import atomic_file
 from .normalize import http_url, integer, iso_date, text
+from .weburl import same_origin  # the one origin check, shared with the API client
 
 log = logging.getLogger(__name__)
 
@@ -419,17 +419,6 @@ def previous_data(caches: CacheLayout, *, not_before: str) -> dict[int, Projecti
 
 
 # --- Seeding from the published copy ---------------------------------------------------------------
-
-def same_origin(a: str, b: str) -> bool:
-    """Whether two URLs have the same scheme, host and port."""
-    x, y = urlsplit(a), urlsplit(b)
-    default = {"http": 80, "https": 443}
-    try:
-        return ((x.scheme.lower(), (x.hostname or "").lower(), x.port or default.get(x.scheme.lower()))
-                == (y.scheme.lower(), (y.hostname or "").lower(), y.port or default.get(y.scheme.lower())))
-    except ValueError:  # a port that is not a number
-        return False
-
 
 def published(url: str, options: FetchOptions) -> History | None:
     """The history a site published at url (its changes.json); None, with a one-line warning, when

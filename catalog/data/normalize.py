@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from . import weburl
 from .models import (
     Agency,
     Configuration,
@@ -76,11 +77,19 @@ def text(value: Any) -> str | None:
 
 
 def http_url(value: Any) -> str | None:
-    """Return the URL when it is http(s), else None (javascript:, data:, relative...)."""
+    """Return the URL when it is http(s) and every parser reads it alike (weburl.read), else None
+    (javascript:, data:, relative, a space, a backslash, a user name...)."""
     url = text(value)
-    if url and url.lower().startswith(("http://", "https://")) and " " not in url:
-        return url
-    return None
+    return url if url and _readable(url) else None
+
+
+@lru_cache(maxsize=4096)  # records share their configuration's image and license links
+def _readable(url: str) -> bool:
+    try:
+        weburl.read(url)
+    except weburl.UrlError:
+        return False
+    return True
 
 
 def mapping(value: Any) -> dict[str, Any]:

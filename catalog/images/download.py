@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..data import api
+from ..data import api, weburl
 from ..data.models import Image
 from ..files import atomic_write
 from ..progress import track
@@ -187,6 +187,10 @@ def download(session: requests.Session, url: str, *, timeout: float, max_bytes: 
     """GET one image within its size limit and deadline; return its bytes and file extension."""
     import requests
 
+    try:
+        weburl.check(url)  # the URL is requested as it was read (normalize's check), by the same parser
+    except weburl.UrlError as exc:
+        raise ImageError(f"not a usable URL (it {exc})") from None
     with api.watch(deadline) as cut:
         try:
             with session.get(url, timeout=timeout, stream=True, headers={"Accept": "image/*"}) as response:
