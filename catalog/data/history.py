@@ -19,7 +19,11 @@ The history lives in the cache (CacheLayout.history):
 If the cache loses its history (the Pages workflow's cache can be evicted), a --fetch with a base
 URL seeds it from the site's published ``changes.json``, and compares with the cached data file
 when that is not older than the published history; else the changes until this fetch are unknown
-and the history goes on from it. Deleting the history folder starts it again.
+and the history goes on from it. A published history that goes further than this fetch (its clock
+ran ahead) is kept as it is. A seed that fails (unreachable, not a changes.json) records nothing:
+a new history committed then would be published over the old one, so the next fetch asks again.
+A published ``changes.json`` with no history yet (``since`` null) starts it. Deleting the history
+folder, with --no-seed, starts it again.
 
 changes.json, format version 1 (stable: fields may be added, never renamed or removed)::
 
