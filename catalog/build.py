@@ -44,7 +44,7 @@ def _build(options: BuildOptions) -> BuildReport:
 
     # 1. Data: a fresh crawl when asked, else the last completed one, else the shipped snapshot.
     if options.fetch:
-        data_file = fetch(options.fetch, caches, site_url=options.site_url)
+        data_file = fetch(options.fetch, caches, site_url=options.site_url, strict=options.strict)
     else:
         data_file = snapshot.source_file(caches)
     log.info("reading %s", data_file)
@@ -55,7 +55,7 @@ def _build(options: BuildOptions) -> BuildReport:
     last = None if options.force else uptodate.last_build(options.out, inputs.digest())
     if last is not None:
         uptodate.replay(last)
-        check_strict(options, last.warnings)
+        check_strict(options.strict, last.warnings)
         return BuildReport(records=last.records, pages=last.pages, written=0)
 
     # ---- The lazy-import boundary: Jinja, Markdown, Pillow and the models load from here on. ----
@@ -93,7 +93,7 @@ def _build(options: BuildOptions) -> BuildReport:
 
         # 4. Images: download new ones (only with --fetch), resize what is missing; failures show placeholders.
         images = prepare(catalog, caches=caches, options=options.fetch)
-        check_strict(options, warned.messages)
+        check_strict(options.strict, warned.messages)
         if options.licensed_only:  # before planning: pages, search index and credits see the same pictures
             images = licensed_only(images, catalog)
         log.debug("images ready: %d with thumbnails", len(images.pictures))
@@ -147,20 +147,23 @@ def _build(options: BuildOptions) -> BuildReport:
     return BuildReport(records=len(catalog.spacecraft), pages=count, written=written)
 
 
-def fetch(options: FetchOptions, caches: CacheLayout, *, site_url: str | None = None) -> Path:
+def fetch(options: FetchOptions, caches: CacheLayout, *, site_url: str | None = None, strict: bool = False) -> Path:
     """Pull every record and store them in the cache, then record what changed since the last fetch
-    in the history; the old cache survives any failure."""
+    in the history; the old cache survives any failure. With `strict`, a warning of the fetch (a
+    failed seed of the history, say) fails it before anything is saved."""
     from .data import api, history
     from .data.models import FetchMeta
 
-    records, count = api.fetch_all(options)
-    if not records:  # an outage or a schema change must not replace good data with nothing
-        raise CatalogError(f"{options.api_url} returned no spacecraft records; the cached data was kept")
-    now = datetime.fromtimestamp(options.clock(), UTC).replace(microsecond=0).isoformat()
-    now = now.replace("+00:00", "Z")
-    meta = FetchMeta(api_url=options.api_url, count=count, fetched_at=now, records=len(records))
-    # Compared before the new records replace the data file: that file is what a seeded history compares with.
-    changes = history.record(caches, records, now, seed=history_seed(options, site_url))
+    with uptodate.WarningLog() as warned:
+        records, count = api.fetch_all(options)
+        if not records:  # an outage or a schema change must not replace good data with nothing
+            raise CatalogError(f"{options.api_url} returned no spacecraft records; the cached data was kept")
+        now = datetime.fromtimestamp(options.clock(), UTC).replace(microsecond=0).isoformat()
+        now = now.replace("+00:00", "Z")
+        meta = FetchMeta(api_url=options.api_url, count=count, fetched_at=now, records=len(records))
+        # Compared before the new records replace the data file: that file is what a seeded history compares with.
+        changes = history.record(caches, records, now, seed=history_seed(options, site_url))
+    check_strict(strict, warned.messages)
     target = caches.data_file
     snapshot.write_records(target, records, meta)
     log.info("saved %d records to %s", len(records), target)
@@ -203,10 +206,10 @@ def check_folders(options: BuildOptions) -> None:
                        "in a separate folder (nothing was fetched or written)")
 
 
-def check_strict(options: BuildOptions, warnings: Iterable[str]) -> None:
+def check_strict(strict: bool, warnings: Iterable[str]) -> None:
     """In strict mode a warning fails the build before anything is written (MkDocs' --strict)."""
     warnings = list(warnings)
-    if options.strict and warnings:
+    if strict and warnings:
         more = f" and {len(warnings) - 1} more" if len(warnings) > 1 else ""
         raise CatalogError(f"--strict: the build warned ({warnings[0]}{more}); the site was not written")
 

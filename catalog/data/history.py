@@ -19,7 +19,11 @@ The history lives in the cache (CacheLayout.history):
 If the cache loses its history (the Pages workflow's cache can be evicted), a --fetch with a base
 URL seeds it from the site's published ``changes.json``, and compares with the cached data file
 when that is not older than the published history; else the changes until this fetch are unknown
-and the history goes on from it. Deleting the history folder starts it again.
+and the history goes on from it. A published history that goes further than this fetch (its clock
+ran ahead) is kept as it is. A seed that fails (unreachable, not a changes.json) records nothing:
+a new history committed then would be published over the old one, so the next fetch asks again.
+A published ``changes.json`` with no history yet (``since`` null) starts it. Deleting the history
+folder, with --no-seed, starts it again.
 
 changes.json, format version 1 (stable: fields may be added, never renamed or removed)::
 
@@ -33,7 +37,13 @@ changes.json, format version 1 (stable: fields may be added, never renamed or re
 - ``since``: the fetch that started the history; ``updated``: the last fetch compared (a fetch
   that found no change moves it too). Both null when there is no history yet.
 - ``events``: oldest first; on one date by spacecraft id, then in the order of KINDS. Dates are
-  UTC, ``YYYY-MM-DDTHH:MM:SSZ``.
+  UTC, ``YYYY-MM-DDTHH:MM:SSZ``: ASCII digits, a real calendar date and time of day.
+- Integers (ids, counts) are those every JSON reader reads exactly (I-JSON, RFC 7493): from
+  -(2**53 - 1) to 2**53 - 1. A record with a larger one gets it recorded as unknown (a warning
+  names the record and the field); an event holding one is a bad event.
+- Reading a history (the cache's or a published copy), a bad event is left out with a warning
+  naming the file or URL and the event; the rest of the history is kept. A bad document (its
+  version, ``since``, ``updated``, ``events``) is refused whole.
 - ``spacecraft_id`` is the LL2 id; ``name`` the spacecraft's name in that fetch (for ``removed``,
   its last name).
 - ``id``: the first 16 hex digits of the SHA-256 of the JSON array ``[date, spacecraft_id, kind,
@@ -63,13 +73,14 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..config import CacheLayout, FetchOptions
 from ..errors import CatalogError
 from ..files import atomic_file
-from .normalize import http_url, integer, iso_date, text
+from .normalize import http_url, integer, iso_date, shown, text
 from .weburl import same_origin  # the one origin check, shared with the API client
 
 log = logging.getLogger(__name__)
@@ -79,9 +90,12 @@ STATE_VERSION = 1  # of the state files: a state of another version is not compa
 KINDS = ("added", "removed", "renamed", "status", "in_space", "new_flight", "flights_count", "mission_ends_count",
          "time_in_space", "time_docked", "configuration", "image", "description")
 KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
-_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+MAX_INTEGER = 2**53 - 1  # I-JSON (RFC 7493): beyond it, JSON readers disagree (orjson, JavaScript, json)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")  # ASCII: \d matches any script's digits
 _ID = re.compile(r"[0-9a-f]{16}")
-_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+# The history's files are written and read by this one codec (json both ways, no NaN), so whatever
+# is written reads back: orjson read a 65-bit integer as a float, which refused the whole history.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
 
 Projection = dict[str, Any]  # the fields of one record that the history compares (project())
 
@@ -128,28 +142,80 @@ def _order(event: Event) -> tuple[str, int, int, str]:
     return (event.date, event.spacecraft_id, KIND_ORDER[event.kind], event.id)
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def decode(data: bytes) -> Any:
+    """A history file's JSON, read by the rules it was written with (_JSON); ValueError when it is not."""
+    try:
+        return json.loads(data, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply to read") from None
+
+
+def is_date(value: Any) -> bool:
+    """Whether value is a date of the history: UTC, YYYY-MM-DDTHH:MM:SSZ in ASCII digits, a real calendar
+    date and time of day (no 2026-02-31, no 25:61)."""
+    if not (isinstance(value, str) and _DATE.fullmatch(value)):
+        return False
+    try:
+        datetime.fromisoformat(value[:-1])
+    except ValueError:
+        return False
+    return True
+
+
+def history_integer(value: Any) -> int | None:
+    """The value when it is an integer every JSON reader reads exactly (|n| <= MAX_INTEGER), else None."""
+    number = integer(value)
+    return number if number is not None and -MAX_INTEGER <= number <= MAX_INTEGER else None
+
+
+def _out_of_range(value: Any) -> bool:
+    return integer(value) is not None and history_integer(value) is None
+
+
 # --- Comparing two fetches -------------------------------------------------------------------------
 
-def project(raw: Any) -> tuple[int, Projection] | None:
-    """The id and the compared fields of one raw record; None for one without an id or a name."""
+def project(raw: Any, *, warn: bool = True) -> tuple[int, Projection] | None:
+    """The id and the compared fields of one raw record; None for one without an id or a name.
+
+    An integer out of the history's range is a bad value of its record: recorded as unknown (a
+    flight with such an id is left out), with a warning naming the record and the field.
+    """
     if not isinstance(raw, dict):
         return None
     ident, name = integer(raw.get("id")), text(raw.get("name"))
     if ident is None or name is None:
         return None
+    where = f"spacecraft {ident} ({shown(name, 80)})"
+    if _out_of_range(ident):
+        if warn:
+            log.warning("%s: id %d is not an integer from %d to %d; the history leaves the record out",
+                        where, ident, -MAX_INTEGER, MAX_INTEGER)
+        return None
+
+    def number(value: Any, field: str) -> int | None:
+        if warn and _out_of_range(value):
+            log.warning("%s: %s %d is not an integer from %d to %d; the history records it as unknown",
+                        where, field, value, -MAX_INTEGER, MAX_INTEGER)
+        return history_integer(value)
+
     status, config, image = _obj(raw.get("status")), _obj(raw.get("spacecraft_config")), _obj(raw.get("image"))
     flights = raw.get("flights")
     return ident, {
         "name": name,
-        "status_id": integer(status.get("id")), "status": text(status.get("name")),
+        "status_id": number(status.get("id"), "status.id"), "status": text(status.get("name")),
         "in_space": raw.get("in_space") is True,
-        "flights_count": integer(raw.get("flights_count")),
-        "mission_ends_count": integer(raw.get("mission_ends_count")),
+        "flights_count": number(raw.get("flights_count"), "flights_count"),
+        "mission_ends_count": number(raw.get("mission_ends_count"), "mission_ends_count"),
         "time_in_space": text(raw.get("time_in_space")), "time_docked": text(raw.get("time_docked")),
-        "configuration_id": integer(config.get("id")), "configuration": text(config.get("name")),
+        "configuration_id": number(config.get("id"), "spacecraft_config.id"),
+        "configuration": text(config.get("name")),
         "image": http_url(image.get("image_url")) or http_url(image.get("thumbnail_url")),
         "description": text(raw.get("description")),
-        "flights": sorted(_flights(flights)) if isinstance(flights, list) else None,  # None: normal mode
+        "flights": sorted(_flights(flights, number)) if isinstance(flights, list) else None,  # None: normal mode
     }
 
 
@@ -157,16 +223,16 @@ def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _flights(raw: list[Any]) -> Iterator[list[Any]]:
-    for item in raw:
-        if isinstance(item, dict) and integer(item.get("id")) is not None:
+def _flights(raw: list[Any], number: Callable[[Any, str], int | None]) -> Iterator[list[Any]]:
+    for n, item in enumerate(raw):
+        if isinstance(item, dict) and number(item.get("id"), f"flights[{n}].id") is not None:
             launch = _obj(item.get("launch"))
             yield [item["id"], text(launch.get("name")), iso_date(launch.get("net"))]
 
 
-def project_all(records: Iterable[Any]) -> dict[int, Projection]:
-    """The projection of every usable record, by id."""
-    return dict(p for p in map(project, records) if p is not None)
+def project_all(records: Iterable[Any], *, warn: bool = True) -> dict[int, Projection]:
+    """The projection of every usable record, by id (warn=False: records already warned about)."""
+    return dict(p for p in (project(raw, warn=warn) for raw in records) if p is not None)
 
 
 _COUNTS = ("flights_count", "mission_ends_count", "time_in_space", "time_docked")
@@ -220,10 +286,11 @@ def dumps(history: History) -> bytes:
             f'"updated":{_JSON.encode(history.updated)},"version":{VERSION}}}\n').encode()
 
 
-def parse(data: Any) -> History:
+def parse(data: Any, *, source: str = "changes.json") -> History:
     """Check a changes.json document against its schema (ids included) and return its history.
 
-    Raises ValueError naming the first problem found.
+    A bad document raises ValueError naming the first problem found. A bad event is left out, with
+    a warning naming `source` (the file or URL) and the event: one bad value never costs the history.
     """
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
@@ -231,7 +298,7 @@ def parse(data: Any) -> History:
         raise ValueError(f"version {data.get('version')!r}, not {VERSION}")
     since, updated, raw_events = data.get("since"), data.get("updated"), data.get("events")
     for name, value in (("since", since), ("updated", updated)):
-        if value is not None and not (isinstance(value, str) and _DATE.fullmatch(value)):
+        if value is not None and not is_date(value):
             raise ValueError(f"{name}: {value!r} is not a date like 2026-11-20T06:00:00Z")
     if (since is None) != (updated is None) or (since and updated and updated < since):
         raise ValueError(f"since {since!r} and updated {updated!r} do not go together")
@@ -240,11 +307,15 @@ def parse(data: Any) -> History:
     events: list[Event] = []
     seen: set[str] = set()
     for n, raw in enumerate(raw_events):
-        event = _event(raw, f"events[{n}]")
-        if since is None or not since <= event.date <= (updated or ""):
-            raise ValueError(f"events[{n}]: date {event.date} is outside the history ({since} to {updated})")
-        if event.id in seen:
-            raise ValueError(f"events[{n}]: id {event.id} is there twice")
+        try:
+            event = _event(raw, f"events[{n}]")
+            if since is None or not since <= event.date <= (updated or ""):
+                raise ValueError(f"events[{n}]: date {event.date} is outside the history ({since} to {updated})")
+            if event.id in seen:
+                raise ValueError(f"events[{n}]: id {event.id} is there twice")
+        except ValueError as exc:
+            log.warning("%s: %s; the event is left out", source, shown(str(exc), 300))
+            continue
         seen.add(event.id)
         events.append(event)
     events.sort(key=_order)
@@ -260,7 +331,7 @@ def _str(value: Any) -> bool:
 
 
 def _int(value: Any) -> bool:
-    return value is None or integer(value) is not None
+    return value is None or history_integer(value) is not None
 
 
 def _bool(value: Any) -> bool:
@@ -268,7 +339,7 @@ def _bool(value: Any) -> bool:
 
 
 def _flight(value: Any) -> bool:
-    return (isinstance(value, dict) and integer(value.get("id")) is not None
+    return (isinstance(value, dict) and history_integer(value.get("id")) is not None
             and _str(value.get("launch")) and (value.get("date") is None or _str(value.get("date"))))
 
 
@@ -289,10 +360,10 @@ def _event(raw: Any, where: str) -> Event:
     if missing:
         raise ValueError(f"{where}: no {', '.join(sorted(missing))}")
     date, ident, name, kind = raw["date"], raw["spacecraft_id"], raw["name"], raw["kind"]
-    if not (isinstance(date, str) and _DATE.fullmatch(date)):
+    if not is_date(date):
         raise ValueError(f"{where}.date: {date!r} is not a date like 2026-11-20T06:00:00Z")
-    if integer(ident) is None:
-        raise ValueError(f"{where}.spacecraft_id: {ident!r} is not an integer")
+    if history_integer(ident) is None:
+        raise ValueError(f"{where}.spacecraft_id: {ident!r} is not an integer from {-MAX_INTEGER} to {MAX_INTEGER}")
     if not isinstance(name, str) or not name:
         raise ValueError(f"{where}.name: not a non-empty string")
     if kind not in KIND_ORDER:
@@ -308,16 +379,14 @@ def _event(raw: Any, where: str) -> Event:
 
 def read(path: Path) -> History | None:
     """The history in a file of changes.json's format; None when there is none (a warning when it is unusable)."""
-    import orjson  # not for a build with nothing to do
-
     try:
-        return parse(orjson.loads(path.read_bytes()))
+        return parse(decode(path.read_bytes()), source=str(path))
     except FileNotFoundError:
         return None
     except OSError as exc:
         log.warning("cannot read the history in %s: %s; it is ignored", path, exc.strerror or exc)
-    except ValueError as exc:  # orjson.JSONDecodeError is a ValueError too
-        log.warning("the history in %s is not valid (%s); it is ignored", path, exc)
+    except ValueError as exc:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors too
+        log.warning("the history in %s is not valid (%s); it is ignored", path, shown(str(exc), 300))
     return None
 
 
@@ -341,16 +410,23 @@ def record(caches: CacheLayout, records: list[Any], fetched_at: str, *,
     """Compare a completed fetch with the last one in the history; None when there is nothing to record.
 
     Run it before the new records replace the cached data file (the file is a fallback base for a
-    seeded history). `seed` gives the published history, asked only when the cache holds none.
+    seeded history). `seed` gives the published history, asked only when the cache holds none; when
+    it gives none (it said why), nothing is recorded, so the next fetch asks again rather than
+    starting a history that a deploy would publish over the old one.
     """
     current = read(caches.history_events)
+    seeded = False
     if current is None and seed is not None:
-        current = seed()
+        current, seeded = seed(), True
+        if current is None:
+            return None
     if current is not None and current.updated is not None and fetched_at <= current.updated:
-        # Nothing is lost: the state stays that of the last fetch recorded, which the next one compares with.
         (log.info if fetched_at == current.updated else log.warning)(
             "the history already goes up to %s (this fetch: %s): its changes are left to the next fetch",
             current.updated, fetched_at)
+        if seeded:  # kept as published, with these records for the next fetch to compare with
+            return Update(current, project_all(records), 0)
+        # Nothing is lost: the state stays that of the last fetch recorded, which the next one compares with.
         return None
     state = project_all(records)
     if current is None or current.since is None or current.updated is None:
@@ -386,11 +462,9 @@ def commit(caches: CacheLayout, update: Update) -> None:
 
 def read_state(caches: CacheLayout, fetched_at: str) -> dict[int, Projection] | None:
     """The records the history compared last, when the cache has them."""
-    import orjson
-
     path = caches.history_state(fetched_at)
     try:
-        data = orjson.loads(path.read_bytes())
+        data = decode(path.read_bytes())
         if data.get("version") != STATE_VERSION or data.get("fetched_at") != fetched_at:
             return None
         return {int(k): v for k, v in data["records"].items()}
@@ -415,10 +489,13 @@ def previous_data(caches: CacheLayout, *, not_before: str) -> dict[int, Projecti
     if not isinstance(fetched_at, str) or fetched_at < not_before:
         return None
     log.info("comparing with the records of %s in %s", fetched_at, path)
-    return project_all(iter_records(path))
+    return project_all(iter_records(path), warn=False)  # warned about when they were fetched
 
 
 # --- Seeding from the published copy ---------------------------------------------------------------
+
+_NOT_SEEDED = "this fetch records no changes, and the next --fetch tries the seed again"
+
 
 def published(url: str, options: FetchOptions) -> History | None:
     """The history a site published at url (its changes.json); None, with a one-line warning, when
@@ -428,13 +505,13 @@ def published(url: str, options: FetchOptions) -> History | None:
     if not same_origin(url, options.api_url):
         options = options._replace(api_key=None)
     try:
-        history = parse(Client(options).get_json(url))
+        history = parse(Client(options).get_json(url), source=url)
     except CatalogError as exc:
-        log.warning("the history was not seeded (%s); it starts again with this fetch", exc)
+        log.warning("the history was not seeded (%s); %s", exc, _NOT_SEEDED)
         return None
     except ValueError as exc:
-        log.warning("the history was not seeded: %s is not a valid changes.json (%s); it starts again with "
-                    "this fetch", url, exc)
+        log.warning("the history was not seeded: %s is not a valid changes.json (%s); %s", url,
+                    shown(str(exc), 300), _NOT_SEEDED)
         return None
     log.info("seeded the history from %s: %d events since %s", url, len(history.events), history.since)
     return history

@@ -33,7 +33,9 @@ FEED_TITLE = "Spacecraft Catalog: changes"
 
 _DIGITS = re.compile(r"\d+")
 _SIMPLE_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML 1.0
+# Control characters (C0 but tab and line ends, DEL, C1), surrogates and U+FFFE/U+FFFF: XML 1.0 refuses
+# most, HTML calls them errors, and none is text a reader can see. The views drop them, for every page and the feed.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _LABELS = {"flights_count": "flights", "mission_ends_count": "mission ends", "time_in_space": "time in space",
            "time_docked": "time docked"}
 
@@ -134,9 +136,9 @@ class Changes:
         pairs = []
         for event in history.events:
             craft = shown.get(event.spacecraft_id)
-            text = describe(event.kind, event.before, event.after)
+            text = visible(describe(event.kind, event.before, event.after))
             pairs.append((event.spacecraft_id, EventView(
-                event.id, event.date, event.date[:10], event.kind, event.name,
+                event.id, event.date, event.date[:10], event.kind, visible(event.name),
                 path_for(craft) if craft else None, text, text[:1].upper() + text[1:])))
         # Newest fetch first; in one fetch by name ("Craft 2" before "Craft 10"), each spacecraft's
         # events in the order of the kinds (history.events' own order, which both sorts keep: they are stable).
@@ -225,9 +227,14 @@ class Changes:
         return publish
 
 
+def visible(value: str) -> str:
+    """Text as pages and the feed show it: without control characters (a seeded name may hold U+0000)."""
+    return _NOT_TEXT.sub("", value)
+
+
 def _text(value: str) -> str:
     """Text for an XML element, without the characters XML 1.0 cannot hold."""
-    return xml_text(_NOT_XML.sub("", value))
+    return xml_text(visible(value))
 
 
 def _attr(value: str) -> str:

@@ -444,7 +444,7 @@ def test_a_deleted_history_is_seeded_back_from_the_published_changes_json(tmp_pa
     try:
         published_at = fake.origin + "/site/"
         days = datasets(fake)
-        fetch_days(fake, tmp_path, enumerate(days[:2]), base_url=published_at, seed=True)
+        fetch_days(fake, tmp_path, enumerate(days[:2]), base_url=published_at)  # nothing published yet: no seed
         recorded = json.loads((tmp_path / "out" / "changes.json").read_bytes())
         assert len(recorded["events"]) == 7
         fake.add_file("/site/changes.json", (tmp_path / "out" / "changes.json").read_bytes(), "application/json")
@@ -466,22 +466,118 @@ def test_a_deleted_history_is_seeded_back_from_the_published_changes_json(tmp_pa
     assert [li.text for li in page.find_all("li")] == ["2026-11-22 Back on Earth", "2026-11-21 Launched: now in space"]
 
 
-@pytest.mark.parametrize("published", [None, b'{"version": 1, "since": "then", "updated": null, "events": []}'])
-def test_an_unreachable_or_invalid_published_copy_warns_once_and_the_history_restarts(tmp_path, caplog,
-                                                                                       published):
+def history_warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and r.name == history.__name__]
+
+
+def published_copy(*events: history.Event, updated: str = DATES[1]) -> bytes:
+    return history.dumps(history.History(DATES[0], updated, tuple(events)))
+
+
+FAILED_SEEDS = {  # what a site may answer for its changes.json, none of which is a history
+    "a 404": None,
+    "an HTML page": (b"<!doctype html><title>Moved</title>", "text/html"),
+    "an invalid document": (b'{"version": 1, "since": "then", "updated": null, "events": []}', "application/json"),
+    "full-width digits": (published_copy().replace(b'"updated":"2026', "\"updated\":\"２０２６".encode()),
+                          "application/json"),
+    "a day that is not in the calendar": (published_copy(updated="2026-11-31T06:00:00Z"), "application/json"),
+}
+
+
+@pytest.mark.parametrize("answer", FAILED_SEEDS.values(), ids=FAILED_SEEDS.keys())
+def test_a_failed_seed_commits_nothing_and_the_next_fetch_seeds_again(tmp_path, caplog, answer):
     fake = FakeLL2().start()
     try:
-        if published is not None:
-            fake.add_file("/site/changes.json", published, "application/json")
+        if answer is not None:
+            fake.add_file("/site/changes.json", *answer)
         days = datasets(fake)
+        with caplog.at_level(logging.WARNING):
+            fetch_days(fake, tmp_path, [(1, days[1])], base_url=fake.origin + "/site/", seed=True)
+        warnings = history_warnings(caplog)
+        committed = CacheLayout(tmp_path / "cache").history.exists()
+        shown = json.loads((tmp_path / "out" / "changes.json").read_bytes())
+        good = history.make_event(DATES[1], 1, "Craft One", "renamed", "Craft 1", "Craft One")
+        fake.add_file("/site/changes.json", published_copy(good), "application/json")  # the site answers again
+        fetch_days(fake, tmp_path, [(2, days[2])], base_url=fake.origin + "/site/", seed=True)
+    finally:
+        fake.stop()
+    [warning] = warnings
+    assert warning.startswith("the history was not seeded") and "\n" not in warning
+    assert warning.endswith("this fetch records no changes, and the next --fetch tries the seed again")
+    assert not committed  # nothing a later deploy could publish over the old history
+    assert shown == {"events": [], "since": None, "updated": None, "version": 1}
+    data = json.loads((tmp_path / "out" / "changes.json").read_bytes())
+    assert (data["since"], data["updated"]) == (DATES[0], DATES[2])
+    assert data["events"][0]["name"] == "Craft One"  # the published history, kept
+
+
+def test_a_strict_build_fails_on_a_failed_seed_and_commits_nothing(tmp_path):
+    fake = FakeLL2().start()
+    try:
+        fake.records = [spacecraft(1, "Craft 1", image=None, cfg={**config(), "image": None})]  # nothing to warn of
+        with pytest.raises(CatalogError, match=r"^--strict: the build warned \(the history was not seeded \(.*HTTP 404"):
+            build_site(tmp_path / "out", tmp_path / "cache", api=fake, base_url=fake.origin + "/site/",
+                       clock=clock(1), seed=True, strict=True)
+    finally:
+        fake.stop()
+    assert not CacheLayout(tmp_path / "cache").history.exists()
+    assert not CacheLayout(tmp_path / "cache").data_file.exists()
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_published_history_ahead_of_the_fetch_is_kept_and_published(tmp_path, caplog):
+    ahead = history.make_event(DATES[3], 1, "Craft One", "renamed", "Craft 1", "Craft One")
+    fake = FakeLL2().start()
+    try:
+        days = datasets(fake)
+        fake.add_file("/site/changes.json", published_copy(ahead, updated=DATES[3]), "application/json")
         with caplog.at_level(logging.WARNING):
             fetch_days(fake, tmp_path, [(1, days[1])], base_url=fake.origin + "/site/", seed=True)
     finally:
         fake.stop()
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "history" in r.getMessage()]
-    assert len(warnings) == 1 and "starts again with this fetch" in warnings[0]
-    assert json.loads((tmp_path / "out" / "changes.json").read_bytes()) == {
-        "events": [], "since": DATES[1], "updated": DATES[1], "version": 1}
+    data = json.loads((tmp_path / "out" / "changes.json").read_bytes())
+    assert (data["since"], data["updated"]) == (DATES[0], DATES[3])
+    assert [e["id"] for e in data["events"]] == [ahead.id]
+    assert history.load(CacheLayout(tmp_path / "cache")).events == (ahead,)  # committed: the next fetch keeps it
+    assert any("already goes up to 2026-11-23T06:00:00Z" in r.getMessage() for r in caplog.records)
+
+
+def test_an_integer_beyond_64_bits_from_the_api_costs_one_value_not_the_history(tmp_path, caplog):
+    fake = FakeLL2().start()
+    try:
+        days = datasets(fake)
+        huge = copy.deepcopy(days[1])
+        huge[0]["flights_count"] = 2**64
+        with caplog.at_level(logging.WARNING):
+            fetch_days(fake, tmp_path, [(0, days[0]), (1, huge), (2, days[2])])
+    finally:
+        fake.stop()
+    data = json.loads((tmp_path / "out" / "changes.json").read_bytes())
+    assert (data["since"], data["updated"]) == (DATES[0], DATES[2])  # not started again
+    kinds = [(e["date"], e["spacecraft_id"], e["kind"], e["before"], e["after"]) for e in data["events"]]
+    assert (DATES[1], 1, "flights_count", 1, None) in kinds and (DATES[2], 1, "flights_count", None, 1) in kinds
+    assert (DATES[2], 6, "renamed", "Craft 6", FIXTURE_HOSTILE) in kinds  # the next fetch's changes are there
+    [warning] = history_warnings(caplog)
+    assert warning.startswith("spacecraft 1 (Craft One): flights_count 18446744073709551616 is not an integer")
+    assert "Craft One flights changed from 1 to unknown" in parse(tmp_path / "out" / "changes.html").text
+
+
+def test_control_characters_of_a_seeded_name_never_reach_the_pages(tmp_path):
+    odd = history.make_event(DATES[1], 1, "Craft\x00 \x0bOne\x7f", "renamed", "Craft\x0c 1", "Craft\x00 \x0bOne\x7f")
+    fake = FakeLL2().start()
+    try:
+        days = datasets(fake)
+        fake.add_file("/site/changes.json", published_copy(odd), "application/json")
+        fetch_days(fake, tmp_path, [(2, days[2])], base_url=fake.origin + "/site/", seed=True)
+    finally:
+        fake.stop()
+    out = tmp_path / "out"
+    for page in ("changes.html", "index.html", "spacecraft/craft-one.html"):
+        html = (out / page).read_text(encoding="utf-8")
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", html), page
+        assert "Craft One renamed from Craft 1" in parse(out / page).text or \
+            "Renamed from Craft 1" in parse(out / page).text, page
+    assert json.loads((out / "changes.json").read_bytes())["events"][0]["name"] == "Craft\x00 \x0bOne\x7f"  # data
 
 
 def test_the_command_line_seeds_unless_told_not_to(tmp_path):
