@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import math
 import os
 import sys
 import threading
@@ -59,6 +60,29 @@ def port_number(value: str) -> int:
     return int(value)
 
 
+MAX_WAIT_LIMIT = 86400.0  # a day: longer than any rate limit worth waiting out in one build
+RETRIES_LIMIT = 20  # with backoff, twenty retries already take minutes
+
+
+def wait_seconds(value: str) -> float:
+    """argparse type: seconds to wait, 0 to a day (nan, inf and negatives refused: nan compares false
+    with every wait, so a rate-limited build would never give up)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds <= MAX_WAIT_LIMIT:  # false for nan as well
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds from 0 to {MAX_WAIT_LIMIT:.0f}")
+    return seconds
+
+
+def retry_count(value: str) -> int:
+    """argparse type: retries of a request, 0 to RETRIES_LIMIT."""
+    if not value.isascii() or not value.isdigit() or int(value) > RETRIES_LIMIT:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of retries from 0 to {RETRIES_LIMIT}")
+    return int(value)
+
+
 def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> argparse.Namespace:
     from .config import DEFAULT_API_URL
 
@@ -72,12 +96,12 @@ def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> arg
                         help="API root (default %(default)s; env LL2_API_URL)")
     parser.add_argument("--api-key", metavar="KEY", default=os.environ.get("LL2_API_KEY") or None,
                         help='sent as "Authorization: Token KEY" (env LL2_API_KEY); lifts the anonymous rate limit')
-    parser.add_argument("--max-wait", metavar="SECONDS", type=float, default=1800.0,
-                        help="longest total time to wait out rate limiting (HTTP 429) before giving up "
-                             "(default %(default).0f)")
-    parser.add_argument("--retries", metavar="N", type=int, default=5,
+    parser.add_argument("--max-wait", metavar="SECONDS", type=wait_seconds, default=1800.0,
+                        help="longest total time to wait out rate limiting (HTTP 429) before giving up, "
+                             f"0 to {MAX_WAIT_LIMIT:.0f} (default %(default).0f)")
+    parser.add_argument("--retries", metavar="N", type=retry_count, default=5,
                         help="retries of a request after a server error (5xx) or a dropped connection, "
-                             "with growing pauses (default %(default)s)")
+                             f"with growing pauses, 0 to {RETRIES_LIMIT} (default %(default)s)")
     parser.add_argument("--cache", metavar="DIR", type=Path, default=Path(".cache"),
                         help="fetched data and downloaded files (default %(default)s/)")
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("output"),
