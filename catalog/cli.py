@@ -175,6 +175,8 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
                            strict=args.strict, force=args.force, licensed_only=args.licensed_only,
                            zip=args.zip)
     started = time.perf_counter()
+    # Under --watch, the inputs as they were before this build: an edit made while it runs starts a rebuild.
+    inputs = watched_files(options.caches.data_file) if args.serve and args.watch else None
     try:
         report = build(options)
     except CatalogError as exc:
@@ -195,8 +197,10 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
         print(f"built {report.pages} pages for {report.records} spacecraft into {args.out}/ "
               f"({report.written} files written) in {time.perf_counter() - started:.2f} s",
               file=sys.stderr)
-    if args.serve and args.watch:
-        return serve(args.out, args.port, rebuild=lambda: build(options), data=options.caches.data_file)
+    if inputs is not None:  # the watch rebuilds offline, from the data this run fetched (if it did)
+        offline = options._replace(fetch=None)
+        return serve(args.out, args.port, rebuild=lambda: build(offline), watching=inputs,
+                     data=options.caches.data_file)
     return serve(args.out, args.port) if args.serve else 0
 
 
@@ -226,9 +230,10 @@ def show_logs(level: int, style: str) -> None:
     logging.captureWarnings(True)
 
 
-def serve(folder: Path, port: int, *, rebuild: Callable[[], object] | None = None, data: Path | None = None) -> int:
+def serve(folder: Path, port: int, *, rebuild: Callable[[], object] | None = None,
+          watching: dict[Path, float] | None = None, data: Path | None = None) -> int:
     """Serve the built site on localhost until interrupted; with rebuild, rebuild it when its inputs
-    change and have the open pages reload."""
+    change from `watching` (watched_files() before the first build) and have the open pages reload."""
     from .output.serve import Version, make_server, url_of
 
     version = Version() if rebuild else None
@@ -239,7 +244,8 @@ def serve(folder: Path, port: int, *, rebuild: Callable[[], object] | None = Non
         return 1
     print(f"serving {folder}/ at {url_of(server)}index.html (Ctrl+C to stop)", file=sys.stderr, flush=True)
     if rebuild is not None and version is not None:
-        threading.Thread(target=watch, args=(rebuild, version, data), name="watch", daemon=True).start()
+        seen = watching if watching is not None else watched_files(data)
+        threading.Thread(target=watch, args=(rebuild, version, seen, data), name="watch", daemon=True).start()
     with server, contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how a preview ends
         server.serve_forever()
     return 0
@@ -260,12 +266,12 @@ def watched_files(data: Path | None) -> dict[Path, float]:
     return found
 
 
-def watch(rebuild: Callable[[], object], version: Version, data: Path | None, *, every: float = 0.5) -> None:
-    """Poll the inputs every `every` seconds; rebuild on a change. A failed rebuild says why in one
-    line and the last good site stays served."""
+def watch(rebuild: Callable[[], object], version: Version, seen: dict[Path, float], data: Path | None, *,
+          every: float = 0.5) -> None:
+    """Poll the inputs every `every` seconds; rebuild when they differ from `seen`. A failed rebuild says
+    why in one line and the last good site stays served."""
     from .errors import CatalogError
 
-    seen = watched_files(data)
     while True:
         time.sleep(every)
         now = watched_files(data)
