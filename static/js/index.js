@@ -34,7 +34,8 @@
   function inject(src, then) {
     var script = document.createElement("script");
     script.src = src;
-    script.onload = function () { then(true); };
+    // In a task of its own: a script's load event can come in the task that ran it.
+    script.onload = function () { setTimeout(function () { then(true); }, 0); };
     script.onerror = function () { then(false); };
     document.head.appendChild(script);
   }

@@ -82,8 +82,7 @@ def root(request, parted):
 def part_rows(site: Path, number: int) -> list[list]:
     """The spacecraft rows of one file the pages load: the head (1) or a part (2...)."""
     path = urls.Urls.search_index_js if number == 1 else urls.Urls.search_index_part(number)
-    text = (site / path).read_text(encoding="utf-8")
-    data = json.loads(text[text.index("=") + 1:].rstrip().rstrip(";"))
+    data = index_module.from_js((site / path).read_bytes())
     return data["spacecraft"]["rows"] if number == 1 else data["rows"]
 
 
@@ -96,15 +95,21 @@ def set_version(site: Path, path: str, version: int) -> None:
 
 # ---- The files ----
 
+def test_a_script_of_the_index_gives_back_its_json():
+    data = {"name": "it's a \\ \"quote\" \u2028 Союз </script>", "rows": [[1, None]]}
+    script = index_module.to_js(index_module.to_json(data))
+    assert index_module.from_js(script) == data
+    assert b"\\u" not in script  # UTF-8, not escapes
+
+
 def test_the_head_and_its_parts_together_are_the_whole_index(parted):
     whole = json.loads((parted / "search-index.json").read_text(encoding="utf-8"))["spacecraft"]["rows"]
     pieces = [part_rows(parted, k) for k in range(1, PARTS + 1)]
     assert [len(p) for p in pieces] == [20, 25, 25, 25, 25, 13]
     assert sum(pieces, []) == whole
     assert not (parted / urls.Urls.search_index_part(PARTS + 1)).exists()
-    head = (parted / "search-index.js").read_text(encoding="utf-8")
-    assert '"parts":["search-index.2.js","search-index.3.js","search-index.4.js","search-index.5.js",' \
-           '"search-index.6.js"]' in head and '"total":133' in head
+    head = index_module.from_js((parted / "search-index.js").read_bytes())
+    assert head["parts"] == [f"search-index.{k}.js" for k in range(2, PARTS + 1)] and head["total"] == 133
 
 
 def test_the_offline_app_precaches_every_part(parted):
