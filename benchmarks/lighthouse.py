@@ -3,6 +3,7 @@
 
     python benchmarks/lighthouse.py                       # 600 and 10,000 records
     python benchmarks/lighthouse.py --sizes 600 --runs 3  # the median of three runs per page
+    python benchmarks/lighthouse.py --sizes 100000 --pages search,compare  # pages whose label has a word
 
 For each N: synthetic records (benchmarks/synth.py, with a thumbnail behind every image, as a
 build after --fetch has them), built with build.py into benchmarks/.work/lh-out-N, served over
@@ -75,6 +76,12 @@ def pages_of(site: Path) -> list[tuple[str, str]]:
                         ("stats", "stats.html"), ("compare", "compare.html")):
         if (site / path).exists():
             wanted.append((label, path))
+    if (site / "compare.html").exists():  # two spacecraft far apart: the first and the last by file name
+        crafts = sorted(p.stem for p in (site / "spacecraft").glob("*.html") if not p.name.startswith(("index", "page-")))
+        ids = [json.loads((site / "spacecraft" / f"{stem}.json").read_text(encoding="utf-8"))["id"]
+               for stem in (crafts[0], crafts[-1]) if (site / "spacecraft" / f"{stem}.json").exists()]
+        if len(ids) == 2:
+            wanted.append(("compare with ids", f"compare.html?ids={ids[0]},{ids[1]}"))
     licensed = sorted(p.name for p in site.glob("licenses-*.html"))  # a license's own pages (issue 16)
     if licensed:
         wanted.append(("license page", licensed[0]))
@@ -106,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="600,10000", help="comma-separated N (default %(default)s)")
     parser.add_argument("--runs", type=int, default=1, help="runs per page; the median is shown (default 1)")
+    parser.add_argument("--pages", default="", help="only pages whose label contains one of these comma-separated "
+                        "words (search,compare: the search and compare pages); default every page")
     args = parser.parse_args(argv)
     from catalog.output.serve import make_server, url_of
 
@@ -123,7 +132,10 @@ def main(argv: list[str] | None = None) -> int:
         print("| page | perf | a11y | best pr. | SEO | LCP s | TBT ms | CLS | DOM elements | targets |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         try:
+            words = [w for w in args.pages.split(",") if w]
             for label, path in pages_of(out):
+                if words and not any(w in label for w in words):
+                    continue
                 runs = [measure(binary, url_of(server) + path, WORK / f"lh-{n}-{i}.json") for i in range(args.runs)]
                 m = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
                 missed = [name for name, ok in (

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from itertools import count, takewhile
 
 from .urls import Urls
 
@@ -50,6 +51,7 @@ def service_worker(files: Mapping[str, str]) -> bytes:
     its SHA-256): precache the search page with its index and every static file, each checked
     against its digest, then serve assets from the cache and pages from the network while it answers."""
     precache = [Urls.home, Urls.search, Urls.search_index_js]
+    precache += takewhile(files.__contains__, map(Urls.search_index_part, count(2)))  # the index's parts
     precache += sorted(p for p in files if p.startswith("static/"))
     digests = {p: files[p] for p in precache if p in files}
     config = json.dumps({"version": version(files), "precache": digests}, sort_keys=True)

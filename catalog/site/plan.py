@@ -111,10 +111,10 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
             for crafts, pager in paged(group.spacecraft, LIST_PAGE_SIZE, partial(Urls.group_page, group)):
                 yield page(group.kind, pager.path, f"{group.kind}.html",
                            {"group": group, "crafts": crafts, "section": section, "pager": pager}, group)
-    after_paint = search_index.loads_after_paint(catalog)
-    yield page(SEARCH, Urls.search, "search.html", {"catalog": catalog, "index_after_paint": after_paint})
+    index = search_index.view(catalog)
+    yield page(SEARCH, Urls.search, "search.html", {"catalog": catalog, "index": index})
     yield page(STATS, Urls.stats, "stats.html", {"stats": compute_stats(catalog)})
-    yield page(COMPARE, Urls.compare, "compare.html", {"index_after_paint": after_paint})
+    yield page(COMPARE, Urls.compare, "compare.html", {"index": index})
     credited = image_credits(catalog)
     for chunk, pager in paged(credited, CREDITS_PAGE_SIZE, Urls.credits_page):
         yield page(CREDITS, pager.path, "credits.html", {"credits": chunk, "pager": pager, "total": len(credited)})

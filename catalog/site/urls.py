@@ -96,11 +96,12 @@ class Urls:
     sitemap = "sitemap.xml"
     robots = "robots.txt"
     search_index_json = "search-index.json"
-    search_index_js = "search-index.js"
+    search_index_js = "search-index.js"  # the head of the index the pages load; its parts: search_index_part()
     stylesheet = "static/css/site.css"
     search_stylesheet = "static/css/search.css"
     favicon = "static/favicon.svg"
     search_script = "static/js/search.js"
+    index_script = "static/js/index.js"  # loads the search index for search.js and compare.js
     compare = "compare.html"  # 2 to 4 spacecraft or configurations side by side (compare.html?ids=...)
     compare_script = "static/js/compare.js"
     keys_script = "static/js/keys.js"  # "/" focuses a search box, on every page
@@ -163,6 +164,11 @@ class Urls:
         """The n-th page of a group's spacecraft: its own page, then "<slug>-page-2.html"..."""
         first = path_for(group)
         return first if number == 1 else f"{first[:-5]}-{LIST_PAGE}{number}.html"
+
+    @staticmethod
+    def search_index_part(number: int) -> str:
+        """The n-th part of the search index the pages load (n >= 2; the first is search_index_js)."""
+        return f"search-index.{number}.js"
 
     @staticmethod
     def credits_page(number: int) -> str:

@@ -1,63 +1,64 @@
 // compare.html: two to four spacecraft (?ids=1,2, their LL2 ids) or configurations (?configs=6,10)
-// side by side, from the search index (window.SPACECRAFT_INDEX, catalog/site/search_index.py),
-// loaded after the first paint with <script src> so that it works from file:// as from a server.
+// side by side, from the search index (catalog/site/search_index.py), which index.js loads in
+// parts after the first paint with <script src>, so that it works from file:// as from a server.
+// Only the spacecraft compared (or those of the configurations compared) are kept as parts arrive.
 (function () {
   "use strict";
   var root = document.getElementById("compare");
-  if (!root) return;
-  if (window.SPACECRAFT_INDEX) { start(); return; }
-  requestAnimationFrame(function () {
-    setTimeout(function () {
-      var script = document.createElement("script");
-      script.src = root.getAttribute("data-index");
-      script.onload = script.onerror = start;
-      document.head.appendChild(script);
-    }, 0);
+  if (!root || !window.SpacecraftIndex) return;
+  var MAX = 4;
+  var status = document.getElementById("compare-status"), out = document.getElementById("compare-result");
+  var escape = SpacecraftIndex.escape, grouped = SpacecraftIndex.grouped, formatSeconds = SpacecraftIndex.formatSeconds;
+  function table(t) {
+    return t.rows.map(function (r) { return record(t.fields, r); });
+  }
+  function record(fields, row) { var o = {}; fields.forEach(function (f, at) { o[f] = row[at]; }); return o; }
+  var params = new URLSearchParams(location.search);
+  function wanted(name) {
+    var out = [];
+    params.getAll(name).join(",").split(",").forEach(function (v) {
+      var id = Number(v.trim());
+      if (v.trim() && out.indexOf(id) < 0) out.push(id);
+    });
+    return out;
+  }
+  var kind = params.has("configs") && !params.has("ids") ? "configs" : "ids";
+  var ids = wanted(kind);
+  function agencyOf(config) { var a = agencies[config.agency]; return a.abbrev ? a.name + " (" + a.abbrev + ")" : a.name; }
+  function yes(v) { return v ? "Yes" : "No"; }
+  function sum(list, key) {
+    var known = list.filter(function (c) { return c[key] !== null; });
+    return known.length ? known.reduce(function (t, c) { return t + c[key]; }, 0) : null;
+  }
+
+  var configs, agencies, statuses, crafts = [], fields, needed;
+  root.setAttribute("aria-busy", "true");
+  SpacecraftIndex.load(root, {
+    head: function (head) {
+      configs = table(head.configurations);
+      agencies = table(head.agencies);
+      statuses = table(head.statuses);
+      fields = head.spacecraft.fields;
+      var at = fields.indexOf(kind === "ids" ? "id" : "configuration");
+      var wantedAt = kind === "ids" ? ids : configs.map(function (c, position) {
+        return ids.indexOf(c.id) >= 0 ? position : -1;
+      }).filter(function (position) { return position >= 0; });
+      needed = function (row) { return wantedAt.indexOf(row[at]) >= 0; };
+    },
+    rows: function (rows, loaded, total) {
+      for (var k = 0; k < rows.length; k++) if (needed(rows[k])) crafts.push(record(fields, rows[k]));
+      if (loaded < total) status.textContent = "Loading the catalog: " + grouped(loaded) + " of " + grouped(total) + " spacecraft…";
+    },
+    done: show,
+    fail: function (reason) {
+      root.removeAttribute("aria-busy");
+      status.textContent = "The search index could not be loaded: " + reason + ".";
+    }
   });
 
-  function start() {
-    var MAX = 4;
-    var status = document.getElementById("compare-status"), out = document.getElementById("compare-result");
-    var data = window.SPACECRAFT_INDEX;
-    if (!data || data.version !== 2) { status.textContent = "The search index could not be loaded."; return; }
-
-    function table(t) {
-      return t.rows.map(function (r) { var o = {}; t.fields.forEach(function (f, at) { o[f] = r[at]; }); return o; });
-    }
-    var crafts = table(data.spacecraft), configs = table(data.configurations);
-    var agencies = table(data.agencies), statuses = table(data.statuses);
-    var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-    function escape(text) { return String(text).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; }); }
-    function grouped(n) { return n === null ? "—" : String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
-    function formatSeconds(total) { // as catalog/data/models.py's format_seconds
-      if (total === null) return "—";
-      if (total <= 0) return total === 0 ? "0 min" : "−" + formatSeconds(-total);
-      var days = Math.floor(total / 86400), rest = total % 86400, hours = Math.floor(rest / 3600);
-      var minutes = Math.floor((rest % 3600) / 60), seconds = rest % 60, parts = days ? [days + " d"] : [];
-      if (hours) parts.push(hours + " h");
-      if (minutes) parts.push(minutes + " min");
-      if (seconds && total < 3600) parts.push(seconds + " s");
-      return parts.join(" ") || "0 min";
-    }
-    function agencyOf(config) { var a = agencies[config.agency]; return a.abbrev ? a.name + " (" + a.abbrev + ")" : a.name; }
-    function yes(v) { return v ? "Yes" : "No"; }
-    function sum(list, key) {
-      var known = list.filter(function (c) { return c[key] !== null; });
-      return known.length ? known.reduce(function (t, c) { return t + c[key]; }, 0) : null;
-    }
-
-    var params = new URLSearchParams(location.search);
-    function wanted(name) {
-      var out = [];
-      params.getAll(name).join(",").split(",").forEach(function (v) {
-        var id = Number(v.trim());
-        if (v.trim() && out.indexOf(id) < 0) out.push(id);
-      });
-      return out;
-    }
-    var kind = params.has("configs") && !params.has("ids") ? "configs" : "ids";
-    var ids = wanted(kind), pool = kind === "ids" ? crafts : configs;
-    var found = [], missing = [];
+  function show() {
+    root.removeAttribute("aria-busy");
+    var pool = kind === "ids" ? crafts : configs, found = [], missing = [];
     ids.forEach(function (id) {
       var item = pool.filter(function (c) { return c.id === id; })[0];
       if (item) found.push(item); else missing.push(id);

@@ -1,25 +1,27 @@
 // Search the catalog in the browser: no server, works from file:// and on any static host.
-// The data comes from search-index.js (window.SPACECRAFT_INDEX; format in catalog/site/search_index.py),
-// loaded after the first paint, so that at 10,000 spacecraft its megabyte never delays it.
+// The data comes from the search index (format in catalog/site/search_index.py), which index.js
+// loads in parts after the first paint: the page searches the rows it has as soon as the first
+// part is in, and searches again as each further part arrives, saying how many of how many
+// spacecraft it searched until the last is in (never a final "No spacecraft match." before then).
 // The state lives in the URL with the API's parameter names, so a search can be linked and the
 // back button works: typing replaces the current history entry (after one push when typing
 // starts), choosing a filter or order pushes a new one.
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
-  if (!form) return;
-  if (window.SPACECRAFT_INDEX) { start(); return; }
-  // Two frames on: the page is painted by then. A failed load runs start(), which says so.
-  requestAnimationFrame(function () {
-    setTimeout(function () {
-      var script = document.createElement("script");
-      script.src = form.getAttribute("data-index");
-      script.onload = script.onerror = start;
-      document.head.appendChild(script);
-    }, 0);
+  if (!form || !window.SpacecraftIndex) return;
+  var search = null;
+  SpacecraftIndex.load(form, {
+    head: function (head) { search = start(head); },
+    rows: function (rows, loaded, total) { search.add(rows, loaded, total); },
+    done: function () { search.done(); },
+    fail: function (reason) {
+      if (search) search.fail(reason);
+      else document.getElementById("search-count").textContent = "The search index could not be loaded: " + reason + ".";
+    }
   });
 
-function start() {
+function start(data) {
   "use strict";
   if (window.performance && performance.mark) performance.mark("search-start"); // for benchmarks
 
@@ -45,12 +47,8 @@ function start() {
   var tbody = document.getElementById("search-rows");
   var more = document.getElementById("search-more");
   var picker = document.getElementById("compare-picker");
-  var data = window.SPACECRAFT_INDEX;
   var title = document.title, typing = false;
-  if (!data || data.version !== 2) {
-    countEl.textContent = "The search index could not be loaded.";
-    return;
-  }
+  var escape = SpacecraftIndex.escape, grouped = SpacecraftIndex.grouped, formatSeconds = SpacecraftIndex.formatSeconds;
 
   // ---- Folding: case-, accent- and punctuation-insensitive, any script ----
   var EXTRA = { "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i" };
@@ -58,21 +56,20 @@ function start() {
   var MARKS_RE = /\p{M}+/gu;
   var NON_WORD_RE = /[^\p{L}\p{N}]+/gu;
 
+  var ASCII_RE = /^[\x00-\x7f]*$/, ASCII_NON_WORD_RE = /[^a-z0-9]+/g;
   function fold(text) {
+    // Most names are ASCII, where the folding below comes to this (several times quicker).
+    if (ASCII_RE.test(text)) return text.toLowerCase().replace(ASCII_NON_WORD_RE, " ").trim();
     return text.normalize("NFKD").toLowerCase().replace(MARKS_RE, "")
       .replace(EXTRA_RE, function (c) { return EXTRA[c]; })
       .replace(NON_WORD_RE, " ").trim();
   }
 
-  // ---- The index, unpacked into columns once ----
-  function column(table, name) {
-    var at = table.fields.indexOf(name);
-    return table.rows.map(function (row) { return row[at]; });
-  }
-  var craft = data.spacecraft;
-  var N = craft.rows.length;
-  var col = {};
-  craft.fields.forEach(function (name) { col[name] = column(craft, name); });
+  // ---- The index, unpacked into columns as its parts arrive ----
+  var column = SpacecraftIndex.column;
+  var TOTAL = data.total, N = 0, complete = false, failure = ""; // N: the rows in so far
+  var fields = data.spacecraft.fields, col = {};
+  fields.forEach(function (name) { col[name] = []; });
   var configs = data.configurations, agencies = data.agencies, statuses = data.statuses;
   var configName = column(configs, "name"), configAgency = column(configs, "agency");
   var statusName = column(statuses, "name");
@@ -87,11 +84,7 @@ function start() {
   var configTypeAt = configType.map(function (t) { return t === null ? -1 : types.indexOf(t); });
   var configFolded = configName.map(fold);
   // One string per spacecraft, fields separated by spaces: a query word is a substring of it.
-  var haystack = new Array(N);
-  for (var i = 0; i < N; i++) {
-    haystack[i] = " " + fold(col.name[i]) + " " + (col.serial[i] ? fold(col.serial[i]) : "") + " " +
-      configFolded[col.configuration[i]] + " ";
-  }
+  var haystack = new Array(TOTAL);
 
   // ---- Orderings: one sorted permutation per key, made in idle time after load or on first use ----
   // Each (value, position) pair is packed into one float, value high and position low, so a
@@ -235,15 +228,30 @@ function start() {
     status: ids.status, spacecraft_config: ids.spacecraft_config, agency: ids.agency, type: types,
     in_space: [false, true], is_placeholder: [false, true], known_license: [false, true]
   };
-  var facetCol = FACETS.map(function (name) {
-    var out = new Int32Array(N), cfg = col.configuration;
-    for (var i = 0; i < N; i++) {
-      var v = name === "status" ? col.status[i] : name === "spacecraft_config" ? cfg[i]
-        : name === "agency" ? configAgency[cfg[i]] : name === "type" ? configTypeAt[cfg[i]] : col[name][i];
-      out[i] = v === null || v === undefined ? -1 : v;
+  var facetCol = FACETS.map(function () { return new Int32Array(TOTAL); });
+  function facetOf(name, i) {
+    var cfg = col.configuration[i], v = name === "status" ? col.status[i] : name === "spacecraft_config" ? cfg
+      : name === "agency" ? configAgency[cfg] : name === "type" ? configTypeAt[cfg] : col[name][i];
+    return v === null || v === undefined ? -1 : v;
+  }
+
+  // Take in a part's rows: their columns, facet values and folded text. Orderings are sorted again
+  // on their next use (after the last part, in idle time).
+  function add(rows) {
+    var from = N, f;
+    fields.forEach(function (name, at) {
+      var values = col[name];
+      for (var r = 0; r < rows.length; r++) values.push(rows[r][at]);
+    });
+    N += rows.length;
+    for (var i = from; i < N; i++) {
+      haystack[i] = " " + fold(col.name[i]) + " " + (col.serial[i] ? fold(col.serial[i]) : "") + " " +
+        configFolded[col.configuration[i]] + " ";
+      for (f = 0; f < FACETS.length; f++) facetCol[f][i] = facetOf(FACETS[f], i);
     }
-    return out;
-  });
+    orders = {};
+    return from;
+  }
   // The position a URL value selects: -1 for no filter, -2 for a value no spacecraft has.
   function wanted(name, value) {
     if (!value) return -1;
@@ -254,7 +262,8 @@ function start() {
 
   // One pass: the matches in order, and for each facet the matches each of its values would give
   // with every other filter kept (a spacecraft failing only that facet's filter counts for its value).
-  function evaluate(state) {
+  // With `since`, only the rows from there on, in the catalog's order (the rows a new part brought).
+  function evaluate(state, since) {
     var words = fold(state.search).split(" ").filter(Boolean), nwords = words.length;
     var F = FACETS.length, want = FACETS.map(function (name) { return wanted(name, state[name]); });
     var counts = FACETS.map(function (name) { return new Int32Array(facetValues[name].length); });
@@ -267,9 +276,9 @@ function start() {
       if (lo !== null || hi !== null) ranges.push([col[key], lo === null ? -Infinity : lo, hi === null ? Infinity : hi]);
     });
     if (invalid) return { results: out, counts: counts, totals: totals };
-    var perm = order(state.ordering || ""), nranges = ranges.length;
-    outer: for (var k = 0; k < N; k++) {
-      var i = perm[k], f, r, v;
+    var perm = since === undefined ? order(state.ordering || "") : null, nranges = ranges.length;
+    outer: for (var k = since || 0; k < N; k++) {
+      var i = perm ? perm[k] : k, f, r, v;
       for (r = 0; r < nranges; r++) {
         v = ranges[r][0][i];
         if (v === null || v < ranges[r][1] || v > ranges[r][2]) continue outer; // no value is in no range
@@ -313,9 +322,6 @@ function start() {
   // ---- Rendering ----
   // Rows are built as one HTML string and parsed once: several times faster than createElement
   // per node. Every text from the index goes through escape().
-  var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-  function escape(text) { return String(text).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; }); }
-  function grouped(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
   function initials(name) {
     var words = name.replace(/-/g, " ").split(/\s+/).filter(function (w) { return /^[\p{L}\p{N}]/u.test(w); });
     return words.slice(0, 2).map(function (w) { return w.charAt(0); }).join("").toUpperCase() || "?";
@@ -339,17 +345,7 @@ function start() {
       "</span></span></span></a>" + pick(i, true) + "</li>";
   }
 
-  function formatSeconds(total) { // as catalog/data/models.py's format_seconds: "36 d 7 h 42 min"
-    if (total === null) return "—";
-    if (total <= 0) return total === 0 ? "0 min" : "−" + formatSeconds(-total);
-    var days = Math.floor(total / 86400), rest = total % 86400, hours = Math.floor(rest / 3600);
-    var minutes = Math.floor((rest % 3600) / 60), seconds = rest % 60, parts = days ? [days + " d"] : [];
-    if (hours) parts.push(hours + " h");
-    if (minutes) parts.push(minutes + " min");
-    if (seconds && total < 3600) parts.push(seconds + " s");
-    return parts.join(" ") || "0 min";
-  }
-  function count(value) { return value === null ? "—" : grouped(value); }
+  var count = grouped; // a count, or "—" when the API gave none
   function pick(i, labelled) { // a card's box has a visible label; a table row's is named by aria-label
     var id = col.id[i], on = picked.indexOf(id) >= 0;
     var box = '<input type="checkbox" class="pick" value="' + id + '"' + (labelled ? "" : ' aria-label="Compare ' + escape(col.name[i]) + '"') +
@@ -366,35 +362,79 @@ function start() {
       formatSeconds(col.time_docked[i]) + "</td></tr>";
   }
 
-  var results = [], shown = 0, table = false, picked = [];
+  var results = [], shown = 0, pages = 1, table = false, picked = [];
+  var last = null; // the state searched and what it found: { state, found }
 
-  function renderMore() {
-    var end = Math.min(results.length, shown + PAGE), html = "";
+  // Show the results up to `pages` pages of PAGE, after those shown already.
+  function render() {
+    var end = Math.min(results.length, pages * PAGE), html = "";
     for (var k = shown; k < end; k++) html += table ? row(results[k]) : item(results[k]);
-    (table ? tbody : list).insertAdjacentHTML("beforeend", html);
-    shown = end;
+    if (html) (table ? tbody : list).insertAdjacentHTML("beforeend", html);
+    shown = Math.max(shown, end);
     var left = results.length - shown;
     more.hidden = left === 0;
     more.textContent = "Show " + Math.min(left, PAGE) + " more (" + grouped(left) + " not shown yet)";
   }
+  function renderMore() {
+    pages = Math.floor(shown / PAGE) + 1;
+    render();
+  }
+  function clear() {
+    shown = 0;
+    list.textContent = "";
+    tbody.textContent = "";
+  }
 
   function run(state) {
-    var found = evaluate(state);
-    results = found.results;
-    shown = 0;
+    last = { state: state, found: evaluate(state) };
+    results = last.found.results;
+    pages = 1;
     table = state.view === "table";
     list.hidden = table;
     tableWrap.hidden = !table;
-    list.textContent = "";
-    tbody.textContent = "";
+    clear();
     showSorted(state.ordering);
-    renderMore();
-    showCounts(found);
-    var n = results.length;
-    var text = n === 0 ? "No spacecraft match." : grouped(n) + (n === 1 ? " spacecraft matches." : " spacecraft match.");
-    if (n === N && !state.search.trim()) text = "All " + grouped(N) + " spacecraft.";
-    if (countEl.textContent !== text) countEl.textContent = text;
+    render();
+    if (complete) showCounts(last.found); // while parts load, the lists show no partial counts
+    showCount();
     document.title = (state.search.trim() ? state.search.trim() + " · " : "") + title;
+  }
+
+  // After a part came in: search its rows too. In the catalog's order they come after every row
+  // searched so far, so only they are searched and what is shown stays; another order searches
+  // again, and what is shown stays if it still leads the results.
+  function refresh(from) {
+    var state = last.state, before = results;
+    last.found = !state.ordering || state.ordering === "name" ? merge(last.found, evaluate(state, from)) : evaluate(state);
+    results = last.found.results;
+    for (var k = 0; k < shown; k++) if (results[k] !== before[k]) { clear(); break; }
+    render();
+    if (complete) showCounts(last.found); // while parts load, the lists show no partial counts
+    showCount();
+  }
+  function merge(found, more) {
+    for (var k = 0; k < more.results.length; k++) found.results.push(more.results[k]);
+    found.counts.forEach(function (counts, f) {
+      found.totals[f] += more.totals[f];
+      for (var v = 0; v < counts.length; v++) counts[v] += more.counts[f][v];
+    });
+    return found;
+  }
+
+  // The status line: how many match; while parts are loading, how many were searched so far
+  // (aria-busy, so a screen reader waits for the last), or why the rest could not be.
+  function showCount() {
+    var n = results.length, state = last.state, text;
+    if (!complete && !failure) {
+      text = (n === 0 ? "No match so far" : grouped(n) + " spacecraft " + (n === 1 ? "matches" : "match") + " so far") +
+        " (" + grouped(N) + " of " + grouped(TOTAL) + " searched; the rest is loading).";
+    } else {
+      text = n === 0 ? "No spacecraft match." : grouped(n) + (n === 1 ? " spacecraft matches." : " spacecraft match.");
+      if (n === N && !state.search.trim()) text = "All " + grouped(N) + " spacecraft.";
+      if (failure) text += " Only " + grouped(N) + " of " + grouped(TOTAL) + " spacecraft were searched: " + failure + ".";
+    }
+    if (countEl.textContent !== text) countEl.textContent = text;
+    if (complete || failure) countEl.removeAttribute("aria-busy"); else countEl.setAttribute("aria-busy", "true");
   }
 
   // ---- Events ----
@@ -494,22 +534,43 @@ function start() {
     run(state);
   });
 
-  var initial = readState(location.search);
-  showState(initial);
-  run(initial);
-  if (location.hash === "#search-input") input.focus(); // "/" on a page without a search box (keys.js)
+  // Sort the index by every ordering while the page is idle, so choosing one costs no sort. From
+  // 20,000 spacecraft one sort is a long task (tens of ms): an ordering is sorted on first use.
+  var WARM_BELOW = 20000;
+  function warm() {
+    var idle = window.requestIdleCallback || function (callback) { return setTimeout(callback, 50); };
+    var unsorted = [];
+    ORDERINGS.forEach(function (key) { unsorted.push("-" + key, key); });
+    unsorted.splice(unsorted.indexOf("name"), 1);
+    idle(function next(deadline) {
+      do order(unsorted.shift());
+      while (unsorted.length && deadline && deadline.timeRemaining() > 10);
+      if (unsorted.length) idle(next);
+    });
+  }
 
-  // Sort the index by every ordering while the page is idle, so choosing one costs no sort.
-  var idle = window.requestIdleCallback || function (callback) { return setTimeout(callback, 50); };
-  var unsorted = [];
-  ORDERINGS.forEach(function (key) { unsorted.push("-" + key, key); });
-  unsorted.splice(unsorted.indexOf("name"), 1);
-  idle(function warm(deadline) {
-    do order(unsorted.shift());
-    while (unsorted.length && deadline && deadline.timeRemaining() > 10);
-    if (unsorted.length) idle(warm);
-  });
-  window.spacecraftSearch = { run: run, matches: matches, evaluate: evaluate, fold: fold, size: N }; // benchmarks, debugging
-  if (window.performance && performance.mark) performance.mark("search-ready");
+  return {
+    add: function (rows) { // the head's rows, then each part's: the first search, then searches of what came
+      var from = add(rows);
+      if (last) { refresh(from); return; }
+      var initial = readState(location.search);
+      showState(initial);
+      run(initial);
+      if (location.hash === "#search-input") input.focus(); // "/" on a page without a search box (keys.js)
+    },
+    done: function () {
+      complete = true;
+      showCounts(last.found);
+      showCount();
+      if (N < WARM_BELOW) warm();
+      window.spacecraftSearch = { run: run, matches: matches, evaluate: evaluate, fold: fold, size: N }; // benchmarks, debugging
+      if (window.performance && performance.mark) performance.mark("search-ready");
+    },
+    fail: function (reason) {
+      failure = reason;
+      showCounts(last.found); // the counts of what was searched, which the status line says is not all
+      showCount();
+    }
+  };
 }
 })();
