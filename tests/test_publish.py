@@ -116,7 +116,7 @@ def test_base_url_only_changes_head_tags_and_site_files(published, local):
     # The body, and so every link a visitor follows, is the same: the site works from any folder.
     # Only the "Cite this" block differs: a citation names the page's absolute URL when there is one.
     page = "spacecraft/craft-1.html"
-    cite = re.compile(r'<details class="cite">.*?</details>', re.S)
+    cite = re.compile(r'<details class="cite".*?</details>', re.S)
     body = lambda site: cite.sub("", (site / page).read_text().split("</head>", 1)[1])  # noqa: E731
     assert body(published) == body(local)
     assert BASE + page in cite.search((published / page).read_text())[0]
