@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import math
 import os
 import sys
 import threading
@@ -59,6 +60,29 @@ def port_number(value: str) -> int:
     return int(value)
 
 
+MAX_WAIT_LIMIT = 86400.0  # a day: longer than any rate limit worth waiting out in one build
+RETRIES_LIMIT = 20  # with backoff, twenty retries already take minutes
+
+
+def wait_seconds(value: str) -> float:
+    """argparse type: seconds to wait, 0 to a day (nan, inf and negatives refused: nan compares false
+    with every wait, so a rate-limited build would never give up)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds <= MAX_WAIT_LIMIT:  # false for nan as well
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds from 0 to {MAX_WAIT_LIMIT:.0f}")
+    return seconds
+
+
+def retry_count(value: str) -> int:
+    """argparse type: retries of a request, 0 to RETRIES_LIMIT."""
+    if not value.isascii() or not value.isdigit() or int(value) > RETRIES_LIMIT:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of retries from 0 to {RETRIES_LIMIT}")
+    return int(value)
+
+
 def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> argparse.Namespace:
     from .config import DEFAULT_API_URL
 
@@ -72,12 +96,12 @@ def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> arg
                         help="API root (default %(default)s; env LL2_API_URL)")
     parser.add_argument("--api-key", metavar="KEY", default=os.environ.get("LL2_API_KEY") or None,
                         help='sent as "Authorization: Token KEY" (env LL2_API_KEY); lifts the anonymous rate limit')
-    parser.add_argument("--max-wait", metavar="SECONDS", type=float, default=1800.0,
-                        help="longest total time to wait out rate limiting (HTTP 429) before giving up "
-                             "(default %(default).0f)")
-    parser.add_argument("--retries", metavar="N", type=int, default=5,
+    parser.add_argument("--max-wait", metavar="SECONDS", type=wait_seconds, default=1800.0,
+                        help="longest total time to wait out rate limiting (HTTP 429) before giving up, "
+                             f"0 to {MAX_WAIT_LIMIT:.0f} (default %(default).0f)")
+    parser.add_argument("--retries", metavar="N", type=retry_count, default=5,
                         help="retries of a request after a server error (5xx) or a dropped connection, "
-                             "with growing pauses (default %(default)s)")
+                             f"with growing pauses, 0 to {RETRIES_LIMIT} (default %(default)s)")
     parser.add_argument("--cache", metavar="DIR", type=Path, default=Path(".cache"),
                         help="fetched data and downloaded files (default %(default)s/)")
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("output"),
@@ -151,6 +175,8 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
                            strict=args.strict, force=args.force, licensed_only=args.licensed_only,
                            zip=args.zip)
     started = time.perf_counter()
+    # Under --watch, the inputs as they were before this build: an edit made while it runs starts a rebuild.
+    inputs = watched_files(options.caches.data_file) if args.serve and args.watch else None
     try:
         report = build(options)
     except CatalogError as exc:
@@ -171,8 +197,10 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
         print(f"built {report.pages} pages for {report.records} spacecraft into {args.out}/ "
               f"({report.written} files written) in {time.perf_counter() - started:.2f} s",
               file=sys.stderr)
-    if args.serve and args.watch:
-        return serve(args.out, args.port, rebuild=lambda: build(options), data=options.caches.data_file)
+    if inputs is not None:  # the watch rebuilds offline, from the data this run fetched (if it did)
+        offline = options._replace(fetch=None)
+        return serve(args.out, args.port, rebuild=lambda: build(offline), watching=inputs,
+                     data=options.caches.data_file)
     return serve(args.out, args.port) if args.serve else 0
 
 
@@ -202,9 +230,10 @@ def show_logs(level: int, style: str) -> None:
     logging.captureWarnings(True)
 
 
-def serve(folder: Path, port: int, *, rebuild: Callable[[], object] | None = None, data: Path | None = None) -> int:
+def serve(folder: Path, port: int, *, rebuild: Callable[[], object] | None = None,
+          watching: dict[Path, float] | None = None, data: Path | None = None) -> int:
     """Serve the built site on localhost until interrupted; with rebuild, rebuild it when its inputs
-    change and have the open pages reload."""
+    change from `watching` (watched_files() before the first build) and have the open pages reload."""
     from .output.serve import Version, make_server, url_of
 
     version = Version() if rebuild else None
@@ -215,7 +244,8 @@ def serve(folder: Path, port: int, *, rebuild: Callable[[], object] | None = Non
         return 1
     print(f"serving {folder}/ at {url_of(server)}index.html (Ctrl+C to stop)", file=sys.stderr, flush=True)
     if rebuild is not None and version is not None:
-        threading.Thread(target=watch, args=(rebuild, version, data), name="watch", daemon=True).start()
+        seen = watching if watching is not None else watched_files(data)
+        threading.Thread(target=watch, args=(rebuild, version, seen, data), name="watch", daemon=True).start()
     with server, contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how a preview ends
         server.serve_forever()
     return 0
@@ -236,12 +266,12 @@ def watched_files(data: Path | None) -> dict[Path, float]:
     return found
 
 
-def watch(rebuild: Callable[[], object], version: Version, data: Path | None, *, every: float = 0.5) -> None:
-    """Poll the inputs every `every` seconds; rebuild on a change. A failed rebuild says why in one
-    line and the last good site stays served."""
+def watch(rebuild: Callable[[], object], version: Version, seen: dict[Path, float], data: Path | None, *,
+          every: float = 0.5) -> None:
+    """Poll the inputs every `every` seconds; rebuild when they differ from `seen`. A failed rebuild says
+    why in one line and the last good site stays served."""
     from .errors import CatalogError
 
-    seen = watched_files(data)
     while True:
         time.sleep(every)
         now = watched_files(data)

@@ -9,13 +9,15 @@
   what a visitor and a crawler see (the h1, the text, links, head tags, JSON-LD, pictures);
   html_pages and broken_links go over a whole site.
 - Servers: Loopback, a tiny HTTP server on 127.0.0.1:0 that records the requests it receives and
-  can hold a reply until released (the fake LL2 itself is tests/fakeserver.py).
+  can hold a reply until released (the fake LL2 itself is tests/fakeserver.py); serving (the preview
+  server in this process) and Preview (build.py --serve in a child process, its stderr as it comes).
 """
 from __future__ import annotations
 
 import contextlib
 import copy
 import io
+import re
 import resource
 import signal
 import subprocess
@@ -593,6 +595,62 @@ def serving(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+class Preview:
+    """build.py --serve (with more options: --watch, --fetch ...) running in root, on a free port; its
+    stderr lines, read as they come. Use it as a context manager: leaving stops it."""
+
+    def __init__(self, root: Path, *args: str) -> None:
+        script = root / "build.py" if (root / "build.py").exists() else ROOT / "build.py"  # a clone's own
+        self.process = subprocess.Popen([sys.executable, str(script), "--serve", "--port", "0",
+                                         "--out", "O", "--cache", "C", *args], cwd=root, stdin=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        self.lines: list[str] = []
+        self.changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            with self.changed:
+                self.lines.append(line.rstrip("\n"))
+                self.changed.notify_all()
+
+    def wait_for(self, pattern: str, timeout: float = 60, *, count: int = 1) -> re.Match[str]:
+        """The last stderr line matching pattern, once `count` such lines came (fail after timeout seconds)."""
+        with self.changed:
+            found: list[re.Match[str]] = []
+
+            def seen() -> bool:
+                found[:] = [m for m in (re.search(pattern, line) for line in self.lines) if m]
+                return len(found) >= count
+
+            assert self.changed.wait_for(seen, timeout), f"no line matching {pattern!r} in {self.lines}"
+            return found[-1]
+
+    def url(self) -> str:
+        """The root URL it serves, once it says so."""
+        return self.wait_for(r"at (http://127\.0\.0\.1:\d+/)index\.html").group(1)
+
+    def stop(self) -> list[str]:
+        """Stop it (as Ctrl+C would); return every line it printed."""
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(10)
+        return self.lines
+
+    def __enter__(self) -> Preview:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.poll() is None:
+            self.stop()
 
 
 def within(seconds: float, call: Any, *args: Any, **kwargs: Any) -> Any:

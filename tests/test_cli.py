@@ -192,3 +192,29 @@ def test_debug_shows_each_stage_with_its_time(tmp_path):
         assert stage in stages, done.stderr
     times = [int(line.split()[0]) for line in stamped]
     assert times == sorted(times)
+
+
+@pytest.mark.parametrize(("option", "value", "reason"), [
+    ("--max-wait", "nan", "is not a number of seconds from 0 to 86400"),
+    ("--max-wait", "inf", "is not a number of seconds from 0 to 86400"),
+    ("--max-wait", "-5", "is not a number of seconds from 0 to 86400"),
+    ("--max-wait", "1e9", "is not a number of seconds from 0 to 86400"),
+    ("--max-wait", "soon", "is not a number of seconds from 0 to 86400"),
+    ("--retries", "-1", "is not a number of retries from 0 to 20"),
+    ("--retries", "1000000000", "is not a number of retries from 0 to 20"),
+    ("--retries", "2.5", "is not a number of retries from 0 to 20"),
+])
+def test_fetch_limits_out_of_range_are_a_usage_error(tmp_path, option, value, reason):
+    # --max-wait nan compared false with every wait, so a 429 was waited out forever.
+    done = run(option, value, "--cache", "C", "--out", "O", cwd=tmp_path)  # no --fetch: nothing leaves the machine
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == f"build.py: error: argument {option}: {value!r} {reason}"
+    assert not (tmp_path / "O").exists() and not (tmp_path / "C").exists()
+
+
+def test_fetch_limits_at_the_ends_of_their_range_are_taken():
+    from catalog.cli import parse_args
+
+    for wait, retries in (("0", "0"), ("86400", "20"), ("2.5", "3")):
+        args = parse_args(["--max-wait", wait, "--retries", retries])
+        assert (args.max_wait, args.retries) == (float(wait), int(retries))

@@ -1,11 +1,63 @@
 """The installable app: manifest.webmanifest and the service worker (catalog/site/offline.py), in Chromium."""
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from base import build_site, fleet, parse, serving
 from playwright.sync_api import expect
+
+
+class _PagesHandler(SimpleHTTPRequestHandler):
+    """Files as GitHub Pages serves them: each may be kept by the browser's HTTP cache ten minutes."""
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def like_github_pages(folder):
+    """Serve folder on loopback with GitHub Pages' max-age=600; yield its root URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_PagesHandler, directory=str(folder)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def controlled(page, url: str) -> None:
+    """Open url and wait until the site's worker controls the page."""
+    page.goto(url)
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("!!navigator.serviceWorker.controller"):
+        page.reload()
+    page.wait_for_function("!!navigator.serviceWorker.controller")
+
+
+def update_worker(page) -> None:
+    """Have the browser look for a new sw.js now (as it does on a later visit) and wait until it controls the page."""
+    page.evaluate("""new Promise(resolve => {
+        navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true), {once: true});
+        navigator.serviceWorker.getRegistration().then(r => r.update());
+    })""")
+
+
+def search(page, url: str, words: str):
+    """The result names search.html shows for words."""
+    page.goto(url + "search.html")
+    page.get_by_label("Name, configuration or serial number").fill(words)
+    return page.locator("#search-results .result-name")
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +138,46 @@ def test_from_file_nothing_is_registered_and_nothing_breaks(page, site):
 def test_over_http_the_registration_script_registers_the_worker(page, served):
     page.goto(served + "index.html")
     assert page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)") == served
+
+
+def test_a_new_version_precaches_its_own_files_past_the_http_cache(page, tmp_path):
+    site = tmp_path / "site"
+    build_site(site, tmp_path / "cache1", records=fleet(6))
+    with like_github_pages(tmp_path) as origin:
+        url = origin + "site/"
+        controlled(page, url + "index.html")
+        expect(search(page, url, "craft 5")).to_have_text(["Craft 5"])
+        renamed = fleet(6)
+        renamed[4]["name"] = "Nova Five"  # spacecraft 5, renamed in the next deploy
+        build_site(site, tmp_path / "cache2", records=renamed)
+        update_worker(page)
+        expect(search(page, url, "nova")).to_have_text(["Nova Five"])  # not "No spacecraft match."
+        page.context.set_offline(True)
+        try:
+            expect(search(page, url, "nova")).to_have_text(["Nova Five"])
+        finally:
+            page.context.set_offline(False)
+
+
+def test_two_catalogs_on_one_origin_keep_each_others_offline_copies(page, tmp_path):
+    build_site(tmp_path / "a", tmp_path / "cache-a", records=fleet(6))
+    build_site(tmp_path / "b", tmp_path / "cache-b", records=fleet(7))  # another version: another cache
+    with serving(tmp_path) as origin:
+        for site in ("a", "b"):
+            controlled(page, f"{origin}{site}/index.html")
+            page.goto(f"{origin}{site}/spacecraft/craft-2.html")
+        build_site(tmp_path / "a", tmp_path / "cache-a", records=fleet(5))  # a new version of a alone
+        controlled(page, f"{origin}a/index.html")
+        update_worker(page)
+        page.goto(f"{origin}a/spacecraft/craft-2.html")
+        page.context.set_offline(True)
+        try:
+            for site in ("a", "b"):
+                page.goto(f"{origin}{site}/spacecraft/craft-2.html")
+                expect(page.locator("h1")).to_have_text("Craft 2")
+        finally:
+            page.context.set_offline(False)
+        names = page.evaluate("caches.keys()")
+        assert len([n for n in names if f"{origin}a/" in n]) == 1, names  # a's old version is gone
+        assert len([n for n in names if f"{origin}b/" in n]) == 1, names
+    page.console_errors.clear()

@@ -81,7 +81,12 @@ def run_jobs(jobs: dict[str, Path], out_dir: Path,
              workers: int | None) -> Generator[tuple[str, ThumbEntry], None, None]:
     """Resize on every core, yielding each result as it comes; one job, or a platform without
     processes, runs here. An error of the system (a full disk) ends it, raised with the file's name;
-    so does Ctrl-C, at once: the workers are killed, not waited for."""
+    so does Ctrl-C, at once: the workers are killed, not waited for.
+
+    Futures, not pool.map: map's iterator cancels the waiting futures itself when it stops, and
+    the pool's management thread, finding its workers killed, then failed those cancelled futures
+    (an InvalidStateError traceback from that thread, after the one line of a full disk). Here only
+    the pool cancels them (shutdown's cancel_futures), in that same thread."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stems = sorted(jobs)
     workers = min(workers or os.cpu_count() or 1, len(stems))
@@ -92,12 +97,12 @@ def run_jobs(jobs: dict[str, Path], out_dir: Path,
             try:
                 # One image per task: an image is ~60 ms of work, its round trip 0.1 ms, and
                 # larger chunks left a core idle at the end of each batch (4 images x 60 ms).
-                results = pool.map(resize_job, [str(jobs[s]) for s in stems], [str(out_dir)] * len(stems),
-                                   stems, chunksize=1)
+                futures = [pool.submit(resize_job, str(jobs[stem]), str(out_dir), stem) for stem in stems]
             except OSError as exc:  # fork refused (too many processes, no memory)
                 log.warning("resizing in one process: could not start workers (%s)", exc)
             else:
-                for stem, result in zip(stems, results, strict=True):
+                for stem, future in zip(stems, futures, strict=True):
+                    result = future.result()
                     done.add(stem)
                     yield stem, result
         except cf.process.BrokenProcessPool as exc:  # a worker was killed (out of memory on one image)

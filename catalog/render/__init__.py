@@ -6,7 +6,8 @@ before the first page; nothing is put into them later or read back from them.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import jinja2
 
 from ..config import TEMPLATES
 from ..data.models import Duration
+from ..errors import CatalogError
 from ..site import timelines
 from ..site.cite import Citer
 from ..site.plan import Page, SiteInfo
@@ -61,6 +63,7 @@ class Renderer:
     def __init__(self, *, site: SiteInfo, urls: Urls, pictures: Mapping[str, Any],
                  templates: Path = TEMPLATES, compiled: Path | None = None) -> None:
         self.env = env = make_env(templates, compiled=compiled)
+        self.folder = templates
         self.templates = PageTemplates(env)
         # Helpers are filters, not global functions: Jinja calls a filter directly, a global through
         # Context.call, which inspects it first (ten calls a spacecraft page; benchmarks/README.md).
@@ -92,9 +95,42 @@ class Renderer:
 
     def render(self, page: Page) -> bytes:
         """One page's bytes; `root` leads from its path back to the site root."""
-        return self.templates.render(page.template, page.context, page_path=page.path, root=root_of(page.path),
-                                     kind=page.kind, head=page.head).encode()
+        with named_template_errors(self.folder):
+            return self.templates.render(page.template, page.context, page_path=page.path,
+                                         root=root_of(page.path), kind=page.kind, head=page.head).encode()
 
     def prepare_fork(self) -> None:
         """Compile every template once, before worker processes are forked."""
-        self.templates.compile_all()
+        with named_template_errors(self.folder):
+            self.templates.compile_all()
+
+
+@contextlib.contextmanager
+def named_template_errors(folder: Path = TEMPLATES) -> Iterator[None]:
+    """Turn an error in a template of folder (its syntax, or a value it asks for) into one line naming
+    the file and the line: `templates/base.html line 12: 'title' is undefined`."""
+    try:
+        yield
+    except jinja2.TemplateError as exc:
+        raise CatalogError(f"{template_line(exc, folder)}: {exc.message or type(exc).__name__}") from exc
+
+
+def template_line(exc: jinja2.TemplateError, folder: Path) -> str:
+    """Where the error is: a syntax error knows its file and line; any other error's traceback, as Jinja
+    rewrites it, has the template's own frames, the innermost of them the line at fault."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return f"{shown(exc.filename, folder)} line {exc.lineno}"
+    where = "a template"
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if Path(filename).is_relative_to(folder):
+            where = f"{shown(filename, folder)} line {tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
+def shown(filename: str, folder: Path) -> str:
+    """A template's path as a user finds it in the project: templates/base.html."""
+    path = Path(filename)
+    return path.relative_to(folder.parent).as_posix() if path.is_relative_to(folder.parent) else filename

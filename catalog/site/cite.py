@@ -26,8 +26,10 @@ from .urls import Urls, path_for, quote_path
 AUTHOR = "The Space Devs"
 SOURCE = "Launch Library 2"
 SITE = "Spacecraft Catalog"
-_BIBTEX = {"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "%": "\\%", "&": "\\&", "#": "\\#", "$": "\\$",
-           "_": "\\_", "^": "\\textasciicircum{}", "~": "\\textasciitilde{}"}
+# A brace is written as a command, never as \{ or \}: BibTeX counts braces before LaTeX sees a
+# backslash, so one unbalanced "\{" (a name like "Project {Alpha") made it read past the field's end.
+_BIBTEX = {"\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}", "%": "\\%", "&": "\\&",
+           "#": "\\#", "$": "\\$", "_": "\\_", "^": "\\textasciicircum{}", "~": "\\textasciitilde{}"}
 _BIBTEX_SPECIAL = frozenset(_BIBTEX)
 
 
@@ -43,7 +45,8 @@ class Citation(NamedTuple):
 
 
 def bibtex_text(value: str) -> str:
-    """Text safe inside a BibTeX field: LaTeX's special characters escaped (most names have none)."""
+    """Text safe inside a BibTeX field: LaTeX's special characters escaped (most names have none), and every
+    brace of the text a command, so the field's own braces always balance, whatever the text."""
     if _BIBTEX_SPECIAL.isdisjoint(value):
         return value
     return "".join(_BIBTEX.get(char, char) for char in value)

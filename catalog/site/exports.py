@@ -15,14 +15,19 @@ Files, by site path (site/urls.py's Urls):
 CSV files are RFC 4180 as Python's csv module writes them: UTF-8 (no byte order mark), a header
 row, CRLF line ends, fields quoted only when they hold a comma, a quote or a line break; rows
 sorted by id; empty for a value the API did not give; booleans ``true``/``false``; durations twice,
-as ISO 8601 (``P79DT15H23M49S``) and as whole seconds.
+as ISO 8601 (``P79DT15H23M49S``) and as whole seconds. A negative duration (bad data: the API's, or
+a turnaround of flights out of order) is in the seconds column only: ISO 8601 has no negative
+durations, and XML Schema's ``-P1D`` is what a spreadsheet would run as a formula; the ISO column is
+then empty, so every cell of a duration column is a duration and the package validates.
 
 Spreadsheet safety: Excel and LibreOffice run a cell that begins with ``=``, ``+``, ``-`` or ``@``
 as a formula (and a leading tab or carriage return can hide one), so in the CSV files only, a text
 cell that begins with one of those characters gets a single quote ``'`` in front (OWASP's advice
 on CSV injection); a spreadsheet then shows the text, and a program reading the file sees the quote.
-Numbers, dates and durations are not text cells and are never changed (a negative number stays a
-number). The JSON files keep the API's text exactly as it came.
+The rule is applied in one place, where a row becomes a CSV line (_CsvLines.line), to every text
+cell, so no column can miss it. Numbers are not text and are never changed (a negative number stays
+a number); dates and durations never begin with one of those characters. The JSON files keep the
+API's text exactly as it came.
 
 The JSON records mirror the CSV's names: the spacecraft's fields, its ``status``, its
 ``configuration`` (with its ``agency``, ``family`` and ``image``), its own ``image`` (the page
@@ -56,7 +61,8 @@ SOURCE_HOME = "https://thespacedevs.com/llapi"
 CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")  # a text cell starting with one gets a "'" in front
 CSV_SAFETY = ("In the CSV files a text cell that begins with =, +, -, @, a tab or a carriage return has a single "
               "quote (') put in front of it, so that a spreadsheet shows it as text rather than running it as "
-              "a formula; numbers, dates and durations are never changed, and the JSON keeps the API's text as it is.")
+              "a formula; numbers are never changed, a negative duration (\"-P1D\" would be a formula too) is given in its "
+              "seconds column only, with its ISO 8601 cell empty, and the JSON keeps the API's text as it is.")
 TERMS = ("The data is The Space Devs' (Launch Library 2): credit \"Launch Library 2 by The Space Devs\" and follow "
          "their terms at https://thespacedevs.com/. Images belong to their owners, under the license given "
          "for each (often \"Unknown\").")
@@ -258,6 +264,12 @@ def _iso(value: Duration | None) -> str | None:
     return iso_duration(value.seconds) if value else None
 
 
+def _iso_cell(value: Duration | None) -> str | None:
+    """A duration's ISO 8601 cell in a CSV: empty for a negative one, whose sign the seconds column keeps
+    ("-P1D" would be a formula to a spreadsheet, and a quoted "'-P1D" no duration to a validator)."""
+    return iso_duration(value.seconds) if value and value.seconds >= 0 else None
+
+
 def _seconds(value: Duration | None) -> int | None:
     return value.seconds if value else None
 
@@ -291,7 +303,8 @@ class _CsvLines:
         self.writer = csv.writer(self.out, lineterminator="\r\n")  # RFC 4180's CRLF, csv's default made explicit
 
     def line(self, row: Iterable[Any]) -> str:
-        self.writer.writerow(row)
+        """One CSV line; every text cell made safe for a spreadsheet here, the one place cells become CSV."""
+        self.writer.writerow([cell(value) if value.__class__ is str else value for value in row])
         return self.out.text
 
 
@@ -328,14 +341,14 @@ class Exports:
             config, agency, image = craft.config, craft.config.agency, craft.shown_image
             license_ = image.license if image else None
             out[craft.id] = lines.line((
-                craft.id, cell(craft.name), cell(craft.serial_number), craft.status.id, cell(craft.status.name),
+                craft.id, craft.name, craft.serial_number, craft.status.id, craft.status.name,
                 _flag(craft.in_space), _flag(craft.is_placeholder), craft.flights_count, craft.mission_ends_count,
-                _iso(craft.time_in_space), _seconds(craft.time_in_space),
-                _iso(craft.time_docked), _seconds(craft.time_docked),
-                _iso(craft.fastest_turnaround), _seconds(craft.fastest_turnaround),
-                config.id, cell(config.name), cell(config.type), agency.id, cell(agency.name), cell(agency.abbrev),
-                image.image_url if image else None, cell(image.credit) if image else None,
-                cell(license_.name) if license_ else None, license_.link if license_ else None,
+                _iso_cell(craft.time_in_space), _seconds(craft.time_in_space),
+                _iso_cell(craft.time_docked), _seconds(craft.time_docked),
+                _iso_cell(craft.fastest_turnaround), _seconds(craft.fastest_turnaround),
+                config.id, config.name, config.type, agency.id, agency.name, agency.abbrev,
+                image.image_url if image else None, image.credit if image else None,
+                license_.name if license_ else None, license_.link if license_ else None,
                 page_url(path_for(craft)),
             ))
         return out
@@ -348,11 +361,11 @@ class Exports:
                 if (f.id, craft.id) in seen:  # a flight listed twice in one record: the key is (id, spacecraft_id)
                     continue
                 seen.add((f.id, craft.id))
-                rows.append((f.id, craft.id, cell(f.launch_id), cell(f.launch_name), f.launch_date,
-                             cell(f.destination), _iso(f.duration), _seconds(f.duration),
-                             _iso(f.turnaround), _seconds(f.turnaround), f.mission_end, cell(f.landing),
-                             cell(f.designator), cell(f.rocket), cell(f.pad), cell(f.location), cell(f.mission),
-                             cell(f.mission_type), cell(f.orbit), cell(f.launch_status), _iso(f.span),
+                rows.append((f.id, craft.id, f.launch_id, f.launch_name, f.launch_date,
+                             f.destination, _iso_cell(f.duration), _seconds(f.duration),
+                             _iso_cell(f.turnaround), _seconds(f.turnaround), f.mission_end, f.landing,
+                             f.designator, f.rocket, f.pad, f.location, f.mission,
+                             f.mission_type, f.orbit, f.launch_status, _iso_cell(f.span),
                              _seconds(f.span), _flag(f.ends_before_launch)))
         rows.sort(key=lambda row: (row[0], row[1]))
         return iter(rows)
@@ -362,15 +375,15 @@ class Exports:
             config = group.subject
             assert isinstance(config, Configuration)  # a configuration group's subject, by construction
             image = config.image
-            yield (config.id, cell(config.name), cell(config.type), config.agency.id, cell(config.agency.name),
-                   cell("; ".join(f.name for f in config.family)), _flag(config.in_use), len(group.spacecraft),
+            yield (config.id, config.name, config.type, config.agency.id, config.agency.name,
+                   "; ".join(f.name for f in config.family), _flag(config.in_use), len(group.spacecraft),
                    *_image_cells(image), self.page_url(path_for(group)))
 
     def agency_rows(self) -> Iterator[tuple[Any, ...]]:
         for group in sorted(self.catalog.agencies, key=lambda g: g.subject.id):
             agency = group.subject
             assert isinstance(agency, Agency)
-            yield (agency.id, cell(agency.name), cell(agency.abbrev), cell(agency.type), len(group.configurations),
+            yield (agency.id, agency.name, agency.abbrev, agency.type, len(group.configurations),
                    len(group.spacecraft), self.page_url(path_for(group)))
 
     def table_bytes(self, table: Table) -> tuple[bytes, int]:
@@ -491,7 +504,7 @@ class Exports:
 def _image_cells(image: Image | None) -> tuple[str | None, ...]:
     if image is None:
         return (None, None, None, None)
-    return (image.image_url, cell(image.credit), cell(image.license.name), image.license.link)
+    return (image.image_url, image.credit, image.license.name, image.license.link)
 
 
 def image_record(image: Image | None) -> dict[str, Any] | None:

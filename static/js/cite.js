@@ -16,8 +16,9 @@
   var AUTHOR = "The Space Devs";
   var SOURCE = "Launch Library 2";
   var SITE = "Spacecraft Catalog";
-  // cite.py's _BIBTEX, character for character (tests/site/test_cite_print.py runs both on the same names).
-  var BIBTEX = {"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "%": "\\%",
+  // cite.py's _BIBTEX, character for character (tests/site/test_cite_print.py runs both on the same names):
+  // a brace is a command, never \{ (BibTeX counts braces before LaTeX reads a backslash).
+  var BIBTEX = {"\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}", "%": "\\%",
                 "&": "\\&", "#": "\\#", "$": "\\$", "_": "\\_", "^": "\\textasciicircum{}", "~": "\\textasciitilde{}"};
 
   function bibtexText(value) {

@@ -1,14 +1,11 @@
-"""--serve --watch: edit a template and the open page changes by itself; a broken one keeps the last good site."""
+"""--serve --watch: edit a template and the open page changes by itself; a broken one keeps the last good
+site and says which template and line; a --fetch crawls once; a CSS edit shows past the service worker."""
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
-import sys
-import threading
 
 import pytest
-from base import ROOT
+from base import ROOT, Preview, fleet
 
 COPIED = ("build.py", "catalog", "templates", "static", "content")
 
@@ -25,61 +22,86 @@ def clone(tmp_path):
     return tmp_path
 
 
-class Preview:
-    """build.py --serve --watch running in the clone; its stderr lines, read as they come."""
+def edit(path, old: str, new: str) -> str:
+    """Replace the one occurrence of old in the file with new; return the file's original text."""
+    original = path.read_text(encoding="utf-8")
+    assert original.count(old) == 1
+    path.write_text(original.replace(old, new), encoding="utf-8")
+    return original
 
-    def __init__(self, root) -> None:
-        self.process = subprocess.Popen([sys.executable, "build.py", "--serve", "--watch", "--port", "0",
-                                         "--out", "O", "--cache", "C"], cwd=root, stdin=subprocess.DEVNULL,
-                                        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-        self.lines: list[str] = []
-        self.changed = threading.Condition()
-        threading.Thread(target=self._read, daemon=True).start()
 
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            with self.changed:
-                self.lines.append(line.rstrip("\n"))
-                self.changed.notify_all()
-
-    def wait_for(self, pattern: str, timeout: float = 60) -> re.Match[str]:
-        with self.changed:
-            found: list[re.Match[str]] = []
-
-            def seen() -> bool:
-                found[:] = [m for m in (re.search(pattern, line) for line in self.lines) if m]
-                return bool(found)
-
-            assert self.changed.wait_for(seen, timeout), f"no line matching {pattern!r} in {self.lines}"
-            return found[-1]
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
+def line_of(path, text: str) -> int:
+    """The 1-based line of the file holding text."""
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
 
 
 def test_editing_a_template_reloads_the_open_page(clone, page):
-    preview = Preview(clone)
-    try:
-        url = preview.wait_for(r"at (http://127\.0\.0\.1:\d+/)index\.html").group(1)
+    with Preview(clone, "--watch") as preview:
+        url = preview.url()
         page.goto(url + "index.html")
         assert page.locator("text=Edited by the watch test").count() == 0
         base = clone / "templates" / "base.html"
-        original = base.read_text(encoding="utf-8")
-        assert original.count("</main>") == 1
-        base.write_text(original.replace("</main>", "<p id=edited>Edited by the watch test</p></main>"),
-                        encoding="utf-8")
+        original = edit(base, "</main>", "<p id=edited>Edited by the watch test</p></main>")
         page.wait_for_selector("#edited", timeout=30_000)  # no reload by hand: the page did it
         assert page.locator("#edited").inner_text() == "Edited by the watch test"
         on_disk = (clone / "O" / "index.html").read_text(encoding="utf-8")
         assert "Edited by the watch test" in on_disk and "__reload" not in on_disk
 
         base.write_text(original.replace("</main>", "{% if %}</main>"), encoding="utf-8")  # a broken template
-        error = preview.wait_for(r"^error: .*still serving the last good site$").group(0)
-        assert "base.html" in error or "TemplateSyntaxError" in error
+        preview.wait_for(r"^error: .*still serving the last good site$")
         page.reload()
         assert page.locator("#edited").inner_text() == "Edited by the watch test"
         assert preview.process.poll() is None
-    finally:
-        preview.stop()
+        page.goto("about:blank")  # no reload poll left running once the preview stops
+
+
+def test_a_template_error_names_the_template_and_the_line(clone):
+    base = clone / "templates" / "base.html"
+    with Preview(clone, "--watch") as preview:
+        preview.url()
+        original = edit(base, "</main>", "{% if %}</main>")  # a syntax error
+        where = line_of(base, "{% if %}")
+        error = preview.wait_for(r"^error: .*still serving the last good site$").group(0)
+        assert error.startswith(f"error: templates/base.html line {where}: ")
+        assert "Traceback" not in "\n".join(preview.lines)
+
+        base.write_text(original.replace("</main>", "{{ no_such_value }}</main>"), encoding="utf-8")  # a runtime one
+        error = preview.wait_for(r"^error: .*no_such_value.*still serving the last good site$").group(0)
+        assert error.startswith(f"error: templates/base.html line {where}: "), error
+        assert preview.process.poll() is None
+
+
+def test_fetch_with_watch_crawls_once_and_rebuilds_offline(clone, fake_api):
+    records = fleet(3)
+    for raw in records:  # no images: the crawl is the only thing the fake API serves
+        raw["image"] = raw["spacecraft_config"]["image"] = None
+    fake_api.records = records
+    with Preview(clone, "--watch", "--fetch", "--api-url", fake_api.url, "--retries", "0") as preview:
+        preview.url()
+        crawl = list(fake_api.requests)
+        assert crawl and all(asked.startswith("/2.3.0/spacecraft/") for asked in crawl)
+        edit(clone / "templates" / "base.html", "</main>", "<p>one edit</p></main>")
+        preview.wait_for(r"^rebuilt: the open pages reload$")
+        assert fake_api.requests == crawl  # the watch rebuilds from the fetched data, offline
+        edit(clone / "templates" / "base.html", "<p>one edit</p>", "<p>two edits</p>")
+        preview.wait_for(r"^rebuilt: the open pages reload$", count=2)
+        assert fake_api.requests == crawl
+        assert "two edits" in (clone / "O" / "index.html").read_text(encoding="utf-8")
+        assert sum(line == "a file changed: rebuilding" for line in preview.lines) == 2  # one per edit
+
+
+def test_a_css_edit_shows_after_the_automatic_reload(clone, page):
+    with Preview(clone, "--watch") as preview:
+        url = preview.url()
+        page.goto(url + "index.html")
+        page.wait_for_load_state("load")
+        # Whatever the preview does with the offline app's worker, let it settle: a page it controls.
+        page.wait_for_function("navigator.serviceWorker.getRegistration().then(r => !r || !!r.active)")
+        page.reload()
+        colour = "getComputedStyle(document.querySelector('h1')).color"
+        assert page.evaluate(colour) != "rgb(1, 2, 3)"
+        css = clone / "static" / "css" / "site.css"
+        css.write_text(css.read_text(encoding="utf-8") + "\nh1 { color: rgb(1, 2, 3); }\n", encoding="utf-8")
+        preview.wait_for(r"^rebuilt: the open pages reload$")
+        page.wait_for_function(f"{colour} === 'rgb(1, 2, 3)'", timeout=20_000)  # no reload by hand
+        page.goto("about:blank")

@@ -16,11 +16,15 @@ from catalog.site import cite
 
 BASE = "https://someone.github.io/spacecraft-catalog/"
 SPECIAL = "Craft {50} & 100% #1_$ ~^ \\o/"  # every character BibTeX gives a meaning to
+# Names no brace matching survives unescaped: BibTeX counts \\{ and \\} as braces too.
+HOSTILE = ["Project {Alpha", "Alpha} Omega", "}{ Inverted", "Trailing \\", "Escaped \\{ brace", "{{{Deep",
+           '100% "quoted" #1 & ~tilde^ $x_y$ @misc{evil,', "Comma}, url = {https://evil.example/}"]
 
 
 def records() -> list[dict]:
     out = fleet(6)
     out.append(spacecraft(50, SPECIAL, cfg=config(6, "Crew Dragon 2", agency=121)))
+    out += [spacecraft(80 + i, name) for i, name in enumerate(HOSTILE)]
     return out
 
 
@@ -62,10 +66,10 @@ def bibtex_fields(entry: str) -> tuple[str, str, dict[str, str]]:
         name, _, value = line.strip().partition(" = ")
         assert value.startswith("{") and value.endswith("}"), line
         depth = 0
-        for i, char in enumerate(value):
-            if char == "{" and value[i - 1:i] != "\\":
+        for i, char in enumerate(value):  # as BibTeX counts them: a backslash does not escape a brace
+            if char == "{":
                 depth += 1
-            elif char == "}" and value[i - 1:i] != "\\":
+            elif char == "}":
                 depth -= 1
             assert depth > 0 or i == len(value) - 1, f"unbalanced braces in {line!r}"
         fields[name] = value[1:-1]
@@ -106,11 +110,10 @@ def test_citations_name_the_absolute_url_when_the_site_address_is_known(publishe
 
 
 def test_bibtex_escapes_what_latex_would_read_as_commands(site):
-    page = next(p for p in (site / "spacecraft").glob("*.html") if p.name != "index.html" and parse(p).h1 == SPECIAL)
-    cite = citation(page)
+    cite = citation(page_named(site, SPECIAL))
     fields = bibtex_fields(cite["bibtex"])[2]
-    assert fields["title"] == ("{Craft \\{50\\} \\& 100\\% \\#1\\_\\$ \\textasciitilde{}\\textasciicircum{} "
-                               "\\textbackslash{}o/}")
+    assert fields["title"] == ("{Craft \\textbraceleft{}50\\textbraceright{} \\& 100\\% \\#1\\_\\$ "
+                               "\\textasciitilde{}\\textasciicircum{} \\textbackslash{}o/}")
     assert json.loads(cite["csl"])[0]["title"] == SPECIAL and f"“{SPECIAL}”" in cite["text"]
 
 
@@ -189,6 +192,36 @@ def test_the_script_cites_an_undated_sample_as_python_does(browser, tmp_path):
         page.close()
     assert "undated sample snapshot" in shown["bibtex"] and "year" not in shown["bibtex"]
     assert shown == {"bibtex": cite.bibtex(python_citation(block)), "csl": cite.csl_json(python_citation(block))}
+
+
+def page_named(site: Path, name: str) -> Path:
+    return next(p for p in (site / "spacecraft").glob("*.html") if p.name != "index.html" and parse(p).h1 == name)
+
+
+@pytest.mark.parametrize("name", [SPECIAL, *HOSTILE])
+def test_any_name_gives_a_bibtex_entry_a_bibtex_parser_reads_whole(site, name):
+    from pybtex.database import parse_string  # pybtex counts braces as BibTeX does, and fails on unbalanced ones
+
+    page = page_named(site, name)
+    bibtex = citation(page)["bibtex"]
+    entries = parse_string(bibtex, "bibtex").entries  # raises on an entry BibTeX could not read
+    [(key, entry)] = entries.items()
+    ident = int(key.rsplit("-", 1)[1])
+    assert (entry.type, key) == ("misc", f"ll2-spacecraft-{ident}")
+    # Every field is there, as given: the name swallowed none of those after it, and added none.
+    assert [str(person) for person in entry.persons["author"]] == ["{The Space Devs}"]
+    assert dict(entry.fields) == {
+        "title": entry.fields["title"], "howpublished": "Launch Library 2, via Spacecraft Catalog",
+        "note": f"Launch Library 2 spacecraft id {ident}; data as of 2026-11-20",
+        "url": f"spacecraft/{page.name}", "year": "2026", "urldate": "2026-11-20"}
+
+
+def test_bibtex_parser_canary_fails_an_unbalanced_brace():
+    from pybtex.database import parse_string
+    from pybtex.scanner import PybtexSyntaxError
+
+    with pytest.raises(PybtexSyntaxError):  # what cite.py wrote for "Project {Alpha" before
+        parse_string("@misc{ll2-spacecraft-1,\n  title = {{Project \\{Alpha}},\n  url = {x}\n}", "bibtex")
 
 
 # --- The copy button, in Chromium from file:// ------------------------------------------------------

@@ -121,6 +121,49 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_starts_with_a_quote_in_csv_
     assert own["name"] == FORMULA
 
 
+NEGATIVE = {"time_in_space": "-P1D", "time_docked": "-PT5M", "fastest_turnaround": "-P2DT3H"}
+
+
+@pytest.fixture(scope="module")
+def negative(tmp_path_factory) -> Path:
+    """A site whose data has negative durations (the API's, or a flight's turnaround), written as
+    XML Schema writes them: "-P1D", which a spreadsheet would read as a formula."""
+    root = tmp_path_factory.mktemp("exports-negative")
+    craft = spacecraft(70, "Craft 70", cfg=config(38, "Soyuz MS", detailed=True), image=None, **NEGATIVE,
+                       flights=[flight(9, duration="-P3D", turnaround="-PT1H")])
+    build_site(root / "out", root / "cache", records=[craft, spacecraft(71, "Craft 71", image=None)])
+    return root / "out"
+
+
+def starts_a_formula(value: str) -> bool:
+    """What a spreadsheet runs: a cell beginning with = + - @ (or a tab or CR hiding one) that is not a number."""
+    if not value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return True
+    return False
+
+
+def test_no_csv_cell_starts_a_formula_not_even_a_negative_duration(negative):
+    cells = [(path.name, value) for path in sorted((negative / "data").rglob("*.csv"))
+             for row in read_csv(path) for value in row.values()]
+    assert [cell for cell in cells if starts_a_formula(cell[1])] == []
+    assert starts_a_formula("-P1D") and not starts_a_formula("-86400")  # canary: the check can fail
+    craft = by_id(read_csv(negative / "data/spacecraft.csv"))[70]
+    for field in NEGATIVE:  # the signed value is kept where a spreadsheet reads it as a number
+        assert craft[field] == "" and int(craft[f"{field}_seconds"]) < 0, field
+    assert craft["time_in_space_seconds"] == "-86400" and craft["fastest_turnaround_seconds"] == str(-(2 * 86400 + 3 * 3600))
+    [row] = read_csv(negative / "data/flights.csv")
+    assert (row["duration"], row["duration_seconds"], row["turnaround"], row["turnaround_seconds"]) == (
+        "", str(-3 * 86400), "", "-3600")
+    record = json.loads((negative / "data/spacecraft.json").read_text())[0]
+    assert record["time_in_space"] == "-P1D" and record["flights"][0]["turnaround"] == "-PT1H"  # JSON: as given
+    report = validate(negative)  # and the package still validates: every duration cell is a duration
+    assert report.valid, errors(report)
+
+
 def test_flights_csv_has_a_row_per_flight_of_detailed_records(site):
     rows = read_csv(site / "data/flights.csv")
     assert [(int(r["id"]), int(r["spacecraft_id"])) for r in rows] == [(7, 2), (8, 2)]
