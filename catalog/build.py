@@ -69,6 +69,7 @@ def _build(options: BuildOptions) -> BuildReport:
     from .render import Renderer
     from .site import content, offline, search_index, seo
     from .site.changes import Changes
+    from .site.cite import Citer
     from .site.exports import Exports
     from .site.licenses import licensed_only
     from .site.plan import data_page, plan, site_info
@@ -119,6 +120,8 @@ def _build(options: BuildOptions) -> BuildReport:
             Output("thumbnails", images.publish),
             Output("exports", exports.publish),
             Output("history", changes.publisher(urls)),  # changes.json and the Atom feed changes.xml
+            # Every record's BibTeX and CSL-JSON in two files: a page carries only its text citation.
+            Output("citation files", Citer(urls, site.data_as_of).publisher(catalog)),
         ]
         if gathered.keep:
             alongside.append(Output("gathered catalog (cache)", gathered.keep))

@@ -82,7 +82,7 @@ class Renderer:
             partial=fragments.partial,  # config|partial("config_facts", root)
             record_path=Urls.record,  # craft|record_path: "spacecraft/soyuz-29.json"
             csv_path=Urls.group_csv,  # group|csv_path: "data/statuses/active.csv"
-            cite=lambda subject: fragments.cite(cite(subject)),  # craft|cite: the "Cite this" block
+            cite=lambda subject, root: fragments.cite(cite(subject), root),  # craft|cite(root): "Cite this"
             chart=svg.draw,  # view|chart: a statistics view or a timeline as inline SVG
             # group|fleet_timeline, craft|craft_timeline: the view (None without dated flights), made in the
             # render workers and only for pages that show one; what is in space runs to the data's date.

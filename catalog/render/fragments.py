@@ -1,6 +1,7 @@
 """Render the pieces many pages share once, from the macros of _partials.html."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,7 +23,7 @@ class Fragments:
     """
 
     NAME = "\ue000"  # stands for the page's name in a cached picture (a private-use character)
-    CITE = ("\ue001", "\ue002", "\ue003")  # stand for a citation's text, BibTeX and CSL-JSON in the cached block
+    CITE = tuple(chr(0xE001 + n) for n in range(6))  # stand for a citation's values in the cached block
 
     def __init__(self, templates: PageTemplates, pictures: Mapping[str, Any]) -> None:
         self.templates = templates
@@ -35,7 +36,7 @@ class Fragments:
         self.badges: dict[tuple[Any, str], Markup] = {}
         self.headers: dict[tuple[str, str], Markup] = {}
         self.partials: dict[tuple[str, int, str], tuple[Any, Markup]] = {}
-        self.cite_block: str | None = None
+        self.cite_blocks: dict[str, list[str | int]] = {}
 
     def module(self, root: str) -> Any:
         """_partials.html's macros for pages whose way back to the site root is `root`."""
@@ -112,14 +113,19 @@ class Fragments:
             found = self.partials[key] = (subject, Markup(getattr(self.module(root), macro)(subject)))
         return found[1]
 
-    def cite(self, citation: tuple[str, str, str]) -> Markup:
-        """The "Cite this" block around a citation's three texts: the macro once, then three replacements."""
-        html = self.cite_block
-        if html is None:
-            html = self.cite_block = str(self.module("").cite_block(*map(Markup, self.CITE)))
-        for stand_in, text in zip(self.CITE, citation, strict=True):
-            html = html.replace(stand_in, escape(text))
-        return Markup(html)
+    def cite(self, citation: tuple[str | None, ...], root: str) -> Markup:
+        """The "Cite this" block of a citation (its text, key, ident, name, URL and date).
+
+        The macro is rendered once per depth with stand-ins, and split around them: a page joins
+        the pieces with its escaped values, one join where six replacements each copied the block.
+        """
+        parts = self.cite_blocks.get(root)
+        if parts is None:
+            html = str(self.module(root).cite_block(*map(Markup, self.CITE)))
+            parts = self.cite_blocks[root] = [self.CITE.index(p) if p in self.CITE else p
+                                              for p in re.split(f"([{''.join(self.CITE)}])", html)]
+        values = [escape(value or "") for value in citation]
+        return Markup("".join(values[p] if isinstance(p, int) else p for p in parts))
 
     def badge(self, status: Any) -> Markup:
         key = (status.id, status.name)

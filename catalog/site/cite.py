@@ -1,16 +1,25 @@
-"""How to cite a spacecraft or a configuration: a line of text, BibTeX and CSL-JSON, for its "Cite this" block.
+"""How to cite a spacecraft or a configuration: a line of text, BibTeX and CSL-JSON.
 
 Each names the record, its Launch Library 2 id, the page's URL (absolute when the build knows the
-site's address, --base-url, else the path from the site root) and the date of the data. Made when
-the page is rendered (in the render workers): a few short strings per page.
+site's address, --base-url, else the path from the site root) and the date of the data.
+
+A page's "Cite this" block carries the text and the values of its Citation (made when the page is
+rendered); static/js/cite.js makes the BibTeX and CSL-JSON from them when the block opens, by the
+rules of this module, and tests/site/test_cite_print.py checks that its output equals `bibtex` and
+`csl_json` here. The citation files (`files`: every record in one BibTeX and one CSL-JSON file,
+linked from the data page) are made here, for readers without script: this module is the one
+source of both formats.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import orjson
 
+from ..data.groups import Catalog
 from ..data.models import Configuration, Spacecraft
+from ..files import Writer
 from .exports import Dataset
 from .urls import Urls, path_for, quote_path
 
@@ -25,9 +34,14 @@ _BIBTEX_SPECIAL = frozenset(_BIBTEX)
 
 
 class Citation(NamedTuple):
+    """What a citation says: the text, and the values BibTeX and CSL-JSON are made of."""
+
     text: str
-    bibtex: str
-    csl_json: str
+    key: str  # the BibTeX key and CSL id: "ll2-spacecraft-1208"
+    ident: str  # "Launch Library 2 spacecraft id 1208"
+    name: str
+    url: str
+    date: str | None  # YYYY-MM-DD of the fetch; None for the undated sample
 
 
 def bibtex_text(value: str) -> str:
@@ -49,28 +63,61 @@ class Citer:
         """The citation of a spacecraft's or a configuration's page, or of the data as a whole (the data page)."""
         if isinstance(subject, Dataset):
             path, key, ident = Urls.data_page, "ll2-spacecraft-catalog", f"the {SOURCE} spacecraft endpoint"
+        elif isinstance(subject, Spacecraft):
+            path, key, ident = path_for(subject), f"ll2-spacecraft-{subject.id}", f"{SOURCE} spacecraft id {subject.id}"
         else:
-            path = path_for(subject)
-            kind = "spacecraft" if isinstance(subject, Spacecraft) else "configuration"
-            key = f"ll2-{kind}-{subject.id}"
-            ident = f"{SOURCE} {'spacecraft' if kind == 'spacecraft' else 'spacecraft configuration'} id {subject.id}"
+            path, key = path_for(subject), f"ll2-configuration-{subject.id}"
+            ident = f"{SOURCE} spacecraft configuration id {subject.id}"
         url = self.urls.absolute(path) or quote_path(path)
-        as_of = f"data as of {self.data_as_of}" if self.data_as_of else "data from an undated sample snapshot"
-        text = f"{AUTHOR}. \u201c{subject.name}\u201d ({ident}). {SOURCE}, {as_of}. {SITE}, {url}"
+        text = f"{AUTHOR}. \u201c{subject.name}\u201d ({ident}). {SOURCE}, {_as_of(self.data_as_of)}. {SITE}, {url}"
+        return Citation(text, key, ident, subject.name, url, self.data_as_of)
 
-        fields = [("author", f"{{{AUTHOR}}}"), ("title", f"{{{bibtex_text(subject.name)}}}"),
-                  ("howpublished", f"{SOURCE}, via {SITE}"), ("note", bibtex_text(f"{ident}; {as_of}")),
-                  ("url", url)]
-        if self.data_as_of:
-            fields += [("year", self.data_as_of[:4]), ("urldate", self.data_as_of)]
-        bibtex = f"@misc{{{key},\n" + ",\n".join(f"  {name} = {{{value}}}" for name, value in fields) + "\n}"
+    def files(self, catalog: Catalog) -> dict[str, bytes]:
+        """The citation files: the data, then every configuration and every spacecraft by id, as BibTeX and CSL-JSON."""
+        configurations = sorted((g.subject for g in catalog.configurations if isinstance(g.subject, Configuration)),
+                                key=lambda c: c.id)
+        crafts = sorted(catalog.spacecraft, key=lambda c: c.id)
+        citations = [self(Dataset((), catalog.meta)), *map(self, configurations), *map(self, crafts)]
+        return {Urls.citations_bib: ("\n\n".join(map(bibtex, citations)) + "\n").encode(),
+                Urls.citations_csl: orjson.dumps([csl(c) for c in citations],
+                                                 option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)}
 
-        csl: dict[str, object] = {"id": key, "type": "dataset", "title": subject.name,
-                                  "author": [{"literal": AUTHOR}], "publisher": AUTHOR, "container-title": SOURCE,
-                                  "note": f"{ident}; {as_of}; via {SITE}", "URL": url}
-        if self.data_as_of:
-            csl["issued"] = {"date-parts": [[int(part) for part in self.data_as_of.split("-")]]}
-        # One field per line, each value compact: indented all the way, the date alone took eight lines.
-        csl_json = "[{\n" + ",\n".join(f"  {orjson.dumps(name).decode()}: {orjson.dumps(csl[name]).decode()}"
-                                        for name in sorted(csl)) + "\n}]"
-        return Citation(text, bibtex, csl_json)
+    def publisher(self, catalog: Catalog) -> Callable[[Writer], None]:
+        """The job that writes the citation files."""
+        def publish(writer: Writer) -> None:
+            for path, data in self.files(catalog).items():
+                writer.write(path, data)
+
+        return publish
+
+
+def _as_of(date: str | None) -> str:
+    return f"data as of {date}" if date else "data from an undated sample snapshot"
+
+
+def bibtex(c: Citation) -> str:
+    """The citation as a BibTeX @misc entry."""
+    fields = [("author", f"{{{AUTHOR}}}"), ("title", f"{{{bibtex_text(c.name)}}}"),
+              ("howpublished", f"{SOURCE}, via {SITE}"), ("note", bibtex_text(f"{c.ident}; {_as_of(c.date)}")),
+              ("url", c.url)]
+    if c.date:
+        fields += [("year", c.date[:4]), ("urldate", c.date)]
+    return f"@misc{{{c.key},\n" + ",\n".join(f"  {name} = {{{value}}}" for name, value in fields) + "\n}"
+
+
+def csl(c: Citation) -> dict[str, object]:
+    """The citation as one CSL-JSON item."""
+    item: dict[str, object] = {"id": c.key, "type": "dataset", "title": c.name,
+                               "author": [{"literal": AUTHOR}], "publisher": AUTHOR, "container-title": SOURCE,
+                               "note": f"{c.ident}; {_as_of(c.date)}; via {SITE}", "URL": c.url}
+    if c.date:
+        item["issued"] = {"date-parts": [[int(part) for part in c.date.split("-")]]}
+    return item
+
+
+def csl_json(c: Citation) -> str:
+    """The citation as CSL-JSON, as a page shows it: one field per line, each value compact (indented
+    all the way, the date alone took eight lines)."""
+    item = csl(c)
+    return "[{\n" + ",\n".join(f"  {orjson.dumps(name).decode()}: {orjson.dumps(item[name]).decode()}"
+                                for name in sorted(item)) + "\n}]"

@@ -73,13 +73,15 @@ def script_json(text: str) -> Markup:
 
 
 def image_object(image: Image, *, thumbnail: str | None = None) -> dict[str, Any]:
-    """A schema.org ImageObject carrying the image's credit and license."""
-    source = image.image_url or image.thumbnail_url
+    """A schema.org ImageObject carrying the image's credit and license.
+
+    Only what Google Images reads, once each: contentUrl (no `url` repeating it), creditText (no
+    copyrightNotice repeating it: the API gives one credit line), license and acquireLicensePage.
+    """
     obj: dict[str, Any] = {"@type": "ImageObject", "name": image.name or None,
-                           "contentUrl": source, "url": source, "thumbnailUrl": thumbnail}
+                           "contentUrl": image.image_url or image.thumbnail_url, "thumbnailUrl": thumbnail}
     if image.credit:
         obj["creditText"] = image.credit
-        obj["copyrightNotice"] = image.credit
     if image.license.link:
         obj["license"] = image.license.link
         obj["acquireLicensePage"] = image.license.link
@@ -90,6 +92,11 @@ def spacecraft_ld(craft: Spacecraft, *, page_path: str, urls: Urls,
                   thumbnail: Callable[[Image], str | None] = lambda image: None,
                   memo: dict[Any, Any] | None = None) -> str:
     """JSON-LD for a spacecraft page: the craft as a schema.org Thing, and the page's breadcrumbs.
+
+    What search engines use and the page does not already say in a form they read: the name,
+    the Launch Library 2 identifier, the image with its credit and license, the breadcrumbs. Not
+    the description (the page's own text, and its meta description), nor an @id nothing refers to,
+    nor the last breadcrumb's URL (the page itself: Google's BreadcrumbList leaves it out).
 
     The text is what json.dumps(..., sort_keys=True, separators=(",", ":")) makes of those
     objects, put together from pieces: it is on every spacecraft page, and encoding whole
@@ -102,11 +109,9 @@ def spacecraft_ld(craft: Spacecraft, *, page_path: str, urls: Urls,
     config = craft.config
     here = urls.link(page_path, page_path=page_path)
 
-    thing = ['{"@id":', _STR(here + "#spacecraft"), ',"@type":"Thing","additionalType":"https://www.wikidata.org/wiki/Q40218"']
+    thing = ['{"@type":"Thing","additionalType":"https://www.wikidata.org/wiki/Q40218"']
     if craft.serial_number and craft.serial_number != craft.name:
         thing += (',"alternateName":', _STR(craft.serial_number))
-    if craft.description:
-        thing += (',"description":', _STR(craft.description))
     thing += (',"identifier":{"@type":"PropertyValue","propertyID":"Launch Library 2 spacecraft id","value":',
               _JSON.encode(craft.id), "}")
     image = craft.shown_image
@@ -124,7 +129,8 @@ def spacecraft_ld(craft: Spacecraft, *, page_path: str, urls: Urls,
         shared = memo[("trail", id(config), root)] = "".join(
             _crumb(n, label, urls.link(path, page_path=page_path)) + ","
             for n, (label, path) in enumerate(crumbs, start=1))
-    trail = '{"@type":"BreadcrumbList","itemListElement":[' + shared + _crumb(4, craft.name, here) + "]}"
+    last = f'{{"@type":"ListItem","name":{_STR(craft.name)},"position":4}}'
+    trail = '{"@type":"BreadcrumbList","itemListElement":[' + shared + last + "]}"
     return '{"@context":"https://schema.org","@graph":[' + "".join(thing) + "," + trail + "]}"
 
 

@@ -122,6 +122,8 @@ class Urls:
     configurations_csv = "data/configurations.csv"
     agencies_csv = "data/agencies.csv"
     spacecraft_json = "data/spacecraft.json"
+    citations_bib = "data/catalog.bib"  # every record's citation (site/cite.py): for readers without script
+    citations_csl = "data/catalog.csl.json"
     spacecraft_index = index_path(SPACECRAFT.folder)
     configurations_index = index_path(CONFIGURATIONS.folder)
     agencies_index = index_path(AGENCIES.folder)

@@ -1,5 +1,8 @@
 """"Cite this" on spacecraft and configuration pages (text, BibTeX, CSL-JSON, a copy button that works
-from file://), and the print stylesheet, printed to PDF in headless Chromium."""
+from file://), the citation files, and the print stylesheet, printed to PDF in headless Chromium.
+
+A page carries its text citation; static/js/cite.js makes the BibTeX and CSL-JSON in the browser,
+and catalog/site/cite.py writes the same into data/catalog.bib and data/catalog.csl.json."""
 from __future__ import annotations
 
 import json
@@ -8,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from base import build_site, config, fleet, parse, spacecraft
+
+from catalog.site import cite
 
 BASE = "https://someone.github.io/spacecraft-catalog/"
 SPECIAL = "Craft {50} & 100% #1_$ ~^ \\o/"  # every character BibTeX gives a meaning to
@@ -38,11 +43,17 @@ def published(tmp_path_factory) -> Path:
 
 
 def citation(path: Path) -> dict[str, str]:
-    """The three texts of a page's "Cite this" block, as a reader sees them."""
+    """The three texts of a page's citation: its text from the page (what every reader gets), its
+    BibTeX and CSL-JSON from the site's citation files (what a reader without script gets; the
+    script's own are checked against Python's by test_the_script_makes_what_python_makes)."""
     block = parse(path).one("details", class_="cite")
     assert block.one("summary").text == "Cite this"
-    return {name: block.one("pre", id=f"cite-{name}").text if name == "text" else block.one("pre", id=f"cite-{name}")
-            .raw_text for name in ("text", "bibtex", "csl")}
+    site = next(folder for folder in path.parents if (folder / "data.html").exists())
+    key = block.attrs["data-key"]
+    entries = re.split(r"\n\n(?=@misc\{)", (site / "data/catalog.bib").read_text().removesuffix("\n"))
+    [bibtex] = [e for e in entries if e.startswith(f"@misc{{{key},\n")]
+    [csl] = [item for item in json.loads((site / "data/catalog.csl.json").read_text()) if item["id"] == key]
+    return {"text": block.one("pre", id="cite-text").text, "bibtex": bibtex, "csl": json.dumps([csl])}
 
 
 def bibtex_fields(entry: str) -> tuple[str, str, dict[str, str]]:
@@ -104,6 +115,83 @@ def test_bibtex_escapes_what_latex_would_read_as_commands(site):
     assert fields["title"] == ("{Craft \\textbraceleft{}50\\textbraceright{} \\& 100\\% \\#1\\_\\$ "
                                "\\textasciitilde{}\\textasciicircum{} \\textbackslash{}o/}")
     assert json.loads(cite["csl"])[0]["title"] == SPECIAL and f"“{SPECIAL}”" in cite["text"]
+
+
+def test_without_script_the_page_links_the_citation_files(site):
+    # The page holds no BibTeX or CSL-JSON of its own: it sends a reader without script to the data
+    # page, which links both files, each holding this record's entry.
+    page = parse(site / "spacecraft/craft-1.html")
+    more = page.one("details", class_="cite").one("p", class_="cite-more")
+    assert more.text.startswith("BibTeX and CSL-JSON of every record: the citation files")
+    assert ("a.href", "../data.html#cite-h") in page.links
+    data = parse(site / "data.html")
+    assert ("a.href", "data/catalog.bib") in data.links and ("a.href", "data/catalog.csl.json") in data.links
+    assert "@misc{ll2-spacecraft-1,\n" in (site / "data/catalog.bib").read_text()
+    keys = [item["id"] for item in json.loads((site / "data/catalog.csl.json").read_text())]
+    assert keys[:2] == ["ll2-spacecraft-catalog", "ll2-configuration-1"] and "ll2-spacecraft-50" in keys
+    assert len(keys) == len(set(keys)) == 1 + 3 + len(records())  # the data, 3 configurations, every spacecraft
+
+
+# --- What the script makes, in Chromium from file:// -------------------------------------------------
+
+def opened(page, url: str) -> dict[str, str]:
+    """Open a page and its "Cite this" block; the BibTeX and CSL-JSON the script shows there."""
+    page.goto(url)
+    page.click("details.cite summary")
+    page.wait_for_selector("#cite-csl")
+    return {"bibtex": page.text_content("#cite-bibtex"), "csl": page.text_content("#cite-csl")}
+
+
+def python_citation(block: dict[str, str]) -> cite.Citation:
+    """The Citation cite.py makes of a block's values (the data- attributes)."""
+    return cite.Citation("", block["data-key"], block["data-ident"], block["data-name"], block["data-url"],
+                         block["data-date"] or None)
+
+
+# Names that BibTeX, JSON or HTML read specially: braces, backslashes, quotes, control characters,
+# line and paragraph separators, markup, a character outside the BMP.
+STRANGE = [SPECIAL, "Project {Alpha", "}{ \\{ \\", '"quoted" \'single\' </script><b>', "tab\there\u0001\u001f\u007f",
+           "line\u2028para\u2029end", "Союз МС-25 🚀 Hermès", "@misc{evil,\n  url = {x}", "   "]
+
+
+@pytest.mark.parametrize("path", ["spacecraft/craft-1.html", "configurations/crew-dragon-2.html", "data.html"])
+def test_the_script_makes_what_python_makes(browser, site, published, path):
+    # Every page kind with a citation, with and without the site's address, and any name: what
+    # cite.js shows is exactly what cite.py writes into the citation files.
+    page = browser.new_page()
+    try:
+        for root in (site, published):
+            block = parse(root / path).one("details", class_="cite").attrs
+            shown = opened(page, (root / path).as_uri())
+            python = python_citation(block)
+            assert shown == {"bibtex": cite.bibtex(python), "csl": cite.csl_json(python)}, (root, path)
+            assert shown["bibtex"] == citation(root / path)["bibtex"]  # the page's entry in catalog.bib
+        block = parse(site / path).one("details", class_="cite").attrs
+        for name in STRANGE:  # the same page, its name changed before the block opens
+            page.goto((site / path).as_uri())
+            page.evaluate("name => { document.querySelector('details.cite').dataset.name = name }", name)
+            page.click("details.cite summary")
+            shown = {"bibtex": page.text_content("#cite-bibtex"), "csl": page.text_content("#cite-csl")}
+            python = python_citation(block)._replace(name=name)
+            assert shown == {"bibtex": cite.bibtex(python), "csl": cite.csl_json(python)}, name
+            assert json.loads(shown["csl"])[0]["title"] == name
+    finally:
+        page.close()
+
+
+def test_the_script_cites_an_undated_sample_as_python_does(browser, tmp_path):
+    # The shipped sample has no fetch date: no year, no urldate, no issued, "an undated sample snapshot".
+    build_site(tmp_path / "out", tmp_path / "cache")  # an empty cache: the shipped sample
+    path = next(p for p in sorted((tmp_path / "out/spacecraft").glob("*.html")) if p.name != "index.html")
+    block = parse(path).one("details", class_="cite").attrs
+    assert block["data-date"] == ""
+    page = browser.new_page()
+    try:
+        shown = opened(page, path.as_uri())
+    finally:
+        page.close()
+    assert "undated sample snapshot" in shown["bibtex"] and "year" not in shown["bibtex"]
+    assert shown == {"bibtex": cite.bibtex(python_citation(block)), "csl": cite.csl_json(python_citation(block))}
 
 
 def page_named(site: Path, name: str) -> Path:

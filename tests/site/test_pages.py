@@ -23,6 +23,7 @@ def fixture_records() -> list[dict]:
                               flights=[flight(7, name="Soyuz-2.1a | Soyuz MS-25")], in_space=True))
     records.append(spacecraft(103, "Dragon", cfg=config(6, "Crew Dragon 2", agency=121)))
     records.append(spacecraft(104, "Dragon", cfg=config(6, "Crew Dragon 2", agency=121)))
+    records.append(spacecraft(105, "Unnamed Progress", is_placeholder=True))
     return records
 
 
@@ -81,7 +82,7 @@ def test_site_root_files(site):
 
 def test_home_shows_counts_in_space_and_data_date(site):
     home = parse(site / "index.html")
-    assert "34 spacecraft" in home.text
+    assert "35 spacecraft" in home.text
     assert "Data as of 2026-11-20" in home.text
     in_space = [url for _, url in home.links if url.startswith("spacecraft/")]
     assert "spacecraft/союз-мс-25.html" in in_space
@@ -125,6 +126,20 @@ def test_spacecraft_page_shows_the_facts(site):
         assert fact in page.text
     assert ("a.href", "../configurations/crew-dragon-2.html") in page.links
     assert ("a.href", "../agencies/spx.html") in page.links
+
+
+def facts_of(path: Path) -> dict[str, str]:
+    """A page's Facts list as a reader hears it: each term and its value."""
+    return {row.one("dt").text: row.one("dd").text for row in parse(path).one("dl", class_="facts").find_all("div")}
+
+
+def test_placeholder_is_a_fact_only_of_a_placeholder_record(site):
+    # "Placeholder: No" on every real spacecraft said nothing; a placeholder record still says so twice.
+    placeholder = parse(site / "spacecraft" / "unnamed-progress.html")
+    assert "Placeholder record" in placeholder.one("p", class_="detail-sub").text
+    assert facts_of(site / "spacecraft" / "unnamed-progress.html")["Placeholder"] == "Yes"
+    real = facts_of(site / "spacecraft" / "craft-10.html")
+    assert "Placeholder" not in real and real["In space"] == "Yes" and real["Status"] == "Destroyed"
 
 
 def test_lists_carry_the_api_ordering_fields_for_sorting(site):
