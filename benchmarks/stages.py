@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Where a build spends its time and its bytes: two tables for one synthetic catalog.
 
-    python benchmarks/profile.py                 # 10,000 records
-    python benchmarks/profile.py --records 600
+    python benchmarks/stages.py                 # 10,000 records
+    python benchmarks/stages.py --records 600
 
 Both builds run in this process from the benchmark's cached data (benchmarks/.work/cache-N, made
 by run.py's dataset(): gathered catalog and thumbnails cached, as after a template edit), each into
