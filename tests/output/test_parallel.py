@@ -60,11 +60,12 @@ def test_workers_build_the_same_bytes_as_one_process(tmp_path, write_log):
     assert (one.pages, one.written) == (three.pages, three.written)
     assert tree(tmp_path / "one") == tree(tmp_path / "three")
     assert "spacecraft/craft-7.html" in tree(tmp_path / "three")
-    # The spacecraft pages really came from several processes: the parent's and its workers'.
-    crafts = {pid for path, pid in parallel_writers.items() if path.startswith("spacecraft/") and path.endswith(".html")}
-    assert len(crafts) > 1 and crafts - {os.getpid()}
+    # The pages really came from several processes: the parent (its lists) and a forked worker
+    # (which pulls the spacecraft pages in chunks: one worker may take them all on a busy machine).
+    pages = {pid for path, pid in parallel_writers.items() if path.endswith(".html")}
+    assert len(pages) > 1 and pages - {os.getpid()}
     # The canary: the one-process build has a single writer, which the check above would refuse.
-    assert {pid for path, pid in serial.items() if path.startswith("spacecraft/")} == {os.getpid()}
+    assert {pid for path, pid in serial.items() if path.endswith(".html")} == {os.getpid()}
 
 
 def test_below_the_threshold_one_process_renders(tmp_path, write_log):
