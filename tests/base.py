@@ -583,12 +583,13 @@ class Loopback:
 
 
 @contextlib.contextmanager
-def serving(folder: Path) -> Iterator[str]:
+def serving(folder: Path, *, watch: bool = False) -> Iterator[str]:
     """Serve a built site over HTTP on loopback with the project's preview server, as GitHub Pages
-    would; yield its root URL."""
-    from catalog.output.serve import make_server, url_of
+    would (with watch, as `--serve --watch` does: the reload script and a worker that caches
+    nothing); yield its root URL."""
+    from catalog.output.serve import Version, make_server, url_of
 
-    server = make_server(folder, port=0)
+    server = make_server(folder, port=0, version=Version()) if watch else make_server(folder, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield url_of(server)
@@ -685,3 +686,17 @@ def build_py(out: Path, cache: Path, *args: str,
     return subprocess.run(command,
                           capture_output=True, text=True, timeout=120,
                           preexec_fn=limit if max_file_bytes is not None else None)
+
+
+def bare(ident: int) -> dict[str, Any]:
+    """A record with no image: nothing may try a host beyond loopback."""
+    cfg = config()
+    cfg["image"] = None
+    return spacecraft(ident, cfg=cfg, image=None)
+
+
+def one_error_line(stderr: str) -> str:
+    """The one line saying what went wrong (a usage error also prints the usage above it); never a traceback."""
+    assert "Traceback" not in stderr and "unexpected" not in stderr
+    [line] = [line for line in stderr.splitlines() if "error:" in line]
+    return line

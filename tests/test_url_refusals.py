@@ -6,26 +6,12 @@ Real servers on loopback: the fake LL2 ("API") and a recording server ("SITE"); 
 """
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from base import build_py, config, spacecraft
+from base import bare, build_py, one_error_line
 
 KEY = "s3cret-key"
 
 
-def bare(ident: int) -> dict[str, Any]:
-    """A record with no image: nothing here may try a host beyond loopback."""
-    cfg = config()
-    cfg["image"] = None
-    return spacecraft(ident, cfg=cfg, image=None)
-
-
-def one_error_line(stderr: str) -> str:
-    """The one line saying what went wrong (a usage error also prints the usage above it)."""
-    assert "Traceback" not in stderr and "unexpected" not in stderr
-    [line] = [line for line in stderr.splitlines() if "error:" in line]
-    return line
 
 
 # --- One way to read a URL ---------------------------------------------------------------------------

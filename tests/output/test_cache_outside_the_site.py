@@ -6,23 +6,8 @@ Real parts: the fake LL2 on loopback, build.py in a child process.
 """
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from base import build_py, build_site, config, site_files, spacecraft
-
-
-def bare(ident: int) -> dict[str, Any]:
-    """A record with no image: nothing here may try a host beyond loopback."""
-    cfg = config()
-    cfg["image"] = None
-    return spacecraft(ident, cfg=cfg, image=None)
-
-
-def one_error_line(stderr: str) -> str:
-    assert "Traceback" not in stderr and "unexpected" not in stderr
-    [line] = stderr.strip().splitlines()
-    return line
+from base import bare, build_py, build_site, one_error_line, site_files
 
 
 @pytest.mark.parametrize(("cache", "out"), [("O/cache", "O"), ("C", "C/site"), ("same", "same")])

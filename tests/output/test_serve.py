@@ -2,11 +2,9 @@
 the output only, answers only its own Host, never prints a traceback, and HEAD matches GET."""
 from __future__ import annotations
 
-import contextlib
 import http.client
 import socket
 import struct
-import threading
 
 import pytest
 from base import Preview, build_site, fleet, serving
@@ -19,18 +17,9 @@ def site(tmp_path_factory):
     return root / "out"
 
 
-@contextlib.contextmanager
 def previewing(folder):
     """The --serve --watch preview server of folder, in this process; yield its root URL."""
-    from catalog.output.serve import Version, make_server, url_of
-
-    server = make_server(folder, port=0, version=Version())
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield url_of(server)
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serving(folder, watch=True)
 
 
 def ask(url: str, path: str, *, method: str = "GET", host: str | None = None) -> tuple[int, dict[str, str], bytes]:
