@@ -31,6 +31,8 @@ KINDS = {
     "time_in_space": ("in space", "in space", True),
     "time_docked": ("docked", "docked", True),
 }
+FIELDS = {"flights": "flights_count", "mission_ends": "mission_ends_count", "time_in_space": "time_in_space",
+          "time_docked": "time_docked"}
 UNKNOWN_WORDS = {"flights": "flights not known", "mission_ends": "mission ends not known",
                  "time_in_space": "time in space not known", "time_docked": "time docked not known"}
 
@@ -45,6 +47,11 @@ class Figure(NamedTuple):
     @property
     def known(self) -> bool:
         return self.value is not None
+
+    @property
+    def field(self) -> str:
+        """The API's name of the figure, which orderings and range filters use: "flights_count"."""
+        return FIELDS[self.kind]
 
     @property
     def number(self) -> str:
