@@ -91,9 +91,9 @@ class Renderer:
             flight_duration=timelines.shown_duration,  # f|flight_duration: the API's, or a span marked computed
             launch_summary=timelines.launch_summary,  # f|launch_summary: designator, rocket, pad, mission, status
             # The figures of site/figures.py, each with its source: craft|figures, group|totals (each group's
-            # sums made once per worker: a group's pages all show them), craft|flight_rows, craft|summary.
-            figures=figures.of, totals=self.totals, flight_rows=figures.flight_rows,
-            summary=lambda craft, rows: figures.summary(craft, rows),
+            # sums made once per worker: a group's pages all show them), craft|craft_page (its figures,
+            # flights table and summary line).
+            figures=figures.of, totals=self.totals, craft_page=figures.page,
         )
         env.globals.update(site=site, urls=urls, thumbs=pictures, orderings=ORDERINGS, nav=NAV)
         self.group_totals: dict[tuple[str, str], figures.GroupTotals] = {}

@@ -15,7 +15,7 @@ A sum over a group says how many of its spacecraft it covers (Total).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import NamedTuple
 
@@ -31,6 +31,8 @@ KINDS = {
     "time_in_space": ("in space", "in space", True),
     "time_docked": ("docked", "docked", True),
 }
+LABELS = {"flights": "Flights", "mission_ends": "Mission ends", "time_in_space": "Time in space",
+          "time_docked": "Time docked"}
 FIELDS = {"flights": "flights_count", "mission_ends": "mission_ends_count", "time_in_space": "time_in_space",
           "time_docked": "time_docked"}
 UNKNOWN_WORDS = {"flights": "flights not known", "mission_ends": "mission ends not known",
@@ -47,6 +49,11 @@ class Figure(NamedTuple):
     @property
     def known(self) -> bool:
         return self.value is not None
+
+    @property
+    def label(self) -> str:
+        """Its name in a list of facts: "Time in space"."""
+        return LABELS[self.kind]
 
     @property
     def field(self) -> str:
@@ -86,6 +93,11 @@ class Figures(NamedTuple):
         """The names of the figures the data does not give: ("time docked",)."""
         return tuple(UNKNOWN_WORDS[f.kind].removesuffix(" not known") for f in self if not f.known)
 
+    @property
+    def derived(self) -> bool:
+        """Whether a figure is listed or computed (the page says once what that means)."""
+        return any(f.source in (LISTED, COMPUTED) for f in self)
+
 
 def _flights(craft: Spacecraft) -> Figure:
     if craft.flights_count is not None:
@@ -110,9 +122,10 @@ def flight_seconds(f: Flight) -> int | None:
     return f.span.seconds if f.span is not None else None
 
 
-def _time(kind: str, given: Duration | None, computed: int | None) -> Figure:
+def _time(kind: str, given: Duration | None, craft: Spacecraft, compute: Callable[[Spacecraft], int | None]) -> Figure:
     if given is not None:
         return Figure(kind, given.seconds, GIVEN)
+    computed = compute(craft) if craft.flights else None  # only where the API gives none
     if computed is not None:
         return Figure(kind, computed, COMPUTED)
     return Figure(kind, None, UNKNOWN)
@@ -148,8 +161,19 @@ def _unique(flights: Iterable[Flight]) -> list[Flight]:
 
 def of(craft: Spacecraft) -> Figures:
     """The figures of a spacecraft, each with its source."""
-    return Figures(_flights(craft), _mission_ends(craft), _time("time_in_space", craft.time_in_space, _in_space(craft)),
-                   _time("time_docked", craft.time_docked, _docked(craft)))
+    return Figures(_flights(craft), _mission_ends(craft), _time("time_in_space", craft.time_in_space, craft, _in_space),
+                   _time("time_docked", craft.time_docked, craft, _docked))
+
+
+def one(kind: str, craft: Spacecraft) -> Figure:
+    """One figure of a spacecraft (a group's sum asks for one of each member, not all four)."""
+    if kind == "flights":
+        return _flights(craft)
+    if kind == "mission_ends":
+        return _mission_ends(craft)
+    if kind == "time_in_space":
+        return _time(kind, craft.time_in_space, craft, _in_space)
+    return _time(kind, craft.time_docked, craft, _docked)
 
 
 def ranked(figure: Figure, craft: Spacecraft) -> bool:
@@ -191,7 +215,7 @@ def total(kind: str, crafts: Iterable[Spacecraft]) -> Total:
     value = known = count = derived = 0
     for craft in crafts:
         count += 1
-        figure = getattr(of(craft), kind)
+        figure = one(kind, craft)
         if figure.value is not None:
             value += figure.value
             known += 1
@@ -293,9 +317,8 @@ class Summary(NamedTuple):
     where: str  # "in space now", "on Earth", "destroyed"...
 
 
-def summary(craft: Spacecraft, rows: tuple[FlightRow, ...]) -> Summary:
+def summary(craft: Spacecraft, rows: tuple[FlightRow, ...], figures: Figures) -> Summary:
     """How many flights, first launch to last mission end, time in space, where it is now."""
-    figures = of(craft)
     launches = [r.launch for r in rows if r.launch]
     ends = [f.mission_end for f in craft.flights or () if f.mission_end and not f.ends_before_launch]
     ongoing = bool(rows) and rows[-1].end == "in space now"
@@ -304,3 +327,39 @@ def summary(craft: Spacecraft, rows: tuple[FlightRow, ...]) -> Summary:
              else "not in space")
     return Summary(figures.flights, min(launches) if launches else None,
                    None if ongoing or not ends else max(ends), ongoing, figures.time_in_space, where)
+
+
+class CraftPage(NamedTuple):
+    """What a spacecraft page shows of its figures and flights, made once per page as plain values (a
+    spacecraft page is rendered for every record: each attribute a template looks up costs)."""
+
+    rows: tuple[FlightRow, ...]
+    computed: bool  # a row's duration or turnaround is computed: the footnote says what that means
+    summary: str  # the line under the title
+    flights: str  # the flights in words, for the meta description
+    facts: tuple[tuple[str, str], ...]  # (label, value) of each figure known, and the fastest turnaround
+    missing: str | None  # the figures the data does not give, in one line
+    derived: bool  # a figure is listed or computed: the page says once what that means
+
+
+def summary_line(s: Summary) -> str:
+    """ "25 flights (listed), 1992-05-07 to 2011-06-01 · 262 d 12 h in space (computed) · not in space"."""
+    line = s.flights.text
+    if s.first:
+        line += f", {s.first} to {'now' if s.ongoing else s.last or 'an end not given'}"
+    return f"{line} · {s.time_in_space.text} · {s.where}"
+
+
+def page(craft: Spacecraft) -> CraftPage:
+    """A spacecraft page's figures, flights table and summary line."""
+    fig = of(craft)
+    rows = flight_rows(craft)
+    facts = [(f.label, f.cell) for f in fig if f.value is not None]
+    missing = list(fig.unknown)
+    if craft.fastest_turnaround is not None:
+        facts.append(("Fastest turnaround", craft.fastest_turnaround.text))
+    else:
+        missing.append("fastest turnaround")
+    return CraftPage(rows, any(r.duration_computed or r.turnaround_computed for r in rows),
+                     summary_line(summary(craft, rows, fig)), fig.flights.text, tuple(facts),
+                     f"Not given by the data: {', '.join(missing)}." if missing else None, fig.derived)
