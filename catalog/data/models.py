@@ -177,10 +177,6 @@ class Group:
     configurations: tuple[Configuration, ...] = field(default=())
 
     @property
-    def flights_total(self) -> int:
-        return sum(s.flights_count or 0 for s in self.spacecraft)
-
-    @property
     def in_space_count(self) -> int:
         return sum(1 for s in self.spacecraft if s.in_space)
 

@@ -52,6 +52,7 @@ import orjson
 from ..data.groups import Catalog
 from ..data.models import Agency, Configuration, Duration, FetchMeta, Flight, Group, Image, Spacecraft
 from ..files import Writer
+from . import figures
 from .urls import Urls, path_for, quote_path
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,15 @@ SPACECRAFT_COLUMNS = (
     Column("time_docked_seconds", "integer", "Total time docked, in seconds", unit="s"),
     Column("fastest_turnaround", "duration", "Shortest time between two flights, ISO 8601"),
     Column("fastest_turnaround_seconds", "integer", "Shortest time between two flights, in seconds", unit="s"),
+    # Derived (catalog/site/figures.py): the figure every page shows, and where it comes from.
+    Column("flights", "integer", "Number of flights as the catalog's pages show it: flights_count, else the number "
+                                 "of flights the API lists (empty when neither is known, never 0 for unknown)"),
+    Column("flights_source", "string", "Where flights comes from: given (flights_count), listed (counted from the "
+                                       "flights listed) or unknown"),
+    Column("time_in_space_shown_seconds", "integer", "Time in space as the catalog's pages show it, in seconds: "
+                                                     "time_in_space, else the sum of the listed flights' durations "
+                                                     "(or launch to mission end) when every flight has one", unit="s"),
+    Column("time_in_space_source", "string", "Where time_in_space_shown_seconds comes from: given, computed or unknown"),
     Column("configuration_id", "integer", "Launch Library 2 id of the configuration (configurations.csv)"),
     Column("configuration", "string", "Name of the configuration"),
     Column("configuration_type", "string", "Type of the configuration (Capsule, Cargo...)"),
@@ -346,6 +356,7 @@ class Exports:
                 _iso_cell(craft.time_in_space), _seconds(craft.time_in_space),
                 _iso_cell(craft.time_docked), _seconds(craft.time_docked),
                 _iso_cell(craft.fastest_turnaround), _seconds(craft.fastest_turnaround),
+                *_figure_cells(craft),
                 config.id, config.name, config.type, agency.id, agency.name, agency.abbrev,
                 image.image_url if image else None, image.credit if image else None,
                 license_.name if license_ else None, license_.link if license_ else None,
@@ -582,3 +593,9 @@ def datapackage(catalog: Catalog, urls: Urls, files: dict[str, tuple[bytes, int 
 def publisher(exports: Exports) -> Callable[[Writer], None]:
     """The build job that writes every export (while the workers render pages)."""
     return exports.publish
+
+
+def _figure_cells(craft: Spacecraft) -> tuple[Any, ...]:
+    """The derived columns: flights and time in space as pages show them, with their sources."""
+    fig = figures.of(craft)
+    return fig.flights.value, fig.flights.source, fig.time_in_space.value, fig.time_in_space.source

@@ -35,7 +35,12 @@ Rows:
 - ``id`` fields are the Launch Library 2 ids, which the search page uses in its URL
   (``status=1``, ``spacecraft_config=6``, ``agency=121``) like the API's own filters.
 - ``in_space`` and ``is_placeholder`` are 1 or 0; counts and durations (seconds) are integers,
-  or null when the API gave none.
+  or null when unknown. They are the catalog's figures (catalog/site/figures.py), not only the
+  API's fields: ``flights_count`` and ``mission_ends_count`` are the API's, else counted from the
+  flights it lists; ``time_in_space`` and ``time_docked`` the API's, else computed from the
+  flights' durations or dates. ``figure_sources`` says which, a letter for each of the four in
+  that order: ``g`` given by the API, ``l`` counted from the listed flights, ``c`` computed,
+  ``u`` unknown (e.g. ``"llcu"``).
 - ``known_license`` is 1 when the image the spacecraft's page shows (its own, else its
   configuration's) has a known license, 0 when its license is "Unknown", null when it has no image.
 - ``url`` and ``thumbnail`` paths are relative to the site root (where search.html lives).
@@ -54,8 +59,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from ..data.groups import Catalog
-from ..data.models import Duration, Spacecraft
+from ..data.models import Spacecraft
 from ..files import Writer
+from . import figures
 from .urls import Urls, path_for
 
 VERSION = 3
@@ -75,6 +81,7 @@ STATUS_FIELDS = ("id", "name")
 SPACECRAFT_FIELDS = (
     "id", "name", "serial", "configuration", "status", "in_space", "is_placeholder",
     "flights_count", "mission_ends_count", "time_in_space", "time_docked", "url", "thumbnail", "known_license",
+    "figure_sources",
 )
 
 Thumbnailer = Callable[[Spacecraft], "str | None"]
@@ -114,10 +121,6 @@ def thumbnail_from(pictures: Mapping[str, Any] | None) -> Thumbnailer | None:
     return thumbnail
 
 
-def _seconds(value: Duration | None) -> int | None:
-    return value.seconds if value else None
-
-
 def build_index(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> dict[str, Any]:
     """Build the index as plain data; `thumbnail` maps a spacecraft to its thumbnail path, or None."""
     agencies = {g.subject.id: i for i, g in enumerate(catalog.agencies)}
@@ -127,12 +130,13 @@ def build_index(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> di
     rows = []
     for craft in catalog.spacecraft:
         thumb = thumbnail(craft) if thumbnail else None
+        fig = figures.of(craft)
         rows.append([
             craft.id, craft.name, craft.serial_number, configs[craft.config.id], statuses[craft.status.id],
-            int(craft.in_space), int(craft.is_placeholder), craft.flights_count, craft.mission_ends_count,
-            _seconds(craft.time_in_space), _seconds(craft.time_docked), path_for(craft),
+            int(craft.in_space), int(craft.is_placeholder), *(f.value for f in fig), path_for(craft),
             None if thumb is None else thumbs.setdefault(thumb, len(thumbs)),
             None if (image := craft.shown_image) is None else int(image.license.known),
+            "".join(f.source[0] for f in fig),
         ])
     return {
         "version": VERSION,

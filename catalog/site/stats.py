@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from ..data.groups import Catalog
 from ..data.models import Group, Spacecraft
+from . import figures
 from .urls import AGENCIES, CONFIGURATIONS, STATUSES, index_path
 
 TOP = 10  # entries in each record table
@@ -95,8 +96,8 @@ class Bucket(NamedTuple):
 
 class Histogram(NamedTuple):
     buckets: tuple[Bucket, ...]
-    counted: int  # spacecraft with a time in space above zero
-    unknown: int  # spacecraft with none given (or zero)
+    counted: int  # spacecraft with a time in space (catalog/site/figures.py: given or computed)
+    unknown: int  # spacecraft whose time in space is unknown
 
 
 class Stats(NamedTuple):
@@ -107,15 +108,6 @@ class Stats(NamedTuple):
     histogram: Histogram
     in_space: tuple[Spacecraft, ...]
     in_space_rows: int = IN_SPACE_ROWS
-
-
-def flights_of(craft: Spacecraft) -> tuple[int | None, bool]:
-    """The spacecraft's number of flights, and whether it is the count of those listed (flights_count is null)."""
-    if craft.flights_count is not None:
-        return craft.flights_count, False
-    if craft.flights:
-        return len(craft.flights), True
-    return None, False
 
 
 def compute(catalog: Catalog) -> Stats:
@@ -129,20 +121,18 @@ def compute(catalog: Catalog) -> Stats:
     # catalog.spacecraft is in name order: a record's candidates are too, so the sort key needs no name
     for order, craft in enumerate(catalog.spacecraft):
         tie = (f"{order:09d}", craft.id)
-        count, listed = flights_of(craft)
-        if count:
-            candidates["flights"].append((-count, tie, craft, f"{count:,} listed" if listed else f"{count:,}"))
-        for key, value in (("time_in_space", craft.time_in_space), ("time_docked", craft.time_docked)):
-            if value is not None and value.seconds > 0:
-                candidates[key].append((-value.seconds, tie, craft, value.text))
-        if craft.mission_ends_count:
-            candidates["mission_ends"].append((-craft.mission_ends_count, tie, craft, f"{craft.mission_ends_count:,}"))
-        if craft.fastest_turnaround is not None and craft.fastest_turnaround.seconds > 0:
+        fig = figures.of(craft)
+        # A record is of real spacecraft: a placeholder's figures (serial "TBD") never lead one.
+        for key, figure in (("flights", fig.flights), ("time_in_space", fig.time_in_space),
+                            ("time_docked", fig.time_docked), ("mission_ends", fig.mission_ends)):
+            if figures.ranked(figure, craft) and figure.value:
+                candidates[key].append((-figure.value, tie, craft, figure.cell))
+        if (not craft.is_placeholder and craft.fastest_turnaround is not None
+                and craft.fastest_turnaround.seconds > 0):
             candidates["fastest_turnaround"].append((craft.fastest_turnaround.seconds, tie, craft,
                                                      craft.fastest_turnaround.text))
-        seconds = craft.time_in_space.seconds if craft.time_in_space else 0
-        if seconds > 0:
-            buckets[_bucket(seconds)] += 1
+        if fig.time_in_space.value is not None:  # a given 0 is a value: under a day
+            buckets[_bucket(fig.time_in_space.value)] += 1
         else:
             unknown += 1
         if craft.flights:
@@ -159,8 +149,10 @@ def compute(catalog: Catalog) -> Stats:
         spacecraft=len(catalog.spacecraft),
         records=(
             _record("flights", "Most flights", "flights", candidates["flights"],
-                    note="Where the API gives no flights count, the flights it lists are counted (“listed”)."),
-            _record("time_in_space", "Most time in space", "time in space", candidates["time_in_space"]),
+                    note="Where the API gives no flights count, the flights it lists are counted (“listed”). "
+                         "Placeholder records are left out of every record."),
+            _record("time_in_space", "Most time in space", "time in space", candidates["time_in_space"],
+                    note="Where the API gives none, the listed flights' times are summed (“computed”)."),
             _record("time_docked", "Most time docked", "time docked", candidates["time_docked"]),
             _record("mission_ends", "Most mission ends", "mission ends", candidates["mission_ends"]),
             _record("fastest_turnaround", "Fastest turnaround", "turnaround", candidates["fastest_turnaround"],

@@ -26,10 +26,8 @@
   var ids = wanted(kind);
   function agencyOf(config) { var a = agencies[config.agency]; return a.abbrev ? a.name + " (" + a.abbrev + ")" : a.name; }
   function yes(v) { return v ? "Yes" : "No"; }
-  function sum(list, key) {
-    var known = list.filter(function (c) { return c[key] !== null; });
-    return known.length ? known.reduce(function (t, c) { return t + c[key]; }, 0) : null;
-  }
+  // A figure with its source, as every page says it (catalog/site/figures.py): "25 (listed)", "—".
+  function figure(key, c) { return escape(SpacecraftIndex.figureCell(key, c[key], c.figure_sources)); }
 
   var configs, agencies, statuses, crafts = [], fields, needed;
   root.setAttribute("aria-busy", "true");
@@ -84,10 +82,10 @@
         ["Serial number", function (c) { return escape(c.serial || "—"); }],
         ["In space", function (c) { return yes(c.in_space); }],
         ["Placeholder", function (c) { return yes(c.is_placeholder); }],
-        ["Flights", function (c) { return grouped(c.flights_count); }],
-        ["Mission ends", function (c) { return grouped(c.mission_ends_count); }],
-        ["Time in space", function (c) { return formatSeconds(c.time_in_space); }],
-        ["Time docked", function (c) { return formatSeconds(c.time_docked); }],
+        ["Flights", function (c) { return figure("flights_count", c); }],
+        ["Mission ends", function (c) { return figure("mission_ends_count", c); }],
+        ["Time in space", function (c) { return figure("time_in_space", c); }],
+        ["Time docked", function (c) { return figure("time_docked", c); }],
         ["LL2 id", function (c) { return String(c.id); }]
       ];
     } else {
@@ -102,10 +100,10 @@
         ["Type", function (g) { return escape(g.config.type || "—"); }],
         ["Spacecraft", function (g) { return grouped(g.crafts.length); }],
         ["In space", function (g) { return grouped(g.crafts.filter(function (c) { return c.in_space; }).length); }],
-        ["Flights", function (g) { return grouped(sum(g.crafts, "flights_count")); }],
-        ["Mission ends", function (g) { return grouped(sum(g.crafts, "mission_ends_count")); }],
-        ["Time in space", function (g) { return formatSeconds(sum(g.crafts, "time_in_space")); }],
-        ["Time docked", function (g) { return formatSeconds(sum(g.crafts, "time_docked")); }],
+        ["Flights", function (g) { return SpacecraftIndex.totalCell("flights_count", g.crafts); }],
+        ["Mission ends", function (g) { return SpacecraftIndex.totalCell("mission_ends_count", g.crafts); }],
+        ["Time in space", function (g) { return SpacecraftIndex.totalCell("time_in_space", g.crafts); }],
+        ["Time docked", function (g) { return SpacecraftIndex.totalCell("time_docked", g.crafts); }],
         ["LL2 id", function (g) { return String(g.id); }]
       ];
     }

@@ -84,5 +84,37 @@
       "; build the site again";
   }
 
-  window.SpacecraftIndex = { load: load, column: column, escape: escape, grouped: grouped, formatSeconds: formatSeconds };
+  // ---- Figures: as catalog/site/figures.py says them (tests hold the two to the same words) ----
+  // A figure is a value and its source, the index's figure_sources letter: g given, l counted from
+  // the listed flights, c computed, u unknown. Unknown is never 0.
+  var FIGURES = ["flights_count", "mission_ends_count", "time_in_space", "time_docked"];
+  var KINDS = {
+    flights_count: ["flight", "flights", false, "flights not known"],
+    mission_ends_count: ["mission end", "mission ends", false, "mission ends not known"],
+    time_in_space: ["in space", "in space", true, "time in space not known"],
+    time_docked: ["docked", "docked", true, "time docked not known"]
+  };
+  var MARKS = { g: "", l: " (listed)", c: " (computed)", u: "" };
+  function source(sources, key) { return sources ? sources.charAt(FIGURES.indexOf(key)) || "u" : "g"; }
+  function figureNumber(key, value) { return KINDS[key][2] ? formatSeconds(value) : grouped(value); }
+  // For a table cell: "25 (listed)"; "—" when unknown.
+  function figureCell(key, value, sources) {
+    return value === null || value === undefined ? "—" : figureNumber(key, value) + MARKS[source(sources, key)];
+  }
+  // In words: "25 flights (listed)", "flights not known".
+  function figureText(key, value, sources) {
+    var kind = KINDS[key];
+    if (value === null || value === undefined) return kind[3];
+    return figureNumber(key, value) + " " + (kind[2] || value !== 1 ? kind[1] : kind[0]) + MARKS[source(sources, key)];
+  }
+  // A sum over spacecraft (records with a key and figure_sources): "25 (4 of 5 known)"; "—" when none is known.
+  function totalCell(key, records) {
+    var known = records.filter(function (c) { return c[key] !== null && c[key] !== undefined; });
+    if (!known.length) return "—";
+    var total = known.reduce(function (t, c) { return t + c[key]; }, 0);
+    return figureNumber(key, total) + (known.length === records.length ? "" : " (" + grouped(known.length) + " of " + grouped(records.length) + " known)");
+  }
+
+  window.SpacecraftIndex = { load: load, column: column, escape: escape, grouped: grouped, formatSeconds: formatSeconds,
+    FIGURES: FIGURES, figureCell: figureCell, figureText: figureText, totalCell: totalCell };
 })();

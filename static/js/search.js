@@ -95,7 +95,9 @@ function start(data) {
     if (orders[ordering]) return orders[ordering];
     var desc = ordering.charAt(0) === "-", key = desc ? ordering.slice(1) : ordering;
     var perm;
-    if (ORDERINGS.indexOf(key) >= 0) {
+    if (RANGES.indexOf(key) >= 0) { // a figure: placeholders after the real spacecraft, the unknown last
+      perm = sortedBy(orderValues(key), desc, col.is_placeholder);
+    } else if (ORDERINGS.indexOf(key) >= 0) {
       perm = sortedBy(orderValues(key), desc);
     } else { // no ordering, or one the API does not have: the catalog's name order
       perm = new Int32Array(N);
@@ -127,7 +129,7 @@ function start(data) {
     } else return col[key];
     return values;
   }
-  function sortedBy(values, desc) {
+  function sortedBy(values, desc, after) { // after[k] truthy: row k goes after every other present value
     var lo = Infinity, hi = -Infinity, k, v;
     for (k = 0; k < N; k++) {
       v = values[k];
@@ -136,12 +138,12 @@ function start(data) {
     if (lo === Infinity) { lo = 0; hi = 0; }
     var slots = 1;
     while (slots < N) slots *= 2;
-    var missing = hi - lo + 1; // one past the largest rank: after every present value
-    if ((missing + 1) * slots > 9007199254740991) return sortedSlowly(values, desc); // floats would round
+    var span = hi - lo + 1, missing = after ? 2 * span : span; // past the largest rank: after every present value
+    if ((missing + 1) * slots > 9007199254740991) return sortedSlowly(values, desc, after); // floats would round
     var packed = new Float64Array(N);
     for (k = 0; k < N; k++) {
       v = values[k];
-      var rank = v === null ? missing : desc ? hi - v : v - lo;
+      var rank = v === null ? missing : (after && after[k] ? span : 0) + (desc ? hi - v : v - lo);
       packed[k] = rank * slots + k;
     }
     packed.sort();
@@ -149,14 +151,15 @@ function start(data) {
     for (k = 0; k < N; k++) perm[k] = packed[k] % slots;
     return perm;
   }
-  function sortedSlowly(values, desc) {
+  function sortedSlowly(values, desc, after) {
     var perm = new Array(N);
     for (var k = 0; k < N; k++) perm[k] = k;
     return perm.sort(function (a, b) {
       var x = values[a], y = values[b];
+      if (x === null || y === null) return x === y ? a - b : x === null ? 1 : -1;
+      var late = (after && after[a] ? 1 : 0) - (after && after[b] ? 1 : 0);
+      if (late) return late;
       if (x === y) return a - b;
-      if (x === null) return 1;
-      if (y === null) return -1;
       return desc ? y - x : x - y;
     });
   }
@@ -341,11 +344,10 @@ function start(data) {
       escape(statusName[col.status[i]]) + "</span>" +
       (col.in_space[i] ? ' <span class="badge in-space">In space</span>' : "") +
       (col.is_placeholder[i] ? ' <span class="badge">Placeholder</span>' : "") +
-      ' <span class="fact">' + (flights === null ? "flights unknown" : grouped(flights) + (flights === 1 ? " flight" : " flights")) +
+      ' <span class="fact">' + escape(SpacecraftIndex.figureText("flights_count", flights, col.figure_sources[i])) +
       "</span></span></span></a>" + pick(i, true) + "</li>";
   }
 
-  var count = grouped; // a count, or "—" when the API gave none
   function pick(i, labelled) { // a card's box has a visible label; a table row's is named by aria-label
     var id = col.id[i], on = picked.indexOf(id) >= 0;
     var box = '<input type="checkbox" class="pick" value="' + id + '"' + (labelled ? "" : ' aria-label="Compare ' + escape(col.name[i]) + '"') +
@@ -357,9 +359,9 @@ function start(data) {
     return '<tr><td class="pick-cell">' + pick(i) + '</td><th scope="row"><a href="' + escape(col.url[i]) + '">' +
       escape(col.name[i]) + "</a></th><td>" + escape(configName[cfg]) + "</td><td>" +
       escape(agencyAbbrev[agency] || agencyName[agency]) + "</td><td>" + escape(statusName[col.status[i]]) +
-      '</td><td class="num">' + count(col.flights_count[i]) + '</td><td class="num">' + count(col.mission_ends_count[i]) +
-      '</td><td class="num">' + formatSeconds(col.time_in_space[i]) + '</td><td class="num">' +
-      formatSeconds(col.time_docked[i]) + "</td></tr>";
+      "</td>" + SpacecraftIndex.FIGURES.map(function (key) { // each with its source, as pages say it
+        return '<td class="num">' + escape(SpacecraftIndex.figureCell(key, col[key][i], col.figure_sources[i])) + "</td>";
+      }).join("") + "</tr>";
   }
 
   var results = [], shown = 0, pages = 1, table = false, picked = [];

@@ -18,8 +18,8 @@ from playwright.sync_api import expect
 from catalog.data.groups import build_catalog
 from catalog.data.models import FetchMeta
 from catalog.data.normalize import normalize_all
+from catalog.site import figures, urls
 from catalog.site import search_index as search
-from catalog.site import urls
 
 META = FetchMeta(api_url=None, count=None, fetched_at=None, records=0)
 PAGE = 50  # results rendered at a time by static/js/search.js
@@ -216,13 +216,19 @@ def expected(catalog, *, where=lambda c: True, ordering: str = "") -> list[str]:
     crafts = [c for c in catalog.spacecraft if where(c)]
     if ordering:
         key = ordering.lstrip("-")
+        figure = {"flights_count": "flights", "mission_ends_count": "mission_ends",
+                  "time_in_space": "time_in_space", "time_docked": "time_docked"}.get(key)
 
-        def value(c):
-            v = getattr(c, key)
-            return v.seconds if hasattr(v, "seconds") else v
+        def value(c):  # a figure as pages show it (figures.py): given, listed or computed; None unknown
+            if figure is None:
+                v = getattr(c, key)
+                return v.seconds if hasattr(v, "seconds") else v
+            return getattr(figures.of(c), figure).value
 
         present = [c for c in crafts if value(c) is not None]
         present.sort(key=value, reverse=ordering.startswith("-"))  # stable: ties keep name order
+        if figure is not None:
+            present.sort(key=lambda c: c.is_placeholder)  # placeholders after the real spacecraft
         crafts = present + [c for c in crafts if value(c) is None]
     return [c.name for c in crafts]
 

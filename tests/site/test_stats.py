@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import logging
 import re
+from datetime import date
 
+import base as rec
 import pytest
 from base import build_site, flown_fleet, parse
 
+from catalog.data.models import format_seconds
 from catalog.data.normalize import duration
 
 
@@ -83,7 +86,7 @@ def test_records_are_the_top_ten_computed_from_the_fixtures(built):
     assert [name for name, _ in record_table(page, "fastest_turnaround")] == expected_top(
         records, lambda r: seconds(r["fastest_turnaround"]), reverse=False)
     # flights_count is null for Endeavour: the flights it lists are counted, and said to be
-    assert ("Space Shuttle Endeavour", "4 listed") in record_table(page, "flights")
+    assert ("Space Shuttle Endeavour", "4 (listed)") in record_table(page, "flights")
     assert record_table(page, "fastest_turnaround")[0] == ("Space Shuttle Discovery", "47 d 17 h")
 
 
@@ -123,35 +126,64 @@ def test_in_space_now_lists_the_spacecraft_in_space(built):
     assert [a.text for a in section.one("tbody").find_all("a")] == [r["name"] for r in records if r["in_space"]]
 
 
+def flights_table(page) -> tuple[list[str], dict[str, list[str]]]:
+    """The flights table's header, and its rows by the launch designator (each the mission cell, then the rest)."""
+    table = page.one("table", class_="flights-table")
+    header = [th.text for th in table.one("thead").find_all("th")]
+    rows = {}
+    for tr in table.one("tbody").find_all("tr"):
+        mission = tr.one("th")
+        detail = mission.find_all("span", class_="muted")
+        key = detail[0].text.split(" · ")[0] if detail else mission.text
+        rows[key] = [mission.text] + [td.text for td in tr.find_all("td")]
+    return header, rows
+
+
 def test_the_flights_table_shows_the_launch_details(built):
     out, _, _ = built
-    table = parse(out / "spacecraft/dragon-c206-endeavour.html").one("table", class_="flights-table")
-    header = [th.text for th in table.one("thead").find_all("th")]
-    first = dict(zip(header, [td.text for td in table.one("tbody").find_all("tr")[0].find_all("td")], strict=True))
-    assert first["Launch"] == "Falcon 9 | Demo-2 2020-033A"
-    assert first["Rocket"] == "Falcon 9 Block 5"
-    assert first["Pad"] == "Launch Complex 39A Kennedy Space Center, FL, USA"
-    assert first["Mission"] == "Demo-2 Human Exploration · Low Earth Orbit"
-    assert first["Launch status"] == "Launch Successful"
-    assert first["Duration"] == "63 d 23 h 25 min"  # the API's, not marked
+    header, rows = flights_table(parse(out / "spacecraft/dragon-c206-endeavour.html"))
+    assert header == ["Mission", "Launch", "Duration", "Mission end", "Destination", "Turnaround"]
+    first = dict(zip(header, rows["2020-033A"], strict=True))
+    # the mission's name (not "Vehicle | Mission"), the launch details on a second line, no "Launch Successful"
+    assert first["Mission"] == "Demo-2 2020-033A · Falcon 9 Block 5 · Launch Complex 39A, Kennedy Space Center, FL, USA"
+    assert (first["Launch"], first["Duration"], first["Mission end"]) == ("2020-05-30", "63 d 23 h 25 min", "2020-08-02")
+    assert first["Turnaround"] == ""  # the first flight has none
+    # the last flight is under way: in space now, its turnaround the gap from the previous flight's end
+    last = dict(zip(header, rows["Crew-10"], strict=True))
+    assert last["Mission end"] == "in space now"
+    assert last["Turnaround"] == format_seconds((date(2026, 3, 14) - date(2020, 8, 2)).days * 86400) + "*"
+
+
+def test_a_failed_launch_says_so_and_a_success_says_nothing(tmp_path):
+    failed = rec.flight(5, name="Soyuz-U | Soyuz T-10-1", net="1983-09-26T19:37:49Z", end="1983-09-26T19:43:02Z",
+                        duration="PT5M13S", **rec.launch_details("1983-F01", mission="Soyuz T-10-1",
+                                                                  status="Launch Failure"))
+    fine = rec.flight(6, **rec.launch_details())
+    build_site(tmp_path / "out", tmp_path / "cache", records=[rec.spacecraft(1, "Soyuz T-10", flights=[failed, fine])])
+    _, rows = flights_table(parse(tmp_path / "out/spacecraft/soyuz-t-10.html"))
+    assert rows["1983-F01"][0].startswith("Soyuz T-10-1 Launch Failure ")
+    assert "Launch Successful" not in rows["1978-057A"][0]
 
 
 def test_derived_figures_are_marked_and_a_contradiction_is_shown_as_given_and_warned_once(built):
     out, _, warnings = built
     page = parse(out / "spacecraft/space-shuttle-endeavour.html")
-    rows = {tr.find_all("td")[0].text.split()[-1]: [td.text for td in tr.find_all("td")]
-            for tr in page.one("table", class_="flights-table").one("tbody").find_all("tr")}
-    # no duration from the API: the span from launch to mission end, marked computed
-    assert rows["1992-090A"][7] == "8 d 21 h 17 min (computed)"
+    _, rows = flights_table(page)
+    # no duration from the API: the span from launch to mission end, marked computed (a star, the word once)
+    assert rows["1992-090A"][2] == "8 d 21 h 17 min*"
+    table = page.one("table", class_="flights-table")
+    assert "computed" not in table.text.casefold()
+    assert "* Computed: a duration from the launch to the mission end" in page.one("p", class_="flights-note").text
+    assert "off by hours" in page.one("p", class_="flights-note").text
     # STS-72: the mission end before the launch is shown as given, with no (negative) duration
-    assert rows["1996-119A"][7] == "— (the mission end given is before the launch)"
-    assert rows["1996-119A"][10] == "1966-01-20 (before the launch, as the API gives it)"
+    assert rows["1996-119A"][2] == "—"
+    assert rows["1996-119A"][3] == "1966-01-20 (before the launch, as the API gives it)"
     assert "−" not in page.text
     assert [w for w in warnings if "before its launch" in w] == [
         "spacecraft 40 (Space Shuttle Endeavour): flight 119 (Space Shuttle | STS-72) ends 1966-01-20, before its "
         "launch on 1996-01-11; shown as the API gives it, with no duration computed"]
     facts = {d.one("dt").text: d.one("dd").text for d in page.one("dl", class_="facts").find_all("div")}
-    assert facts["Flights"] == "— (4 listed below)"
+    assert facts["Flights"] == "4 (listed)"
 
 
 def test_flights_csv_has_the_launch_details_and_the_derived_figures(built):
