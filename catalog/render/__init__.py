@@ -14,9 +14,9 @@ from typing import Any
 import jinja2
 
 from ..config import TEMPLATES
-from ..data.models import Duration
+from ..data.models import Duration, Group
 from ..errors import CatalogError
-from ..site import timelines
+from ..site import figures, timelines
 from ..site.cite import Citer
 from ..site.plan import Page, SiteInfo
 from ..site.urls import NAV, ORDERINGS, Urls, index_path, path_for, root_of
@@ -90,8 +90,21 @@ class Renderer:
             craft_timeline=lambda craft: timelines.craft(craft, site.data_date),
             flight_duration=timelines.shown_duration,  # f|flight_duration: the API's, or a span marked computed
             launch_summary=timelines.launch_summary,  # f|launch_summary: designator, rocket, pad, mission, status
+            # The figures of site/figures.py, each with its source: craft|figures, group|totals (each group's
+            # sums made once per worker: a group's pages all show them), craft|flight_rows, craft|summary.
+            figures=figures.of, totals=self.totals, flight_rows=figures.flight_rows,
+            summary=lambda craft, rows: figures.summary(craft, rows),
         )
         env.globals.update(site=site, urls=urls, thumbs=pictures, orderings=ORDERINGS, nav=NAV)
+        self.group_totals: dict[tuple[str, str], figures.GroupTotals] = {}
+
+    def totals(self, group: Group) -> figures.GroupTotals:
+        """A group's sums (flights, time in space), each saying how many of its spacecraft it covers."""
+        key = (group.kind, group.slug)
+        found = self.group_totals.get(key)
+        if found is None:
+            found = self.group_totals[key] = figures.group_totals(group)
+        return found
 
     def render(self, page: Page) -> bytes:
         """One page's bytes; `root` leads from its path back to the site root."""
