@@ -30,7 +30,7 @@ def site(tmp_path_factory) -> Path:
 def test_group_list_sorts_whole_on_the_search_page_from_disk(site, page, link, expected):
     # A list split into pages is sorted by the search page, over the whole group (issue 16).
     page.goto((site / "configurations" / "soyuz.html").as_uri())
-    assert page.locator("#group-list .card-title").all_inner_texts() == ["Alpha", "Bravo", "Charlie", "Delta"]
+    assert page.locator("#fleet tbody th a").all_inner_texts() == ["Alpha", "Bravo", "Charlie", "Delta"]
     page.get_by_role("link", name=link, exact=True).click()
     page.wait_for_function("document.querySelectorAll('#search-results .result').length === 4")
     assert page.locator("#search-results .result-name").all_inner_texts() == expected

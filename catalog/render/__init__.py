@@ -74,6 +74,7 @@ class Renderer:
             path=path_for,  # craft|path: "spacecraft/soyuz-29.html", site-relative
             index_path=index_path,  # "agencies"|index_path(2)
             craft_list=fragments.craft_list,  # crafts|craft_list(label, root)
+            fleet_rows=fragments.fleet_rows,  # crafts|fleet_rows(root): a group page's table rows
             picture=fragments.picture,  # image|picture(name, label, root, size=..., eager=...)
             credit=fragments.credit,  # image|credit(root)
             badge=fragments.badge,  # status|badge

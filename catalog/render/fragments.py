@@ -7,6 +7,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ..site.timelines import first_launch
 from ..site.urls import NAV_PATHS
 from .templates import PageTemplates
 
@@ -30,6 +31,7 @@ class Fragments:
         self.pictures_shown = pictures  # Image.key -> Picture: the images with thumbnails
         self.modules: dict[str, Any] = {}
         self.cards: dict[tuple[int, str], Markup] = {}
+        self.rows: dict[tuple[int, str], str] = {}
         self.list_ends: dict[tuple[str, str], tuple[str, str]] = {}
         self.pictures: dict[tuple[Any, ...], tuple[str, bool]] = {}
         self.credits: dict[tuple[str | None, str], Markup] = {}
@@ -49,8 +51,20 @@ class Fragments:
         key = (craft.id, root)
         html = self.cards.get(key)
         if html is None:
-            html = self.cards[key] = Markup(self.module(root).card(craft))
+            html = self.cards[key] = Markup(self.module(root).card(craft, own_image(craft)))
         return html
+
+    def fleet_rows(self, crafts: Any, root: str) -> str:
+        """A group page's table body: _partials.html's fleet_row of each spacecraft, each rendered once per
+        depth (a spacecraft is in three groups), joined as a plain str like craft_list's cards."""
+        rows = []
+        for craft in crafts:
+            key = (craft.id, root)
+            html = self.rows.get(key)
+            if html is None:
+                html = self.rows[key] = str(self.module(root).fleet_row(craft, first_launch(craft)))
+            rows.append(html)
+        return "\n".join(rows)
 
     def craft_list(self, crafts: Any, label: str, root: str) -> str:
         """A list page's bulk: _partials.html's craft_list around the cards of `crafts`, as a plain str.
@@ -133,3 +147,12 @@ class Fragments:
         if html is None:
             html = self.badges[key] = Markup(self.module("").status_badge(status))
         return html
+
+
+def own_image(craft: Any) -> Any:
+    """The spacecraft's own image, else None: its configuration's picture, shared by every spacecraft of the
+    configuration, would repeat on card after card (a card without its own image is compact, no picture)."""
+    image, shared = craft.image, craft.config.image
+    if image is None or (shared is not None and image.key == shared.key):
+        return None
+    return image

@@ -32,8 +32,13 @@ def n(value: float) -> str:
     return f"{value:.1f}"
 
 
-def cut(text: str, limit: int) -> str:
-    """A label short enough for its column (the mark's <title> keeps the whole name)."""
+CHAR_W = 0.62  # the widest a character of the system sans-serif usually is, in ems (a capital, a digit)
+
+
+def cut(text: str, width: float, font: float = 13) -> str:
+    """A label short enough for `width` px of its column at `font` px (the mark's <title> keeps the whole
+    name): measured against a generous character width, so no label runs past the chart's edge."""
+    limit = max(int(width / (font * CHAR_W)), 2)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -83,7 +88,7 @@ def timeline(view: Timeline) -> Markup:
         y = top + i * row_h
         mid = y + row_h / 2
         body.append(f'<text class="label" x="{label_w}" y="{n(mid + 4)}" text-anchor="end"><title>{esc(row.title)}'
-                    f"</title>{esc(cut(row.label, 26))}</text>")
+                    f"</title>{esc(cut(row.label, label_w))}</text>")
         for bar in row.bars:
             bx, bw = x(bar.start), max(x(bar.end) - x(bar.start), 3.0)
             if bar.gap_from is not None:
@@ -166,7 +171,7 @@ def years(view: Years) -> Markup:
     for s, name in enumerate(view.series):
         lx, ly = left + (s % 3) * 250, base + 34 + (s // 3) * 22
         body.append(f'<rect class="s{s % SERIES}" x="{lx}" y="{ly - 10}" width="12" height="12" rx="2"/>'
-                    f'<text x="{lx + 18}" y="{ly}">{esc(cut(name, 34))}</text>')
+                    f'<text x="{lx + 18}" y="{ly}">{esc(cut(name, 250 - 18 - 8))}</text>')
     desc = (f"{view.flights:,} flights of {view.spacecraft:,} spacecraft with listed flights, by year of launch from "
             f"{view.years[0].year} to {view.years[-1].year}, stacked by the agency of the spacecraft's configuration.")
     return _svg("years", WIDTH, height, "Flights per year, by agency", desc, body)
@@ -215,7 +220,7 @@ def breakdown(view: Breakdown) -> Markup:
     for i, (label, count, title) in enumerate(rows):
         y = top + i * row_h
         w = max(count * (x1 - x0) / peak, 1.0)
-        body.append(f'<text class="label" x="{label_w}" y="{n(y + 15)}" text-anchor="end">{esc(cut(label, 34))}</text>')
+        body.append(f'<text class="label" x="{label_w}" y="{n(y + 15)}" text-anchor="end">{esc(cut(label, label_w))}</text>')
         body.append(_mark("rect", f'class="mark s{i % SERIES if view.key == "status" else 0}" x="{x0}" y="{n(y + 3)}" '
                                   f'width="{n(w)}" height="{row_h - 6}" rx="2"', title))
         body.append(f'<text class="value" x="{n(x0 + w + 6)}" y="{n(y + 15)}">{count:,}</text>')

@@ -20,6 +20,7 @@ ROWS = 15  # groups a breakdown shows (its chart and its table); the rest are on
 IN_SPACE_ROWS = 25  # spacecraft the "in space now" table lists; the search page lists them all
 SERIES = 5  # agencies named in the flights-per-year chart; the others are one "Other agencies" series
 DAY = 86400
+UNKNOWN_TYPE = "Unknown type"  # the type breakdown's row of configurations with no type given
 # Time in space: (label, lower bound in seconds); a bucket holds the values from its bound to the next.
 BUCKETS = (("under 1 day", 0), ("1–7 days", DAY), ("1–4 weeks", 7 * DAY), ("1–3 months", 30 * DAY),
            ("3–6 months", 91 * DAY),
@@ -71,6 +72,18 @@ class Breakdown(NamedTuple):
     def rest_total(self) -> int:
         return sum(c.value for c in self.rest)
 
+    @property
+    def left_out(self) -> str | None:
+        """Why the page shows no chart of this breakdown (a chart of one bar says nothing), else None."""
+        if not self.counts:
+            return "This data has no spacecraft, so there is no chart."
+        if len(self.counts) > 1:
+            return None
+        only = self.counts[0]
+        if only.label in (UNKNOWN_TYPE, "Unknown"):  # ours, or LL2's own name for no type
+            return f"The data gives no {self.column.lower()} for any of the {only.value:,} spacecraft, so there is no chart."
+        return f"All {only.value:,} spacecraft have one {self.column.lower()}, {only.label}, so there is no chart."
+
 
 class Year(NamedTuple):
     year: int
@@ -88,6 +101,18 @@ class Years(NamedTuple):
     flights: int
     spacecraft: int  # spacecraft with at least one dated flight
 
+    @property
+    def left_out(self) -> str | None:
+        """Why the page shows no chart of flights per year, else None."""
+        if not self.years:
+            return ("This data lists no flights, so there is no chart: only detailed records carry them "
+                    "(spacecraft-catalog --fetch asks for them).")
+        if len(self.years) == 1:
+            year = self.years[0]
+            return (f"All {year.total:,} flight{'' if year.total == 1 else 's'} listed launched in {year.year}"
+                    f" ({year.by_series(self.series)}), so there is no chart.")
+        return None
+
 
 class Bucket(NamedTuple):
     label: str
@@ -99,6 +124,18 @@ class Histogram(NamedTuple):
     counted: int  # spacecraft with a time in space (catalog/site/figures.py: given or computed)
     unknown: int  # spacecraft whose time in space is unknown
 
+    @property
+    def left_out(self) -> str | None:
+        """Why the page shows no histogram (no spacecraft with a time in space, or all in one range), else None."""
+        filled = [b for b in self.buckets if b.value]
+        if not filled:
+            return (f"None of the {self.unknown:,} spacecraft in this data has a time in space given, "
+                    "so there is no chart.")
+        if len(filled) == 1:
+            return (f"All {self.counted:,} spacecraft with a time in space given spent {filled[0].label} in space"
+                    f"{f' ({self.unknown:,} have none given)' if self.unknown else ''}, so there is no chart.")
+        return None
+
 
 class Stats(NamedTuple):
     spacecraft: int
@@ -108,6 +145,21 @@ class Stats(NamedTuple):
     histogram: Histogram
     in_space: tuple[Spacecraft, ...]
     in_space_rows: int = IN_SPACE_ROWS
+
+    @property
+    def records_shown(self) -> tuple[Record, ...]:
+        """The records some spacecraft holds: a card saying nobody has one is left out."""
+        return tuple(r for r in self.records if r.entries)
+
+    @property
+    def records_left_out(self) -> str | None:
+        """One line naming the records left out for want of data, else None."""
+        empty = [r.title for r in self.records if not r.entries]
+        if not empty:
+            return None
+        empty = [title[0].lower() + title[1:] for title in empty]
+        names = empty[0] if len(empty) == 1 else ", ".join(empty[:-1]) + " and " + empty[-1]
+        return f"Left out, as no spacecraft in this data has the figure: {names}."
 
 
 def compute(catalog: Catalog) -> Stats:
@@ -188,7 +240,7 @@ def _breakdowns(catalog: Catalog) -> tuple[Breakdown, ...]:
 
     types: Counter[str] = Counter()
     for group in catalog.configurations:
-        types[getattr(group.subject, "type", None) or "Unknown type"] += len(group.spacecraft)
+        types[getattr(group.subject, "type", None) or UNKNOWN_TYPE] += len(group.spacecraft)
     by_type = tuple(sorted((Count(t, n) for t, n in types.items()),
                            key=lambda c: (-c.value, c.label.casefold(), c.label)))
     return (

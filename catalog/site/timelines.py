@@ -120,6 +120,12 @@ def shown_duration(f: Flight) -> str:
     return "—"
 
 
+def first_launch(craft: Spacecraft) -> str | None:
+    """The date of the spacecraft's first listed launch (a fleet table's column), None when none is dated."""
+    dated = _dated(craft)
+    return date.fromordinal(dated[0][0]).isoformat() if dated else None
+
+
 def _ongoing(craft: Spacecraft, flights: list[tuple[int, Flight]]) -> Flight | None:
     """The flight still under way: the last one, with no mission end, of a spacecraft in space."""
     if craft.in_space and flights and flights[-1][1].mission_end is None:

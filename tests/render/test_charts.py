@@ -61,6 +61,9 @@ def records() -> list[dict]:
     out.append(spacecraft(60, FIXTURE_HOSTILE, cfg=config(20, "Space Shuttle", agency=999, img=None),
                           flights=[flight(400, name='Rocket & <"Co"> | STS-1', net="1981-04-12T12:00:04Z",
                                           end="1981-04-14T18:20:57Z")]))
+    for raw in out:  # two types of configuration, so that the type breakdown has a chart (one type has none)
+        if raw["spacecraft_config"]["name"] == "Space Shuttle":
+            raw["spacecraft_config"]["type"] = {"id": 4, "name": "Spaceplane"}
     return out
 
 

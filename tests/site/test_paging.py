@@ -51,7 +51,12 @@ def test_paged_slices_cover_the_list_once_and_an_empty_list_has_one_page():
 
 
 def card_names(site: Path, path: str) -> list[str]:
-    return [e.text for e in parse(site / path).find_all("span", class_="card-title")]
+    """The spacecraft a list page shows: its cards' titles, or a group page's fleet table rows."""
+    page = parse(site / path)
+    rows = page.find_all("table", id="fleet")
+    if rows:
+        return [th.one("a").text for th in rows[0].one("tbody").find_all("th")]
+    return [e.text for e in page.find_all("span", class_="card-title")]
 
 
 def resolve(page_path: str, href: str) -> str:
