@@ -56,10 +56,12 @@ def sites(tmp_path_factory) -> dict[str, Path]:
 def read_static(site: Path) -> dict[str, dict[str, str]]:
     """What each surface built in Python says of each spacecraft's flights."""
     seen: dict[str, dict[str, str]] = {}
-    group = parse(site / "configurations/soyuz.html")
-    for card in group.find_all("li", class_="card"):
+    for card in parse(site / "spacecraft/index.html").find_all("li", class_="card"):
         name = card.one("span", class_="card-title").text
-        seen.setdefault(name, {})["card"] = card.find_all("span", class_="fact")[0].text
+        if name in IDS:
+            seen.setdefault(name, {})["card"] = card.find_all("span", class_="fact")[0].text
+    for row in parse(site / "configurations/soyuz.html").one("table", class_="fleet").one("tbody").find_all("tr"):
+        seen[row.one("th").one("a").text]["fleet table"] = row.find_all("td")[2].text  # serial, first launch, flights
     for name in IDS:
         page = parse(next((site / "spacecraft").glob(f"{name.lower().replace(' ', '-')}*.html")))
         facts = {d.one("dt").text: d.one("dd").text for d in page.one("dl", class_="facts").find_all("div")}
