@@ -480,8 +480,8 @@ function start(data) {
   }
 
   // After a part came in: search its rows too. In the catalog's order they come after every row
-  // searched so far, so only they are searched and what is shown stays; another order searches
-  // again, and what is shown stays if it still leads the results.
+  // searched so far, so only they are searched and what is shown stays; another order, or the best
+  // match first, searches again, and what is shown stays if it still leads the results.
   function refresh(from) {
     var state = last.state, before = results;
     var inOrder = !ranked(state) && (!state.ordering || state.ordering === "name");

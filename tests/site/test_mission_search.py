@@ -239,3 +239,26 @@ def test_on_a_wide_screen_the_filters_show_without_a_disclosure(browser, root):
         assert first_result_on_first_screen(page)
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def parted(tmp_path_factory) -> Path:
+    """The same records with an index in parts of three rows, loaded after the first paint."""
+    root = tmp_path_factory.mktemp("mission-search-parted")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "FIRST_ROWS", 3)
+        patch.setattr(search_index, "PART_ROWS", 3)
+        patch.setattr(search_index, "AFTER_PAINT_FROM", 1)
+        build_site(root / "site", root / "cache", records=records())
+    assert (root / "site" / "search-index.4.js").exists()  # Columbia (4th by name) is in part 2, Soyuz in part 4
+    return root / "site"
+
+
+def test_the_best_match_leads_when_it_arrives_in_a_later_part(page, parted):
+    page.goto(parted.as_uri() + "/search.html?search=Apollo+11")
+    expect(page.locator("#search-count")).to_have_text("5 spacecraft match.")
+    names = page.locator("#search-results .result-name").all_text_contents()
+    assert names[:2] == ["Apollo Columbia CSM-107", "Apollo Charlie Brown CSM-106"]
+    page.goto(parted.as_uri() + "/search.html?q=iss")
+    expect(page.locator("#search-count")).to_have_text("3 spacecraft match.")
+    assert page.locator("#search-results .result-name").all_text_contents()[-1] == "Soyuz TMA-20M"
