@@ -43,8 +43,9 @@ Rows:
 - ``terms`` is the rest of what its flights say, as words: their international designators (COSPAR
   ids, "1969-059A"), destinations and the initials of a destination of several words ("International
   Space Station" adds "ISS"); ``words`` is at most ``DESCRIPTION_WORDS`` distinct words of the
-  description, in order, lowercased, less ``STOPWORDS``. The page ranks a match in a name above one
-  in a mission or its terms, and those above one in the words.
+  description, in order, lowercased, less ``STOPWORDS`` ("" in a catalog of ``DESCRIPTIONS_BELOW``
+  spacecraft or more). The page ranks a match in a name above one in a mission or its terms, and
+  those above one in the words.
 - ``known_license`` is 1 when the image the spacecraft's page shows (its own, else its
   configuration's) has a known license, 0 when its license is "Unknown", null when it has no image.
 - ``url`` and ``thumbnail`` paths are relative to the site root (where search.html lives).
@@ -93,6 +94,9 @@ SPACECRAFT_FIELDS = (
 # missions, callsign, maker), and the bound keeps the index small at 100,000 records, where
 # descriptions of 400 characters would otherwise double it (benchmarks/README.md, issue 25).
 DESCRIPTION_WORDS = 24
+# Reading every description costs about 20 µs a spacecraft (2-3 s of a 100,000-record build whose
+# budget is 20 s): from this many spacecraft (LL2 has about 600) descriptions are not searched.
+DESCRIPTIONS_BELOW = 20000
 STOPWORDS = frozenset((
     "a", "an", "and", "are", "as", "at", "be", "been", "by", "for", "from", "had", "has", "have", "in", "into",
     "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "which", "with",
@@ -168,11 +172,16 @@ def description_words(catalog: Catalog) -> Callable[[Spacecraft], str]:
     it apart: lowercased, less STOPWORDS, less the words of its own name, serial and configuration
     (found there already, and ranked higher), less the words of more than a third of all
     descriptions (in 224 LL2 records: "spacecraft", "launched", "crew", "utc"), which find no one."""
-    own = {craft.id: _words(" ".join(filter(None, (craft.name, craft.serial_number, craft.config.name))))
-           for craft in catalog.spacecraft}
-    kept = {craft.id: [w for w in dict.fromkeys(_words(craft.description)) if w not in STOPWORDS and w not in own[craft.id]]
-            for craft in catalog.spacecraft}
-    counts = Counter(word for words in kept.values() for word in words)
+    configs: dict[int, frozenset[str]] = {}
+    kept: dict[int, list[str]] = {}
+    counts: Counter[str] = Counter()
+    for craft in catalog.spacecraft:
+        config = configs.get(craft.config.id)
+        if config is None:
+            config = configs[craft.config.id] = STOPWORDS | frozenset(_words(craft.config.name))
+        own = config.union(_words(craft.name), _words(craft.serial_number or ""))
+        distinct = kept[craft.id] = [w for w in dict.fromkeys(_words(craft.description)) if w not in own]
+        counts.update(distinct)
     common = {word for word, n in counts.items() if n > max(COMMON_FROM, len(catalog.spacecraft) / 3)}
 
     def words(craft: Spacecraft) -> str:
@@ -181,8 +190,18 @@ def description_words(catalog: Catalog) -> Callable[[Spacecraft], str]:
     return words
 
 
+# Every ASCII character but a letter or digit, to a space: the regular expression's words, quicker.
+_ASCII_SPACES = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
+def _no_words(craft: Spacecraft) -> str:
+    return ""
+
+
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    """The words of a text, lowercased: runs of letters and digits (the index's words, and search.js's)."""
+    text = text.lower()
+    return text.translate(_ASCII_SPACES).split() if text.isascii() else _WORD.findall(text)
 
 
 def build_index(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> dict[str, Any]:
@@ -191,7 +210,7 @@ def build_index(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> di
     configs = {g.subject.id: i for i, g in enumerate(catalog.configurations)}
     statuses = {g.subject.id: i for i, g in enumerate(catalog.statuses)}
     thumbs: dict[str, int] = {}
-    words = description_words(catalog)
+    words = description_words(catalog) if len(catalog.spacecraft) < DESCRIPTIONS_BELOW else _no_words
     rows = []
     for craft in catalog.spacecraft:
         thumb = thumbnail(craft) if thumbnail else None
