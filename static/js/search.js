@@ -5,10 +5,10 @@
 // spacecraft it searched until the last is in (never a final "No spacecraft match." before then).
 // A query matches a spacecraft when each of its words is found in its name, serial number or
 // configuration, its missions, its flights' designators and destinations, or its description's
-// words (all in the index); with no order chosen, the best matches come first (rank() below).
-// The state lives in the URL with the API's parameter names (q is read as search), so a search can be linked and the
-// back button works: typing replaces the current history entry (after one push when typing
-// starts), choosing a filter or order pushes a new one.
+// words (all in the index); with no order chosen, the best matches come first (scoreOf() below).
+// The state lives in the URL with the API's parameter names (q is read as search), so a search
+// can be linked and the back button works: typing replaces the current history entry (after one
+// push when typing starts), choosing a filter or order pushes a new one.
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
