@@ -16,6 +16,7 @@ Files (format version 3; compact JSON, no spaces, UTF-8, keys sorted):
                         "rows": [[6, "Crew Dragon 2", "Capsule", 0, "configurations/crew-dragon-2.html"], ...]},
      "statuses":       {"fields": ["id", "name"], "rows": [[1, "Active"], ...]},
      "thumbnails":     ["thumbs/…webp", ...],
+     "stopwords":      ["a", "an", "and", ...],
      "spacecraft":     {"fields": [...SPACECRAFT_FIELDS], "rows": [[...], ...]}}
 
 - ``search-index.js``, the head the pages load first: ``window.SPACECRAFT_INDEX = {...};`` with
@@ -41,6 +42,15 @@ Rows:
   flights' durations or dates. ``figure_sources`` says which, a letter for each of the four in
   that order: ``g`` given by the API, ``l`` counted from the listed flights, ``c`` computed,
   ``u`` unknown (e.g. ``"llcu"``).
+- ``missions`` lists the spacecraft's distinct mission names, in flight order (a flight's mission,
+  else the mission part of its launch name, "STS-134" of "Space Shuttle Endeavour | STS-134"); empty
+  in normal mode, where the API sends no flights. The search page shows the one a query matched.
+- ``terms`` is the rest of what its flights say, as words: their international designators (COSPAR
+  ids, "1969-059A"), destinations and the initials of a destination of several words ("International
+  Space Station" adds "ISS"); ``words`` is at most ``DESCRIPTION_WORDS`` distinct words of the
+  description, in order, lowercased, less ``STOPWORDS`` ("" in a catalog of ``DESCRIPTIONS_BELOW``
+  spacecraft or more). The page ranks a match in a name above one in a mission or its terms, and
+  those above one in the words.
 - ``known_license`` is 1 when the image the spacecraft's page shows (its own, else its
   configuration's) has a known license, 0 when its license is "Unknown", null when it has no image.
 - ``url`` and ``thumbnail`` paths are relative to the site root (where search.html lives).
@@ -48,13 +58,16 @@ Rows:
 - Readers look fields up by name, so an added field breaks none.
 
 Versions: 2 added ``known_license`` and later a configuration's ``url``; 3 split what the pages
-load into the head and its parts (``search-index.json`` kept its shape). The pages refuse an
+load into the head and its parts (``search-index.json`` kept its shape); 4 added ``missions``,
+``terms`` and ``words``, and the head's ``stopwords`` (the words a query needs not find). The pages refuse an
 index of another version than the build that wrote them (the version reaches them from here,
 through the templates' ``index`` view).
 """
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -64,7 +77,7 @@ from ..files import Writer
 from . import figures
 from .urls import Urls, path_for
 
-VERSION = 3
+VERSION = 4
 JSON_PATH = Urls.search_index_json
 JS_PATH = Urls.search_index_js
 JS_GLOBAL = "SPACECRAFT_INDEX"
@@ -81,8 +94,21 @@ STATUS_FIELDS = ("id", "name")
 SPACECRAFT_FIELDS = (
     "id", "name", "serial", "configuration", "status", "in_space", "is_placeholder",
     "flights_count", "mission_ends_count", "time_in_space", "time_docked", "url", "thumbnail", "known_license",
-    "figure_sources",
+    "figure_sources", "missions", "terms", "words",
 )
+# A description is searched by its first distinct words only: they name what the record is (its
+# missions, callsign, maker), and the bound keeps the index small at 100,000 records, where
+# descriptions of 400 characters would otherwise double it (benchmarks/README.md, issue 25).
+DESCRIPTION_WORDS = 24
+# Reading every description costs about 20 µs a spacecraft (2-3 s of a 100,000-record build whose
+# budget is 20 s): from this many spacecraft (LL2 has about 600) descriptions are not searched.
+DESCRIPTIONS_BELOW = 20000
+STOPWORDS = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "been", "by", "for", "from", "had", "has", "have", "in", "into",
+    "is", "it", "its", "of", "on", "or", "that", "the", "this", "to", "was", "were", "which", "with",
+))
+_WORD = re.compile(r"[^\W_]+")
+COMMON_FROM = 10  # a catalog this small keeps every word: a third of it is too few to judge
 
 Thumbnailer = Callable[[Spacecraft], "str | None"]
 
@@ -121,12 +147,73 @@ def thumbnail_from(pictures: Mapping[str, Any] | None) -> Thumbnailer | None:
     return thumbnail
 
 
+
+def mission_names(craft: Spacecraft) -> list[str]:
+    """The distinct names of the spacecraft's missions, in flight order (none in normal mode)."""
+    names: dict[str, str] = {}
+    for flight in craft.flights or ():
+        launched = flight.launch_name.rpartition(" | ")[2].strip() if flight.launch_name else None
+        for name in (flight.mission, launched):
+            if name:
+                names.setdefault(name.casefold(), name)
+    return list(names.values())
+
+
+def flight_terms(craft: Spacecraft) -> str:
+    """The designators and destinations of the spacecraft's flights, with a destination's initials."""
+    terms: dict[str, None] = {}
+    for flight in craft.flights or ():
+        terms.update(dict.fromkeys(filter(None, (flight.designator, flight.destination))))
+        words = _WORD.findall(flight.destination or "")
+        if len(words) > 1:
+            terms["".join(w[0] for w in words).upper()] = None
+    return " ".join(terms)
+
+
+def description_words(catalog: Catalog) -> Callable[[Spacecraft], str]:
+    """Map a spacecraft to the first DESCRIPTION_WORDS distinct words of its description that tell
+    it apart: lowercased, less STOPWORDS, less the words of its own name, serial and configuration
+    (found there already, and ranked higher), less the words of more than a third of all
+    descriptions (in 224 LL2 records: "spacecraft", "launched", "crew", "utc"), which find no one."""
+    configs: dict[int, frozenset[str]] = {}
+    kept: dict[int, list[str]] = {}
+    counts: Counter[str] = Counter()
+    for craft in catalog.spacecraft:
+        config = configs.get(craft.config.id)
+        if config is None:
+            config = configs[craft.config.id] = STOPWORDS | frozenset(_words(craft.config.name))
+        own = config.union(_words(craft.name), _words(craft.serial_number or ""))
+        distinct = kept[craft.id] = [w for w in dict.fromkeys(_words(craft.description)) if w not in own]
+        counts.update(distinct)
+    common = {word for word, n in counts.items() if n > max(COMMON_FROM, len(catalog.spacecraft) / 3)}
+
+    def words(craft: Spacecraft) -> str:
+        return " ".join([w for w in kept[craft.id] if w not in common][:DESCRIPTION_WORDS])
+
+    return words
+
+
+# Every ASCII character but a letter or digit, to a space: the regular expression's words, quicker.
+_ASCII_SPACES = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
+def _no_words(craft: Spacecraft) -> str:
+    return ""
+
+
+def _words(text: str) -> list[str]:
+    """The words of a text, lowercased: runs of letters and digits (the index's words, and search.js's)."""
+    text = text.lower()
+    return text.translate(_ASCII_SPACES).split() if text.isascii() else _WORD.findall(text)
+
+
 def build_index(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> dict[str, Any]:
     """Build the index as plain data; `thumbnail` maps a spacecraft to its thumbnail path, or None."""
     agencies = {g.subject.id: i for i, g in enumerate(catalog.agencies)}
     configs = {g.subject.id: i for i, g in enumerate(catalog.configurations)}
     statuses = {g.subject.id: i for i, g in enumerate(catalog.statuses)}
     thumbs: dict[str, int] = {}
+    words = description_words(catalog) if len(catalog.spacecraft) < DESCRIPTIONS_BELOW else _no_words
     rows = []
     for craft in catalog.spacecraft:
         thumb = thumbnail(craft) if thumbnail else None
@@ -136,7 +223,7 @@ def build_index(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> di
             int(craft.in_space), int(craft.is_placeholder), *(f.value for f in fig), path_for(craft),
             None if thumb is None else thumbs.setdefault(thumb, len(thumbs)),
             None if (image := craft.shown_image) is None else int(image.license.known),
-            "".join(f.source[0] for f in fig),
+            "".join(f.source[0] for f in fig), mission_names(craft), flight_terms(craft), words(craft),
         ])
     return {
         "version": VERSION,
@@ -148,6 +235,7 @@ def build_index(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> di
         "statuses": {"fields": list(STATUS_FIELDS), "rows": [
             [s.id, s.name] for s in (g.subject for g in catalog.statuses)]},
         "thumbnails": list(thumbs),
+        "stopwords": sorted(STOPWORDS),
         "spacecraft": {"fields": list(SPACECRAFT_FIELDS), "rows": rows},
     }
 

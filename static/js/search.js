@@ -3,9 +3,12 @@
 // loads in parts after the first paint: the page searches the rows it has as soon as the first
 // part is in, and searches again as each further part arrives, saying how many of how many
 // spacecraft it searched until the last is in (never a final "No spacecraft match." before then).
-// The state lives in the URL with the API's parameter names, so a search can be linked and the
-// back button works: typing replaces the current history entry (after one push when typing
-// starts), choosing a filter or order pushes a new one.
+// A query matches a spacecraft when each of its words is found in its name, serial number or
+// configuration, its missions, its flights' designators and destinations, or its description's
+// words (all in the index); with no order chosen, the best matches come first (scoreOf() below).
+// The state lives in the URL with the API's parameter names (q is read as search), so a search
+// can be linked and the back button works: typing replaces the current history entry (after one
+// push when typing starts), choosing a filter or order pushes a new one.
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
@@ -85,6 +88,11 @@ function start(data) {
   var configFolded = configName.map(fold);
   // One string per spacecraft, fields separated by spaces: a query word is a substring of it.
   var haystack = new Array(TOTAL);
+  // And two more, ranked lower: the missions (" | " between them, so that no phrase spans two) and
+  // the flights' terms; the description's words. " " for none: most spacecraft have no flights.
+  var flightText = new Array(TOTAL), wordText = new Array(TOTAL);
+  var STOP = {};
+  (data.stopwords || []).forEach(function (word) { STOP[word] = true; });
 
   // ---- Orderings: one sorted permutation per key, made in idle time after load or on first use ----
   // Each (value, position) pair is packed into one float, value high and position low, so a
@@ -168,7 +176,7 @@ function start(data) {
   function readState(query) {
     var params = new URLSearchParams(query), state = {};
     PARAMS.forEach(function (name) { state[name] = (params.get(name) || "").trim(); });
-    state.search = params.get("search") || "";
+    state.search = params.has("search") ? params.get("search") : params.get("q") || ""; // q: the usual name elsewhere
     state.view = state.view === "table" ? "table" : "";
     ["in_space", "is_placeholder", "known_license"].forEach(function (name) { // the API also takes True, 1, False, 0
       var flag = bool(state[name]);
@@ -250,6 +258,9 @@ function start(data) {
     for (var i = from; i < N; i++) {
       haystack[i] = " " + fold(col.name[i]) + " " + (col.serial[i] ? fold(col.serial[i]) : "") + " " +
         configFolded[col.configuration[i]] + " ";
+      var missions = col.missions[i], terms = col.terms[i], described = col.words[i];
+      flightText[i] = missions.length || terms ? " " + missions.map(fold).join(" | ") + " | " + fold(terms) + " " : " ";
+      wordText[i] = described ? " " + fold(described) + " " : " ";
       for (f = 0; f < FACETS.length; f++) facetCol[f][i] = facetOf(FACETS[f], i);
     }
     orders = {};
@@ -263,11 +274,73 @@ function start(data) {
     return at < 0 ? -2 : at;
   }
 
+  // ---- Ranking ----
+  // A query word scores by where it is found, best first: a whole word of the name, serial or
+  // configuration (8); a whole word of a mission, designator or destination (7); the start of a word
+  // of the name (6) or of the flights (5); a whole word of the description (3) or its start (2);
+  // inside a word of the name (1: "юз" of "Союз"). A word ending in a digit never starts a longer
+  // number: "11" is not the start of "111" (but "059" starts "059a"). All the words as a phrase in the
+  // name or in one mission add 20: "apollo 11" is a mission of Columbia (CSM-107), not of CSM-111.
+  // A stopword of the index (data.stopwords) found nowhere is passed over, unless every word is one.
+  var PHRASE = 20;
+  function parse(text) {
+    var words = fold(text).split(" ").filter(Boolean);
+    var optional = words.some(function (w) { return !STOP[w]; });
+    return {
+      words: words, phrase: words.length > 1 ? " " + words.join(" ") + " " : "",
+      starts: words.map(function (w) { // " 11" not followed by a digit for a number, " w" for a word
+        if (!/[0-9]$/.test(w)) return function (text) { return text.indexOf(" " + w) >= 0; };
+        var re = new RegExp(" " + w + "(?![0-9])");
+        return function (text) { return re.test(text); };
+      }),
+      optional: words.map(function (w) { return optional && STOP[w] === true; })
+    };
+  }
+  function scoreOf(i, query) {
+    var name = haystack[i], flights = flightText[i], described = wordText[i], total = 0;
+    for (var w = 0; w < query.words.length; w++) {
+      var word = query.words[w], whole = " " + word + " ", starts = query.starts[w], s = 0;
+      if (name.indexOf(word) >= 0 || flights.indexOf(word) >= 0 || described.indexOf(word) >= 0) {
+        s = name.indexOf(whole) >= 0 ? 8 : flights.indexOf(whole) >= 0 ? 7 : starts(name) ? 6
+          : starts(flights) ? 5 : described.indexOf(whole) >= 0 ? 3 : starts(described) ? 2
+          : name.indexOf(word) >= 0 ? 1 : 0;
+      }
+      if (!s && !query.optional[w]) return 0;
+      total += s;
+    }
+    if (query.phrase && (name.indexOf(query.phrase) >= 0 || flights.indexOf(query.phrase) >= 0)) total += PHRASE;
+    return total || 1;
+  }
+  // Whether a search is ranked: it has a query and no order was chosen (then the catalog's order breaks ties).
+  function ranked(state) { return !state.ordering && parse(state.search).words.length > 0; }
+  // The matches by score, highest first, ties in the order found: packed into floats for a native sort, as in sortedBy().
+  function byScore(found, scores) {
+    var n = found.length, slots = 1, k;
+    while (slots < n) slots *= 2;
+    var packed = new Float64Array(n), top = 0;
+    for (k = 0; k < n; k++) if (scores[k] > top) top = scores[k];
+    for (k = 0; k < n; k++) packed[k] = (top - scores[k]) * slots + k;
+    packed.sort();
+    var out = new Array(n);
+    for (k = 0; k < n; k++) out[k] = found[packed[k] % slots];
+    return out;
+  }
+  // The first mission of spacecraft i a query names (its phrase, else one of its words), for its result.
+  function missionOf(i, query) {
+    var missions = col.missions[i], best = null;
+    for (var m = 0; m < missions.length && query.words.length; m++) {
+      var text = " " + fold(missions[m]) + " ";
+      if (query.phrase && text.indexOf(query.phrase) >= 0) return missions[m];
+      if (best === null && query.words.some(function (w, at) { return !query.optional[at] && text.indexOf(" " + w + " ") >= 0 && haystack[i].indexOf(" " + w + " ") < 0; })) best = missions[m];
+    }
+    return best;
+  }
+
   // One pass: the matches in order, and for each facet the matches each of its values would give
   // with every other filter kept (a spacecraft failing only that facet's filter counts for its value).
   // With `since`, only the rows from there on, in the catalog's order (the rows a new part brought).
   function evaluate(state, since) {
-    var words = fold(state.search).split(" ").filter(Boolean), nwords = words.length;
+    var query = parse(state.search), words = query.words, nwords = words.length;
     var F = FACETS.length, want = FACETS.map(function (name) { return wanted(name, state[name]); });
     var counts = FACETS.map(function (name) { return new Int32Array(facetValues[name].length); });
     var totals = new Int32Array(F), out = [];
@@ -280,13 +353,14 @@ function start(data) {
     });
     if (invalid) return { results: out, counts: counts, totals: totals };
     var perm = since === undefined ? order(state.ordering || "") : null, nranges = ranges.length;
+    var ranking = ranked(state), scores = [], score = 0;
     outer: for (var k = since || 0; k < N; k++) {
       var i = perm ? perm[k] : k, f, r, v;
       for (r = 0; r < nranges; r++) {
         v = ranges[r][0][i];
         if (v === null || v < ranges[r][1] || v > ranges[r][2]) continue outer; // no value is in no range
       }
-      for (var w = 0; w < nwords; w++) if (haystack[i].indexOf(words[w]) < 0) continue outer;
+      if (nwords && !(score = scoreOf(i, query))) continue outer;
       var fails = 0, failed = -1;
       for (f = 0; f < F; f++) {
         if (want[f] !== -1 && facetCol[f][i] !== want[f]) { if (++fails > 1) continue outer; failed = f; }
@@ -297,12 +371,13 @@ function start(data) {
         continue;
       }
       out.push(i);
+      if (ranking) scores.push(score);
       for (f = 0; f < F; f++) {
         totals[f]++;
         if ((v = facetCol[f][i]) >= 0) counts[f][v]++;
       }
     }
-    return { results: out, counts: counts, totals: totals };
+    return { results: ranking ? byScore(out, scores) : out, counts: counts, totals: totals };
   }
   function matches(state) { return evaluate(state).results; }
 
@@ -334,12 +409,14 @@ function start(data) {
   function item(i) {
     var cfg = col.configuration[i], thumb = col.thumbnail[i], serial = col.serial[i], flights = col.flights_count[i];
     var sub = configName[cfg] + (serial && serial !== col.name[i] ? " · " + serial : "");
+    var mission = missionOf(i, shownQuery);
     return '<li class="result"><a class="result-link" href="' + escape(col.url[i]) + '">' +
       (thumb === null || thumb === undefined
         ? '<span class="result-thumb placeholder" aria-hidden="true">' + escape(configInitials[cfg]) + "</span>"
         : '<img class="result-thumb" loading="lazy" decoding="async" alt="" src="' + escape(data.thumbnails[thumb]) + '">') +
       '<span class="result-body"><span class="result-name">' + escape(col.name[i]) + "</span>" +
       '<span class="result-sub">' + escape(sub) + "</span>" +
+      (mission ? '<span class="result-mission">Mission: ' + escape(mission) + "</span>" : "") +
       '<span class="result-facts"><span class="badge status-' + ids.status[col.status[i]] + '">' +
       escape(statusName[col.status[i]]) + "</span>" +
       (col.in_space[i] ? ' <span class="badge in-space">In space</span>' : "") +
@@ -364,7 +441,7 @@ function start(data) {
       }).join("") + "</tr>";
   }
 
-  var results = [], shown = 0, pages = 1, table = false, picked = [];
+  var results = [], shown = 0, pages = 1, table = false, picked = [], shownQuery = parse("");
   var last = null; // the state searched and what it found: { state, found }
 
   // Show the results up to `pages` pages of PAGE, after those shown already.
@@ -390,12 +467,14 @@ function start(data) {
   function run(state) {
     last = { state: state, found: evaluate(state) };
     results = last.found.results;
+    shownQuery = parse(state.search);
     pages = 1;
     table = state.view === "table";
     list.hidden = table;
     tableWrap.hidden = !table;
     clear();
-    showSorted(state.ordering);
+    showSorted(ranked(state) ? "relevance" : state.ordering);
+    showActive(state);
     render();
     if (complete) showCounts(last.found); // while parts load, the lists show no partial counts
     showCount();
@@ -403,11 +482,12 @@ function start(data) {
   }
 
   // After a part came in: search its rows too. In the catalog's order they come after every row
-  // searched so far, so only they are searched and what is shown stays; another order searches
-  // again, and what is shown stays if it still leads the results.
+  // searched so far, so only they are searched and what is shown stays; another order, or the best
+  // match first, searches again, and what is shown stays if it still leads the results.
   function refresh(from) {
     var state = last.state, before = results;
-    last.found = !state.ordering || state.ordering === "name" ? merge(last.found, evaluate(state, from)) : evaluate(state);
+    var inOrder = !ranked(state) && (!state.ordering || state.ordering === "name");
+    last.found = inOrder ? merge(last.found, evaluate(state, from)) : evaluate(state);
     results = last.found.results;
     for (var k = 0; k < shown; k++) if (results[k] !== before[k]) { clear(); break; }
     render();
@@ -421,6 +501,14 @@ function start(data) {
       for (var v = 0; v < counts.length; v++) counts[v] += more.counts[f][v];
     });
     return found;
+  }
+
+  // The line that folds the filters away on a phone: how many filters and ranges are set.
+  var activeEl = document.getElementById("search-filters-active");
+  function showActive(state) {
+    var n = FACETS.filter(function (name) { return state[name]; }).length +
+      RANGES.filter(function (key) { return state[key + "__gte"] || state[key + "__lte"]; }).length;
+    activeEl.textContent = " (" + (n ? n + " active" : "none active") + ")";
   }
 
   // The status line: how many match; while parts are loading, how many were searched so far
@@ -487,7 +575,7 @@ function start(data) {
       var key = th.getAttribute("data-order"), now = th.getAttribute("aria-sort");
       var desc = now ? now === "ascending" : th.classList.contains("num");
       var ordering = (desc ? "-" : "") + key;
-      form.elements.ordering.value = ordering === "name" ? "" : ordering;
+      form.elements.ordering.value = ordering === "name" && !form.elements.search.value.trim() ? "" : ordering;
       typing = false;
       commit(true);
       th.querySelector("button").focus();
