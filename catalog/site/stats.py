@@ -118,6 +118,19 @@ def flights_of(craft: Spacecraft) -> tuple[int | None, bool]:
     return None, False
 
 
+def most_flown(catalog: Catalog, limit: int) -> list[tuple[Spacecraft, int, bool]]:
+    """The spacecraft with the most flights (flights_of: given, else listed), most first, at most `limit`.
+
+    Placeholder records and spacecraft whose count is unknown are left out: neither leads a record.
+    """
+    known = []
+    for order, craft in enumerate(catalog.spacecraft):  # name order breaks ties
+        count, listed = flights_of(craft)
+        if count and not craft.is_placeholder:
+            known.append((-count, order, craft, listed))
+    return [(craft, -count, listed) for count, _, craft, listed in sorted(known, key=lambda k: k[:2])[:limit]]
+
+
 def compute(catalog: Catalog) -> Stats:
     """Every figure of the statistics page, in one pass over the spacecraft."""
     candidates: dict[str, list[tuple[int, tuple[str, int], Spacecraft, str]]] = defaultdict(list)
@@ -140,9 +153,8 @@ def compute(catalog: Catalog) -> Stats:
         if craft.fastest_turnaround is not None and craft.fastest_turnaround.seconds > 0:
             candidates["fastest_turnaround"].append((craft.fastest_turnaround.seconds, tie, craft,
                                                      craft.fastest_turnaround.text))
-        seconds = craft.time_in_space.seconds if craft.time_in_space else 0
-        if seconds > 0:
-            buckets[_bucket(seconds)] += 1
+        if craft.time_in_space is not None:  # a given 0 is a value: "under 1 day"
+            buckets[_bucket(craft.time_in_space.seconds)] += 1
         else:
             unknown += 1
         if craft.flights:
