@@ -95,8 +95,8 @@ class Bucket(NamedTuple):
 
 class Histogram(NamedTuple):
     buckets: tuple[Bucket, ...]
-    counted: int  # spacecraft with a time in space above zero
-    unknown: int  # spacecraft with none given (or zero)
+    counted: int  # spacecraft with a time in space given (a given 0 included)
+    unknown: int  # spacecraft with none given
 
 
 class Stats(NamedTuple):
