@@ -100,8 +100,8 @@ def test_agency_names_are_not_doubled(sample):
 
 
 def test_image_titles_lose_the_auto_prefix(sample):
-    credits = parse(sample / "credits.html").text
-    assert "Soyuz - image" in credits and "[AUTO]" not in credits
+    listed = parse(sample / "credits.html").text
+    assert "Soyuz - image" in listed and "[AUTO]" not in listed
     from catalog.data.normalize import image_title
 
     assert image_title("[AUTO] Soyuz - image") == "Soyuz - image"
