@@ -69,7 +69,11 @@ class Agency:
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.abbrev})" if self.abbrev else self.name
+        """The name with its abbreviation, unless the name already ends with one in parentheses:
+        "Russian Federal Space Agency (ROSCOSMOS)", never "... (ROSCOSMOS) (RFSA)"."""
+        if not self.abbrev or self.name.rstrip().endswith(")") or self.abbrev in self.name.split():
+            return self.name
+        return f"{self.name} ({self.abbrev})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,6 +143,14 @@ def iso_date(value: Any) -> str | None:
     return value[:10] if value and re.match(r"\d{4}-\d\d-\d\d", value) else None
 
 
+_AUTO_PREFIX = re.compile(r"^\[AUTO\]\s*", re.IGNORECASE)
+
+
+def image_title(value: Any) -> str:
+    """An image's title as a visitor reads it: without the "[AUTO] " LL2 puts before the titles it made."""
+    return _AUTO_PREFIX.sub("", text(value) or "")
+
+
 def _number(value: Any, unit: str) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
@@ -294,7 +302,7 @@ class Normalizer:
             lic = mapping(raw.get("license"))
             self._images[key] = Image(
                 id=ident,
-                name=text(raw.get("name")) or "",
+                name=image_title(raw.get("name")),
                 image_url=image_url,
                 thumbnail_url=thumb_url,
                 credit=text(raw.get("credit")),

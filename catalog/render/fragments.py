@@ -11,6 +11,25 @@ from ..site.timelines import first_launch
 from ..site.urls import NAV_PATHS
 from .templates import PageTemplates
 
+# The drawing a placeholder shows for each kind of spacecraft (static/img/craft-<kind>.svg), found by
+# a word of the configuration's type ("Cargo Resupply", "Reuseable Upper Stage"): first match wins.
+DRAWINGS = (("capsule", "capsule", "capsule"), ("cargo", "cargo", "cargo vehicle"),
+            ("plane", "spaceplane", "spaceplane"), ("stage", "stage", "rocket stage"),
+            ("lander", "lander", "lander"), ("station", "station", "station module"),
+            ("module", "station", "station module"))
+GENERIC_DRAWING = ("generic", "spacecraft")
+
+
+def drawing(subject: Any) -> tuple[str, str]:
+    """The drawing (file stem, noun) that stands in for a missing picture of `subject`: a
+    configuration, or a spacecraft's, by its type; anything else (a name) gets the generic one."""
+    kind = getattr(getattr(subject, "config", subject), "type", None)
+    words = kind.casefold() if isinstance(kind, str) else ""
+    for word, stem, noun in DRAWINGS:
+        if word in words:
+            return stem, noun
+    return GENERIC_DRAWING
+
 
 class Fragments:
     """Render the pieces many pages share once, from the macros of _partials.html.
@@ -88,15 +107,17 @@ class Fragments:
         parts.append(tail)
         return "".join(parts)
 
-    def picture(self, image: Any, name: str, label: str, root: str, size: str = "card", eager: bool = False) -> Markup:
+    def picture(self, image: Any, name: str, subject: Any, root: str, size: str = "card", eager: bool = False) -> Markup:
+        """The image, or the drawing of `subject`'s kind (a configuration: see drawing) where there is none."""
         image_key = image.key if image else None
-        # `label` only names a placeholder (its initials): an image with thumbnails is the same
+        # `subject` only picks a placeholder's drawing: an image with thumbnails is the same
         # picture under every configuration, so only the image is in the key then.
         shown = image_key is not None and image_key in self.pictures_shown
-        key = (image_key, None if shown else label, size, eager, root)
+        kind = None if shown else drawing(subject)
+        key = (image_key, kind, size, eager, root)
         cached = self.pictures.get(key)
         if cached is None:
-            html = str(self.module(root).picture(image, self.NAME, label, size=size, eager=eager))
+            html = str(self.module(root).picture(image, self.NAME, kind or GENERIC_DRAWING, size=size, eager=eager))
             cached = self.pictures[key] = (html, self.NAME in html)
         html, named = cached
         return Markup(html.replace(self.NAME, escape(name)) if named else html)

@@ -22,6 +22,7 @@ from .exports import CSV_SAFETY, TABLES, TERMS, Dataset, ExportFile, source_url
 from .paging import paged
 from .seo import Head, Seo
 from .stats import compute as compute_stats
+from .stats import most_flown
 from .timelines import data_date
 from .urls import CREDITS_PAGE_SIZE, GROUP_SECTIONS, LIST_PAGE_SIZE, SPACECRAFT, Section, Urls, index_path, path_for
 
@@ -86,6 +87,24 @@ class Credit:
     pages: tuple[Spacecraft | Configuration, ...]  # the spacecraft and configurations that show the image
 
 
+STRIP = 6  # spacecraft in each strip of the home page
+
+
+def recently_changed(catalog: Catalog, changes: Changes) -> list[tuple[Spacecraft, str, str]]:
+    """The spacecraft of the latest changes, newest first, once each: (spacecraft, day, what changed)."""
+    if not changes.latest:
+        return []
+    by_path = {path_for(craft): craft for craft in catalog.spacecraft}
+    out: list[tuple[Spacecraft, str, str]] = []
+    for event in changes.latest:
+        craft = by_path.get(event.path) if event.path else None
+        if craft is not None and all(craft is not seen for seen, _, _ in out):
+            out.append((craft, event.day, event.sentence))
+        if len(out) == STRIP:
+            break
+    return out
+
+
 def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes | None = None) -> Iterator[Page]:
     """Yield every page of the site: its kind, where it goes, what it shows."""
     changes = changes or Changes(EMPTY, catalog)
@@ -98,7 +117,7 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
     yield page(HOME, Urls.home, "home.html", {
         "catalog": catalog, "in_space": catalog.in_space,
         "top_configurations": biggest(catalog.configurations), "top_agencies": biggest(catalog.agencies),
-        "changes": changes,
+        "changes": changes, "most_flown": most_flown(catalog, STRIP), "recently_changed": recently_changed(catalog, changes),
     })
     yield from list_pages(SPACECRAFT, catalog.spacecraft, seo)
     own_history, no_history = changes.by_craft, changes.default  # most spacecraft share the one with no event

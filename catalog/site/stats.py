@@ -162,6 +162,21 @@ class Stats(NamedTuple):
         return f"Left out, as no spacecraft in this data has the figure: {names}."
 
 
+def most_flown(catalog: Catalog, limit: int) -> list[tuple[Spacecraft, int, bool]]:
+    """The spacecraft with the most flights (their figure: given, else counted from the listed
+    flights), most first, at most `limit`: (spacecraft, flights, counted from the list).
+
+    Placeholder records and spacecraft whose count is unknown are left out (figures.ranked):
+    neither leads a record.
+    """
+    known = []
+    for order, craft in enumerate(catalog.spacecraft):  # name order breaks ties
+        flights = figures.of(craft).flights
+        if figures.ranked(flights, craft) and flights.value:
+            known.append((-flights.value, order, craft, flights.source == figures.LISTED))
+    return [(craft, -count, listed) for count, _, craft, listed in sorted(known, key=lambda k: k[:2])[:limit]]
+
+
 def compute(catalog: Catalog) -> Stats:
     """Every figure of the statistics page, in one pass over the spacecraft."""
     candidates: dict[str, list[tuple[int, tuple[str, int], Spacecraft, str]]] = defaultdict(list)

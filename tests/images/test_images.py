@@ -251,7 +251,7 @@ def test_an_image_that_never_arrives_times_out_and_shows_a_placeholder(fake_api,
     [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert "spacecraft Slow" in warning and f"{url}: timed out" in warning, warning
     page = parse(tmp_path / "out/spacecraft/slow.html")
-    assert page.pictures() == [] and page.placeholders() == ["Slow: no image available"]
+    assert page.pictures() == [] and page.placeholders() == ["Slow: a drawing of a capsule, not a photograph"]
     assert len(loopback.headers_of("/media/slow.jpg")) == 1
 
 
@@ -370,7 +370,7 @@ def test_images_are_downloaded_once_resized_and_shown_with_credits(served, tmp_p
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     for name, (_, _, reason) in BAD.items():
         page = parse(site / f"spacecraft/{name.lower()}.html")
-        assert page.pictures() == [] and page.placeholders() == [f"{name}: no image available"]
+        assert page.pictures() == [] and page.placeholders() == [f"{name}: a drawing of a capsule, not a photograph"]
         [said] = [w for w in warnings if f"spacecraft {name}" in w]
         assert f"{bad_url(served, name)}{reason}" in said, said
     # a spacecraft whose record has no image at all gets the placeholder without a warning
@@ -388,7 +388,7 @@ def test_credits_page_lists_each_image_with_thumbnail_credit_license_and_pages(s
     assert rows["Alpha"]["credit"] == "Unknown"
     assert rows["Alpha"]["license"] == ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/")
     assert rows["Missing"]["license"] == ("Unknown", None) and rows["Missing"]["thumb"] is None
-    assert rows["Missing"]["placeholder"] == "Missing: no image available"
+    assert rows["Missing"]["placeholder"] == "Missing: a drawing of a spacecraft, not a photograph"
 
 
 def credit_rows(path: Path) -> dict[str, dict]:
@@ -487,7 +487,7 @@ def test_offline_build_without_a_cache_shows_placeholders_and_touches_no_network
     build_from(served, tmp_path, fetch=False, out="offline")
     assert len(served.requests) == asked
     page = parse(tmp_path / "offline/spacecraft/soyuz-1.html")
-    assert page.pictures() == [] and page.placeholders() == ["Soyuz 1: no image available"]
+    assert page.pictures() == [] and page.placeholders() == ["Soyuz 1: a drawing of a capsule, not a photograph"]
     assert not (tmp_path / "offline/img").exists()
 
 
@@ -506,7 +506,7 @@ def test_build_py_fetch_end_to_end_with_images(fake_api, tmp_path):
     site = tmp_path / "O"
     [(_, img)] = parse(site / "spacecraft/soyuz-1.html").pictures()
     assert PILImage.open(site / "spacecraft" / img["src"]).size == (800, 600)
-    assert parse(site / "spacecraft/lost.html").placeholders() == ["Lost: no image available"]
+    assert parse(site / "spacecraft/lost.html").placeholders() == ["Lost: a drawing of a capsule, not a photograph"]
 
 
 def test_the_browser_shows_the_webp_thumbnail_from_disk(served, tmp_path, page):
@@ -518,4 +518,4 @@ def test_the_browser_shows_the_webp_thumbnail_from_disk(served, tmp_path, page):
     natural, current = shown.evaluate("img => [img.naturalWidth, img.currentSrc]")
     assert current.endswith("-800w.webp") and natural > 0  # 36rem wide at 1x: the 800 px WebP, decoded
     page.goto((tmp_path / "out/spacecraft/missing.html").as_uri())
-    assert page.get_by_role("img", name="Missing: no image available").is_visible()
+    assert page.get_by_role("img", name="Missing: a drawing of a capsule, not a photograph").is_visible()

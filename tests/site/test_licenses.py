@@ -98,7 +98,7 @@ def test_search_filters_by_known_license(page, served):
 def test_licensed_only_shows_placeholders_for_images_without_a_known_license(site, licensed):
     assert parse(site / UNKNOWN_PAGE).pictures() and not parse(site / UNKNOWN_PAGE).placeholders()
     assert parse(licensed / UNKNOWN_PAGE).pictures() == []
-    assert parse(licensed / UNKNOWN_PAGE).placeholders() == ["Craft 4: no image available"]
+    assert parse(licensed / UNKNOWN_PAGE).placeholders() == ["Craft 4: a drawing of a capsule, not a photograph"]
     assert len(parse(licensed / KNOWN_PAGE).pictures()) == 1  # a known license: shown as before
 
 

@@ -84,8 +84,11 @@ def test_home_shows_counts_in_space_and_data_date(site):
     home = parse(site / "index.html")
     assert "35 spacecraft" in home.text
     assert "Data as of 2026-11-20" in home.text
-    in_space = [url for _, url in home.links if url.startswith("spacecraft/")]
-    assert "spacecraft/союз-мс-25.html" in in_space
+    strip = home.one("ul", id="in-space-strip")
+    assert [a["href"] for a in strip.find_all("a")][:2] == ["spacecraft/craft-5.html", "spacecraft/craft-10.html"]
+    assert len(strip.find_all("li")) == 6  # the strip; the link below finds them all
+    in_space = home.one("section", aria_labelledby="in-space")
+    assert in_space.one("a", href="search.html?in_space=true").text.startswith("All ")
 
 
 def test_hostile_text_stays_text(site):
