@@ -154,18 +154,30 @@ def fetch(options: FetchOptions, caches: CacheLayout, *, site_url: str | None = 
     from .data import api, history
     from .data.models import FetchMeta
 
+    now = datetime.fromtimestamp(options.clock(), UTC).replace(microsecond=0).isoformat()
+    now = now.replace("+00:00", "Z")
     with uptodate.WarningLog() as warned:
-        records, count = api.fetch_all(options)
-        if not records:  # an outage or a schema change must not replace good data with nothing
-            raise CatalogError(f"{options.api_url} returned no spacecraft records; the cached data was kept")
-        now = datetime.fromtimestamp(options.clock(), UTC).replace(microsecond=0).isoformat()
-        now = now.replace("+00:00", "Z")
-        meta = FetchMeta(api_url=options.api_url, count=count, fetched_at=now, records=len(records))
-        # Compared before the new records replace the data file: that file is what a seeded history compares with.
-        changes = history.record(caches, records, now, seed=history_seed(options, site_url))
+        got = api.refresh(options, caches, now=now)  # within the request budget; what is left is checkpointed
+        log.info("%d request%s sent to the API%s", got.requests, "" if got.requests == 1 else "s",
+                 f" (budget {options.request_budget})" if options.request_budget is not None else "")
+        if got.stopped:
+            log.warning("%s; the crawl so far is kept for the next run, and the site is built from the last "
+                        "complete data", got.stopped)
+        for line in got.left:
+            log.info("%s; the rest on the next run", line)
+        records, changes = got.spacecraft, None
+        if records is not None:
+            if not records:  # an outage or a schema change must not replace good data with nothing
+                raise CatalogError(f"{options.api_url} returned no spacecraft records; the cached data was kept")
+            # Compared before the new records replace the data file: that file is what a seeded history compares with.
+            changes = history.record(caches, records, now, seed=history_seed(options, site_url))
     check_strict(strict, warned.messages)
+    if records is None:
+        return snapshot.source_file(caches)  # the last complete crawl's, until this one is
     target = caches.data_file
+    meta = FetchMeta(api_url=options.api_url, count=got.total, fetched_at=now, records=len(records))
     snapshot.write_records(target, records, meta)
+    api.commit_spacecraft(caches)
     log.info("saved %d records to %s", len(records), target)
     if changes is not None:
         try:
