@@ -71,6 +71,7 @@ class FakeLL2:
         self.rate_limit: tuple[int, float] | None = None  # (requests, window seconds) on the fake clock
         self.now = 0.0  # the fake clock of the rate limiter, in seconds
         self._window: list[float] = []  # when each request of the current window came
+        self.throttled_count = 0  # requests the rate limiter refused
         self.page_cap = 100  # the real API caps `limit` at 100; tests set it lower
         self.count_override: int | None = None
         self.repeat_on_page: dict[int, dict[str, Any]] = {}  # offset -> extra record on that page
@@ -127,6 +128,7 @@ class FakeLL2:
         self._window = [t for t in self._window if t > self.now - window]
         self._window.append(self.now)
         if len(self._window) > most:
+            self.throttled_count += 1
             return self._window[-most - 1] + window - self.now
         return None
 

@@ -10,8 +10,8 @@ committed (its data file written, its checkpoint removed) only when it is comple
 twice are kept once (by id), and the number kept is checked against the API's `count`.
 
 Offsets shift when records are added or removed upstream between two runs. Ordered by id, an
-addition at most repeats a record (kept once); a removal would skip one, so the first page of a
-resumed crawl must reach back to the last id already received: when all its ids are greater, the
+addition at most repeats a record (kept once); a removal would skip one, so a resumed crawl starts one
+record before its checkpoint's offset, and its first page must reach back to the last id already received: when all its ids are greater, the
 crawl steps back a page (to offset 0 at worst) until one is not. A checkpoint is refused, with a
 warning, when it is truncated or corrupt, or was made for another API URL, endpoint query or
 checkpoint version: a fresh crawl starts, and nothing else is touched.
@@ -90,7 +90,9 @@ def resume_or_start(endpoint: Endpoint, options: FetchOptions, caches: CacheLayo
     """The crawl the checkpoint holds when it is usable for this endpoint and API, else a fresh one."""
     fresh = start(endpoint, options)
     found = read_checkpoint(caches.checkpoint(endpoint.name), fresh)
-    if found is not None:
+    if found is not None and found.next is not None:
+        # One record of overlap: the page must begin at or before the last record kept (see _skipped).
+        found.next = with_offset(found.next, max(0, _offset(found.next) - 1))
         log.info("%s: resuming the crawl (%s, %d records so far)", endpoint.name, found.left(), len(found.records))
     return found or fresh
 
@@ -169,8 +171,8 @@ def run(client: Client, crawl: Crawl, options: FetchOptions) -> Crawl:
         link = follow(url, nxt, "next link") if isinstance(nxt, str) and nxt else None
         if crawl.resumed and _skipped(url, results, crawl):
             continue  # crawl.next now reaches back a page; nothing of this one is lost (it is fetched again)
-        crawl.resumed = False
-        new = keep(crawl, url, results)
+        checked, crawl.resumed = crawl.resumed, False
+        new = keep(crawl, url, results) or int(checked)  # the page that reaches back may bring nothing new
         bounds.received += len(results)
         crawl.pages += 1
         log.info("fetched page %d%s of the %s (%s)", crawl.pages,
