@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .config import STATIC, BuildOptions, CacheLayout, FetchOptions
 from .data import snapshot
@@ -170,7 +170,8 @@ def fetch(options: FetchOptions, caches: CacheLayout, *, site_url: str | None = 
             if not records:  # an outage or a schema change must not replace good data with nothing
                 raise CatalogError(f"{options.api_url} returned no spacecraft records; the cached data was kept")
             # Compared before the new records replace the data file: that file is what a seeded history compares with.
-            changes = history.record(caches, records, now, seed=history_seed(options, site_url))
+            changes = history.record(caches, records, now, seed=history_seed(options, site_url),
+                                     seed_state=published_seed_state(options, site_url))
     check_strict(strict, warned.messages)
     if records is None:
         return snapshot.source_file(caches)  # the last complete crawl's, until this one is
@@ -198,6 +199,18 @@ def history_seed(options: FetchOptions, site_url: str | None) -> Callable[[], Hi
     url = Urls(site_url).absolute(Urls.changes_json)
     assert url is not None  # a base URL gives absolute URLs
     return lambda: history.published(url, options)
+
+
+def published_seed_state(options: FetchOptions, site_url: str | None) -> Callable[[], dict[int, Any] | None] | None:
+    """How a seeded history gets the records it last compared: the published <base-url>data/spacecraft.json."""
+    if not (options.seed and site_url):
+        return None
+    from .data import history
+    from .site.urls import Urls
+
+    url = Urls(site_url).absolute(Urls.spacecraft_json)
+    assert url is not None  # a base URL gives absolute URLs
+    return lambda: history.published_state(url, options)
 
 
 def check_folders(options: BuildOptions) -> None:

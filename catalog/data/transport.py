@@ -522,6 +522,13 @@ class Client:
 
     def get_json(self, url: str) -> dict[str, Any]:
         """GET url and return its JSON object; raise FetchError naming the URL on failure."""
+        data = self.get_value(url)
+        if not isinstance(data, dict):
+            raise FetchError(f"{url} returned JSON that is not an object")
+        return data
+
+    def get_value(self, url: str) -> Any:
+        """GET url and return its JSON value, whatever it is; raise FetchError naming the URL on failure."""
         try:
             weburl.check(url)  # nothing is sent to a URL that parsers could read differently
         except weburl.UrlError as exc:
@@ -533,10 +540,7 @@ class Client:
             self._wait_for(headers, body.decode("utf-8", errors="replace"), url)
         if status != 200:
             raise FetchError(f"{url} answered HTTP {status} {text_reason}".rstrip())
-        data = decode_json(url, body)
-        if not isinstance(data, dict):
-            raise FetchError(f"{url} returned JSON that is not an object")
-        return data
+        return decode_json(url, body)
 
     def auth_for(self, url: str) -> dict[str, str]:
         """The Authorization header for url: only for the API's own scheme, host and port."""

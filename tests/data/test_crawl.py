@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from base import ROOT, build_py, fetch_options, parse, spacecraft, write_data
+from base import ROOT, build_py, build_site, config, fetch_options, image, serving, spacecraft, write_data
+from base import flight as base_flight
 
 from catalog.build import fetch
 from catalog.config import ANONYMOUS_BUDGET, CacheLayout
-from catalog.data import snapshot
+from catalog.data import history, snapshot
 
 HOUR = 3600.0
 START = datetime(2026, 11, 20, 6, 0, tzinfo=UTC).timestamp()
@@ -249,3 +251,39 @@ def test_check_due_says_whether_the_hourly_schedule_has_anything_to_do(fake_api,
     assert due(tmp_path) == "due=false\n"  # complete and fresh: an hourly run skips
     fetch(fetch_options(fake_api.url, clock=lambda: now - 24 * HOUR), CacheLayout(tmp_path))
     assert due(tmp_path) == "due=true\n"  # a day old
+
+
+# --- A history that survives a lost cache ----------------------------------------------------------
+
+def published_site(fake: Any, tmp_path: Path) -> Path:
+    """A site built and published after a fetch; then its cache is evicted (actions/cache drops it)."""
+    fake.records = [spacecraft(i, f"Craft {i}", image=None, cfg=config(img=image(None, url="", thumb=None)),
+                               status={"id": 1, "name": "Active"}, flights=[base_flight(i)]) for i in range(1, 5)]
+    cache = tmp_path / "evicted"
+    fetch(fetch_options(fake.url, clock=lambda: START), CacheLayout(cache))
+    build_site(tmp_path / "site", cache, base_url="https://user.github.io/repo/")
+    shutil.rmtree(cache)
+    fake.records[1] = {**fake.records[1], "status": {"id": 3, "name": "Destroyed"}}
+    return tmp_path / "site"
+
+
+def fetch_seeded(fake: Any, site: Path, cache: Path) -> tuple[Any, ...]:
+    with serving(site) as url:
+        fetch(fetch_options(fake.url, clock=lambda: START + 86400, seed=True), CacheLayout(cache), site_url=url)
+    return tuple((e.date, e.spacecraft_id, e.kind, e.before, e.after) for e in history.load(CacheLayout(cache)).events)
+
+
+def test_a_lost_cache_records_the_change_since_the_last_publish_once(fake_api, tmp_path):
+    site = published_site(fake_api, tmp_path)
+    events = fetch_seeded(fake_api, site, tmp_path / "new")
+    assert events == (("2026-11-21T06:00:00Z", 2, "status", "Active", "Destroyed"),)
+
+
+def test_a_lost_cache_without_published_records_records_no_events_rather_than_wrong_ones(fake_api, tmp_path, caplog):
+    site = published_site(fake_api, tmp_path)
+    (site / "data" / "spacecraft.json").unlink()
+    assert fetch_seeded(fake_api, site, tmp_path / "new") == ()  # never an "added" for every record
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warned) == 1
+    assert warned[0].startswith("the published records were not read (")
+    assert warned[0].endswith("data/spacecraft.json answered HTTP 404 File not found); this fetch records no changes")
