@@ -50,8 +50,9 @@ def _build(options: BuildOptions) -> BuildReport:
     log.info("reading %s", data_file)
 
     # 2. Up to date: a site made from these very inputs is this build's output already.
+    sources = fetched_sources(caches) if data_file == caches.data_file else ()
     inputs = uptodate.Inputs(data_file, caches=caches, base_url=options.site_url,
-                             licensed_only=options.licensed_only, with_zip=options.zip)
+                             licensed_only=options.licensed_only, with_zip=options.zip, sources=sources)
     last = None if options.force else uptodate.last_build(options.out, inputs.digest())
     if last is not None:
         uptodate.replay(last)
@@ -103,7 +104,7 @@ def _build(options: BuildOptions) -> BuildReport:
         heads = seo.Seo(urls, images.pictures)
         changes = Changes(recorded, catalog)
         planned = plan(catalog, pages, heads, changes)
-        site = site_info(catalog, urls, licensed_only=options.licensed_only, feed=changes.has_feed,
+        site = site_info(catalog, urls, licensed_only=options.licensed_only, feed=changes.has_feed, sources=sources,
                          download=Urls.zip if options.zip else None)  # --zip: the About page links to it
         renderer = Renderer(site=site, urls=urls, pictures=images.pictures,
                             compiled=caches.compiled_templates if caches.exists() else None)
@@ -187,6 +188,13 @@ def fetch(options: FetchOptions, caches: CacheLayout, *, site_url: str | None = 
             log.warning("could not record the history in %s: %s; the next fetch records these changes",
                         caches.history, exc.strerror or exc)
     return target
+
+
+def fetched_sources(caches: CacheLayout) -> tuple[str, ...]:
+    """How fresh each endpoint's data in the cache is, for the home and data pages."""
+    from .data.crawl import freshness  # stdlib and the transport's light module only
+
+    return freshness(caches, ("spacecraft", "flights", "stations"))
 
 
 def history_seed(options: FetchOptions, site_url: str | None) -> Callable[[], History | None] | None:

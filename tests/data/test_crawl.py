@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from base import ROOT, build_py, build_site, config, fetch_options, image, serving, spacecraft, write_data
+from base import ROOT, build_py, build_site, config, fetch_options, image, parse, serving, spacecraft, write_data
 from base import flight as base_flight
 
 from catalog.build import fetch
@@ -287,3 +287,17 @@ def test_a_lost_cache_without_published_records_records_no_events_rather_than_wr
     assert len(warned) == 1
     assert warned[0].startswith("the published records were not read (")
     assert warned[0].endswith("data/spacecraft.json answered HTTP 404 File not found); this fetch records no changes")
+
+
+def test_the_home_and_data_pages_say_how_fresh_each_source_is(limited, tmp_path):
+    real_size(limited, crafts=30, flights=300, stations=2)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    run(limited, cache, request_budget=2)  # the spacecraft, then one page of three of the flights
+    build_site(out, cache)
+    partial = ("Fetched: spacecraft as of 2026-11-20 · flights not fetched yet (a new crawl: 1 of 3 pages so far; "
+               "the rest on the next run) · stations not fetched yet.")
+    assert partial in parse(out / "index.html").text and partial in parse(out / "data.html").text
+    run(limited, cache)
+    build_site(out, cache)
+    done = "Fetched: spacecraft as of 2026-11-20 · flights as of 2026-11-20 · stations as of 2026-11-20."
+    assert done in parse(out / "index.html").text and done in parse(out / "data.html").text
