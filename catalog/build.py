@@ -75,7 +75,7 @@ def _build(options: BuildOptions) -> BuildReport:
     from .site.plan import data_page, plan, site_info
     from .site.urls import OWN_STEMS, Urls
 
-    for folder in (caches.root, caches.data_file.parent, caches.markdown):
+    for folder in (caches.root, caches.data_file.parent, caches.crawls, caches.markdown):
         remove_stale_temps(folder)  # what atomic writes of killed builds left in the cache
 
     with uptodate.WarningLog() as warned:  # kept with the inputs' digest; --strict counts them

@@ -38,9 +38,14 @@ class CacheLayout(NamedTuple):
         """The records of an endpoint's last complete crawl ("spacecraft" is data_file)."""
         return self.root / "data" / f"{name}.jsonl"
 
+    @property
+    def crawls(self) -> Path:
+        """The checkpoints of crawls stopped part way (data/crawl.py)."""
+        return self.root / "crawl"
+
     def checkpoint(self, name: str) -> Path:
         """A crawl of an endpoint stopped part way, which the next run resumes (data/crawl.py)."""
-        return self.root / "crawl" / f"{name}.jsonl"
+        return self.crawls / f"{name}.jsonl"
 
     @property
     def images(self) -> Path:

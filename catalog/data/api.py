@@ -21,7 +21,7 @@ rate limit".
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -73,8 +73,9 @@ class _Run:
         self.stopped: str | None = None
         self.spent = False  # the budget ran out, or the rate limit stopped us: no more requests
 
-    def crawl(self, done: Crawl) -> bool:
-        """Run a crawl within the budget; keep it as a checkpoint when it stops part way. True when complete."""
+    def crawl(self, done: Crawl, *, checkpoint: bool = True) -> bool:
+        """Run a crawl within the budget; keep it as a checkpoint when it stops part way (unless told
+        not to: a crawl of one spacecraft's flights is asked again whole). True when complete."""
         if self.spent:  # its checkpoint, if any, stays as it is
             self.note_left(done)
             return False
@@ -83,10 +84,11 @@ class _Run:
         except (BudgetSpent, RateLimited) as exc:
             self.stop(exc)
             self.note_left(done)
-            crawl.save_checkpoint(self.caches, done)
+            if checkpoint:
+                crawl.save_checkpoint(self.caches, done)
             return False
         except BaseException:  # a failed or interrupted request: what was received is kept all the same
-            if done.pages:
+            if done.pages and checkpoint:
                 crawl.save_checkpoint(self.caches, done)
             raise
         return True
@@ -118,9 +120,20 @@ def refresh(options: FetchOptions, caches: CacheLayout, *, now: str) -> Refresh:
     spacecraft = crawl.finish(sc) if run.crawl(sc) else None
     changed = _changed(before, signatures(spacecraft)) if spacecraft is not None and before is not None else set()
     in_space = {i for i, raw in _by_id(spacecraft or ()).items() if raw.get("in_space") is True}
-    refresh_flights(run, changed, in_space)
-    refresh_whole(run, STATIONS)
+    besides(run, FLIGHTS, lambda: refresh_flights(run, changed, in_space))
+    besides(run, STATIONS, lambda: refresh_whole(run, STATIONS))
     return Refresh(spacecraft, sc.count, tuple(run.left), run.stopped, run.budget.spent)
+
+
+def besides(run: _Run, endpoint: Endpoint, refresh: Callable[[], object]) -> None:
+    """Refresh an endpoint besides the spacecraft: a failure of its own (an HTTP 500, a bad page) is
+    a warning naming the URL, its last complete data stays in use, and the spacecraft are still saved."""
+    try:
+        refresh()
+    except (BudgetSpent, RateLimited):
+        raise  # handled by _Run: never here
+    except FetchError as exc:
+        log.warning("%s not refreshed: %s; its last complete data stays in use", endpoint.name, exc)
 
 
 def commit_spacecraft(caches: CacheLayout) -> None:
@@ -158,11 +171,10 @@ def refresh_flights(run: _Run, changed: set[int], in_space: set[int]) -> None:
     for n, ident in enumerate(pending):
         done = crawl.start(FLIGHTS, run.options, FLIGHTS.url(run.options.api_url, spacecraft=str(ident)))
         try:
-            complete = run.crawl(done)
+            complete = run.crawl(done, checkpoint=False)
         finally:
             flights.update(done.records)
         if not complete:
-            crawl.drop_checkpoint(run.caches, FLIGHTS)  # the spacecraft's flights are asked again, whole
             run.left[-1] = f"flights: those of {len(pending) - n} changed spacecraft"
             _save_flights(run, meta, flights, pending[n:])
             return
@@ -271,7 +283,7 @@ def due(caches: CacheLayout, now: datetime) -> str | None:
     from ..errors import CatalogError
     from .snapshot import read_meta
 
-    open_ = sorted(p.stem for p in caches.checkpoint("x").parent.glob("*.jsonl")) if caches.exists() else []
+    open_ = sorted(p.stem for p in caches.crawls.glob("*.jsonl"))
     if open_:
         return f"a crawl is left part way ({', '.join(open_)})"
     try:

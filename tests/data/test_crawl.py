@@ -301,3 +301,14 @@ def test_the_home_and_data_pages_say_how_fresh_each_source_is(limited, tmp_path)
     build_site(out, cache)
     done = "Fetched: spacecraft as of 2026-11-20 · flights as of 2026-11-20 · stations as of 2026-11-20."
     assert done in parse(out / "index.html").text and done in parse(out / "data.html").text
+
+
+def test_a_failing_stations_endpoint_is_one_warning_and_the_spacecraft_are_still_saved(fake_api, tmp_path, caplog):
+    real_size(fake_api, crafts=5, flights=5, stations=2)
+    fake_api.always["/2.3.0/space_stations/"] = ("status", 500)
+    fetch(fetch_options(fake_api.url), CacheLayout(tmp_path))
+    assert committed(tmp_path, "spacecraft") == [1, 2, 3, 4, 5]
+    assert committed(tmp_path, "flights") == [1, 2, 3, 4, 5]
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warned == [f"stations not refreshed: {fake_api.url}space_stations/?limit=100&mode=detailed&ordering=id "
+                      "answered HTTP 500 Internal Server Error; its last complete data stays in use"]
