@@ -30,7 +30,7 @@ from . import crawl
 from .crawl import Crawl, Endpoint, record_id
 from .transport import Budget, BudgetSpent, Client, FetchError, RateLimited
 
-__all__ = ["FLIGHTS", "SPACECRAFT", "STATIONS", "Refresh", "due", "fetch_all", "first_page_url", "refresh"]
+__all__ = ["FLIGHTS", "SPACECRAFT", "STATIONS", "Refresh", "due", "fetch_all", "refresh"]
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +38,6 @@ SPACECRAFT = Endpoint("spacecraft", "spacecraft/")
 FLIGHTS = Endpoint("flights", "spacecraft_flights/")
 STATIONS = Endpoint("stations", "space_stations/")
 DAILY = timedelta(hours=23)  # a scheduled run with nothing left to finish refreshes once a day
-
-
-def first_page_url(api_url: str) -> str:
-    """The spacecraft endpoint's first page."""
-    return SPACECRAFT.url(api_url)
 
 
 def fetch_all(options: FetchOptions) -> tuple[list[dict[str, Any]], int | None]:
