@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .config import STATIC, BuildOptions, CacheLayout, FetchOptions
 from .data import snapshot
@@ -50,8 +50,9 @@ def _build(options: BuildOptions) -> BuildReport:
     log.info("reading %s", data_file)
 
     # 2. Up to date: a site made from these very inputs is this build's output already.
+    sources = fetched_sources(caches) if data_file == caches.data_file else ()
     inputs = uptodate.Inputs(data_file, caches=caches, base_url=options.site_url,
-                             licensed_only=options.licensed_only, with_zip=options.zip)
+                             licensed_only=options.licensed_only, with_zip=options.zip, sources=sources)
     last = None if options.force else uptodate.last_build(options.out, inputs.digest())
     if last is not None:
         uptodate.replay(last)
@@ -75,7 +76,7 @@ def _build(options: BuildOptions) -> BuildReport:
     from .site.plan import data_page, plan, site_info
     from .site.urls import OWN_STEMS, Urls
 
-    for folder in (caches.root, caches.data_file.parent, caches.markdown):
+    for folder in (caches.root, caches.data_file.parent, caches.crawls, caches.markdown):
         remove_stale_temps(folder)  # what atomic writes of killed builds left in the cache
 
     with uptodate.WarningLog() as warned:  # kept with the inputs' digest; --strict counts them
@@ -104,7 +105,7 @@ def _build(options: BuildOptions) -> BuildReport:
         heads = seo.Seo(urls, images.pictures)
         changes = Changes(recorded, catalog)
         planned = plan(catalog, pages, heads, changes)
-        site = site_info(catalog, urls, licensed_only=options.licensed_only, feed=changes.has_feed,
+        site = site_info(catalog, urls, licensed_only=options.licensed_only, feed=changes.has_feed, sources=sources,
                          download=Urls.zip if options.zip else None)  # --zip: the About page links to it
         renderer = Renderer(site=site, urls=urls, pictures=images.pictures,
                             compiled=caches.compiled_templates if caches.exists() else None)
@@ -157,18 +158,31 @@ def fetch(options: FetchOptions, caches: CacheLayout, *, site_url: str | None = 
     from .data import api, history
     from .data.models import FetchMeta
 
+    now = datetime.fromtimestamp(options.clock(), UTC).replace(microsecond=0).isoformat()
+    now = now.replace("+00:00", "Z")
     with uptodate.WarningLog() as warned:
-        records, count = api.fetch_all(options)
-        if not records:  # an outage or a schema change must not replace good data with nothing
-            raise CatalogError(f"{options.api_url} returned no spacecraft records; the cached data was kept")
-        now = datetime.fromtimestamp(options.clock(), UTC).replace(microsecond=0).isoformat()
-        now = now.replace("+00:00", "Z")
-        meta = FetchMeta(api_url=options.api_url, count=count, fetched_at=now, records=len(records))
-        # Compared before the new records replace the data file: that file is what a seeded history compares with.
-        changes = history.record(caches, records, now, seed=history_seed(options, site_url))
+        got = api.refresh(options, caches, now=now)  # within the request budget; what is left is checkpointed
+        log.info("%d request%s sent to the API%s", got.requests, "" if got.requests == 1 else "s",
+                 f" (budget {options.request_budget})" if options.request_budget is not None else "")
+        if got.stopped:
+            log.warning("%s; the crawl so far is kept for the next run, and the site is built from the last "
+                        "complete data", got.stopped)
+        for line in got.left:
+            log.info("%s; the rest on the next run", line)
+        records, changes = got.spacecraft, None
+        if records is not None:
+            if not records:  # an outage or a schema change must not replace good data with nothing
+                raise CatalogError(f"{options.api_url} returned no spacecraft records; the cached data was kept")
+            # Compared before the new records replace the data file: that file is what a seeded history compares with.
+            changes = history.record(caches, records, now, seed=history_seed(options, site_url),
+                                     seed_state=published_seed_state(options, site_url))
     check_strict(strict, warned.messages)
+    if records is None:
+        return snapshot.source_file(caches)  # the last complete crawl's, until this one is
     target = caches.data_file
+    meta = FetchMeta(api_url=options.api_url, count=got.total, fetched_at=now, records=len(records))
     snapshot.write_records(target, records, meta)
+    api.commit_spacecraft(caches)
     log.info("saved %d records to %s", len(records), target)
     if changes is not None:
         try:
@@ -177,6 +191,13 @@ def fetch(options: FetchOptions, caches: CacheLayout, *, site_url: str | None = 
             log.warning("could not record the history in %s: %s; the next fetch records these changes",
                         caches.history, exc.strerror or exc)
     return target
+
+
+def fetched_sources(caches: CacheLayout) -> tuple[str, ...]:
+    """How fresh each endpoint's data in the cache is, for the home and data pages."""
+    from .data.crawl import freshness  # stdlib and the transport's light module only
+
+    return freshness(caches, ("spacecraft", "flights", "stations"))
 
 
 def history_seed(options: FetchOptions, site_url: str | None) -> Callable[[], History | None] | None:
@@ -189,6 +210,18 @@ def history_seed(options: FetchOptions, site_url: str | None) -> Callable[[], Hi
     url = Urls(site_url).absolute(Urls.changes_json)
     assert url is not None  # a base URL gives absolute URLs
     return lambda: history.published(url, options)
+
+
+def published_seed_state(options: FetchOptions, site_url: str | None) -> Callable[[], dict[int, Any] | None] | None:
+    """How a seeded history gets the records it last compared: the published <base-url>data/spacecraft.json."""
+    if not (options.seed and site_url):
+        return None
+    from .data import history
+    from .site.urls import Urls
+
+    url = Urls(site_url).absolute(Urls.spacecraft_json)
+    assert url is not None  # a base URL gives absolute URLs
+    return lambda: history.published_state(url, options)
 
 
 def check_folders(options: BuildOptions) -> None:

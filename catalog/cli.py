@@ -83,8 +83,18 @@ def retry_count(value: str) -> int:
     return int(value)
 
 
+def count_of(what: str, least: int) -> Callable[[str], int]:
+    """argparse type: a whole number of `what`, at least `least`, in ASCII digits."""
+    def parse(value: str) -> int:
+        if not (value.isascii() and value.isdigit()) or int(value) < least:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a number of {what} (at least {least})")
+        return int(value)
+
+    return parse
+
+
 def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> argparse.Namespace:
-    from .config import DEFAULT_API_URL
+    from .config import ANONYMOUS_BUDGET, DEFAULT_API_URL, FULL_REFRESH_DAYS
 
     parser = argparse.ArgumentParser(
         prog=prog, description=DESCRIPTION, epilog=EPILOG,
@@ -102,6 +112,21 @@ def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> arg
     parser.add_argument("--retries", metavar="N", type=retry_count, default=5,
                         help="retries of a request after a server error (5xx) or a dropped connection, "
                              f"with growing pauses, 0 to {RETRIES_LIMIT} (default %(default)s)")
+    parser.add_argument("--request-budget", metavar="N", type=count_of("requests", 1), default=None,
+                        help="most requests one run sends to the API, retries included; a crawl it cuts short "
+                             "resumes on the next run (default: "
+                             f"{ANONYMOUS_BUDGET} without --api-key, which fits the anonymous rate limit; "
+                             "no cap with one)")
+    parser.add_argument("--full-refresh", action="store_true",
+                        help="crawl every endpoint whole, not only what can have changed (done every "
+                             f"{FULL_REFRESH_DAYS} days anyway)")
+    parser.add_argument("--max-records", metavar="N", type=count_of("records", 1), default=50_000,
+                        help="most records one crawl may bring before it is stopped (default %(default)s)")
+    parser.add_argument("--max-pages", metavar="N", type=count_of("pages", 1), default=5_000,
+                        help="most pages one crawl may bring before it is stopped (default %(default)s)")
+    parser.add_argument("--check-due", action="store_true",
+                        help="only say whether a scheduled fetch is due (a crawl left part way, or a day "
+                             "since the last one): prints due=true or due=false, for the Pages workflow")
     parser.add_argument("--cache", metavar="DIR", type=Path, default=Path(".cache"),
                         help="fetched data and downloaded files (default %(default)s/)")
     parser.add_argument("--out", metavar="DIR", type=Path, default=Path("output"),
@@ -156,8 +181,10 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
 
         interval = float(os.environ.get("SPACECRAFT_CATALOG_PROGRESS_SECONDS") or progress.INTERVAL)
         progress.enable(stream=sys.stderr, terminal=sys.stderr.isatty(), interval=interval)
+    if args.check_due:
+        return check_due(args.cache)
     from .build import build
-    from .config import TEMPLATES
+    from .config import ANONYMOUS_BUDGET, TEMPLATES
 
     if not TEMPLATES.is_dir():  # a non-editable install: the package without the folders beside it
         print(f"error: no templates at {TEMPLATES}: install from a clone with pip install -e .", file=sys.stderr)
@@ -169,8 +196,13 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
     if args.fetch:
         from .config import FetchOptions
 
+        budget = args.request_budget
+        if budget is None and not args.api_key:
+            budget = ANONYMOUS_BUDGET
         fetch = FetchOptions(api_url=args.api_url, api_key=args.api_key, max_wait=args.max_wait,
-                             retries=args.retries, seed=not args.no_seed)
+                             retries=args.retries, seed=not args.no_seed, request_budget=budget,
+                             full_refresh=args.full_refresh, max_records=args.max_records,
+                             max_pages=args.max_pages)
     options = BuildOptions(out=args.out, cache=args.cache, base_url=args.base_url, fetch=fetch,
                            strict=args.strict, force=args.force, licensed_only=args.licensed_only,
                            zip=args.zip)
@@ -202,6 +234,20 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
         return serve(args.out, args.port, rebuild=lambda: build(offline), watching=inputs,
                      data=options.caches.data_file)
     return serve(args.out, args.port) if args.serve else 0
+
+
+def check_due(cache: Path) -> int:
+    """Print due=true or due=false (for $GITHUB_OUTPUT), and on stderr why."""
+    from datetime import UTC, datetime
+
+    from .config import CacheLayout
+    from .data.api import due
+
+    why = due(CacheLayout(cache), datetime.now(UTC))
+    print(f"due={'true' if why else 'false'}")
+    print(f"a fetch is due: {why}" if why else "nothing is due: no crawl is left part way, and the last fetch "
+          "is less than a day old", file=sys.stderr)
+    return 0
 
 
 class _LineHandler(logging.StreamHandler):

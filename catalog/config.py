@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0/"  # where --fetch reads the records
+ANONYMOUS_BUDGET = 12  # requests a run sends without --api-key: LL2 allows about 15 an hour
+FULL_REFRESH_DAYS = 7  # an incremental refresh misses removals: a full crawl at least this often
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -31,6 +33,19 @@ class CacheLayout(NamedTuple):
     def data_file(self) -> Path:
         """The records of the last completed fetch (JSON Lines, as the snapshot)."""
         return self.root / "data" / "spacecraft.jsonl"
+
+    def endpoint_data(self, name: str) -> Path:
+        """The records of an endpoint's last complete crawl ("spacecraft" is data_file)."""
+        return self.root / "data" / f"{name}.jsonl"
+
+    @property
+    def crawls(self) -> Path:
+        """The checkpoints of crawls stopped part way (data/crawl.py)."""
+        return self.root / "crawl"
+
+    def checkpoint(self, name: str) -> Path:
+        """A crawl of an endpoint stopped part way, which the next run resumes (data/crawl.py)."""
+        return self.crawls / f"{name}.jsonl"
 
     @property
     def images(self) -> Path:
@@ -93,8 +108,12 @@ class FetchOptions(NamedTuple):
     # size of one page after decompression; and how much a crawl may bring in all.
     deadline: float = 120.0  # seconds per request, on top of the per-read `timeout`
     max_page_bytes: int = 64 * 1024 * 1024
-    max_records: int = 50_000  # whatever `count` says (the API has about 600)
-    max_pages: int = 5_000
+    max_records: int = 50_000  # whatever `count` says (the API has about 600); --max-records
+    max_pages: int = 5_000  # --max-pages
+    # Requests one run may send to the API, retries included (None: no cap). Anonymous callers get
+    # about 15 an hour: the command line's default without --api-key is ANONYMOUS_BUDGET.
+    request_budget: int | None = None
+    full_refresh: bool = False  # crawl every endpoint whole, even when an incremental refresh would do
 
 
 class BuildOptions(NamedTuple):

@@ -9,6 +9,12 @@ gzip body that inflates to a huge page), "redirect" (to any URL), "raw" (any sta
 bytes: no charset, odd Retry-After values), "deep" (JSON nested too deeply). `endless` makes the
 `next` chain go on forever, with new records or the same ones; `next_base` points the `next`
 links at another server. Every request's headers are kept in `received`.
+
+Three lists: `records` (spacecraft/), `flights` (spacecraft_flights/, filtered by `spacecraft`) and
+`stations` (space_stations/), each ordered by `ordering` (id or -id). `rate_limit` is LL2's
+anonymous limit made real: at most N requests of the API per window of the fake clock `now`
+(seconds; tests move it), then HTTP 429 with the Retry-After the window still has; every request
+counts, a throttled one too. `api_requests()` counts what the API received.
 """
 from __future__ import annotations
 
@@ -60,6 +66,12 @@ class FakeLL2:
 
     def __init__(self) -> None:
         self.records: list[dict[str, Any]] = []
+        self.flights: list[dict[str, Any]] = []  # spacecraft_flights/: each {"id", "spacecraft": {"id"}...}
+        self.stations: list[dict[str, Any]] = []  # space_stations/
+        self.rate_limit: tuple[int, float] | None = None  # (requests, window seconds) on the fake clock
+        self.now = 0.0  # the fake clock of the rate limiter, in seconds
+        self._window: list[float] = []  # when each request of the current window came
+        self.throttled_count = 0  # requests the rate limiter refused
         self.page_cap = 100  # the real API caps `limit` at 100; tests set it lower
         self.count_override: int | None = None
         self.repeat_on_page: dict[int, dict[str, Any]] = {}  # offset -> extra record on that page
@@ -104,23 +116,58 @@ class FakeLL2:
         """The headers of every request received for path (without its query), in order."""
         return [headers for asked, headers in self.received if urlsplit(asked).path == path]
 
-    def page(self, query: dict[str, list[str]]) -> dict[str, Any]:
+    def api_requests(self, path: str = "/2.3.0/") -> int:
+        """How many requests the API received (under path)."""
+        return sum(1 for asked in self.requests if urlsplit(asked).path.startswith(path))
+
+    def throttled(self) -> float | None:
+        """Count a request against the rate limit; the seconds to wait when it is over the limit."""
+        if self.rate_limit is None:
+            return None
+        most, window = self.rate_limit
+        self._window = [t for t in self._window if t > self.now - window]
+        self._window.append(self.now)
+        if len(self._window) > most:
+            self.throttled_count += 1
+            return self._window[-most - 1] + window - self.now
+        return None
+
+    def listing(self, path: str, query: dict[str, list[str]]) -> dict[str, Any] | None:
+        """A page of one of the three lists; None for another path."""
+        if path == "/2.3.0/spacecraft/":
+            return self.page(query)
+        source = {"/2.3.0/spacecraft_flights/": self.flights, "/2.3.0/space_stations/": self.stations}.get(path)
+        if source is None:
+            return None
+        if "spacecraft" in query:
+            wanted = int(query["spacecraft"][0])
+            source = [f for f in source if (f.get("spacecraft") or {}).get("id") == wanted]
+        return self.page(query, source, path.removeprefix("/2.3.0/"))
+
+    def page(self, query: dict[str, list[str]], records: list[dict[str, Any]] | None = None,
+             path: str = "spacecraft/") -> dict[str, Any]:
         limit = min(int(query.get("limit", ["10"])[0]), self.page_cap)
         offset = int(query.get("offset", ["0"])[0])
+        if records is None:
+            records = self.records
+        ordering = query.get("ordering", [""])[0]
+        if ordering in ("id", "-id"):
+            records = sorted(records, key=lambda r: r.get("id") if isinstance(r.get("id"), int) else 0,
+                             reverse=ordering == "-id")
         if self.endless == "new":
             results = [{"id": offset + i + 1, "name": f"Endless {offset + i + 1}"} for i in range(limit)]
         elif self.endless == "same":
-            results = list(self.records[:limit])
+            results = list(records[:limit])
         else:
-            results = list(self.records[offset: offset + limit])
+            results = list(records[offset: offset + limit])
         if offset in self.repeat_on_page:
             results.append(self.repeat_on_page[offset])
         nxt = None
-        if offset + limit < len(self.records) or self.endless:
+        if offset + limit < len(records) or self.endless:
             params = {k: v[0] for k, v in query.items()}
             params.update(limit=str(limit), offset=str(offset + limit))
-            nxt = f"{self.next_base or self.url}spacecraft/?{urlencode(params)}"
-        count = self.count_override if self.count_override is not None else len(self.records)
+            nxt = f"{self.next_base or self.url}{path}?{urlencode(params)}"
+        count = self.count_override if self.count_override is not None and path == "spacecraft/" else len(records)
         return {"count": count, "next": nxt, "previous": None, "results": results}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -138,6 +185,9 @@ class FakeLL2:
                     fake.requests.append(self.path)
                     fake.received.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                     queued = fake.faults[parts.path].popleft() if fake.faults[parts.path] else None
+                    wait = fake.throttled() if parts.path.startswith("/2.3.0/") else None
+                if wait is not None:
+                    return self._fault("429", str(max(1, round(wait))))
                 fault = queued or fake.always.get(parts.path)
                 delay = fake.delays.get(parts.path)
                 if delay:
@@ -147,9 +197,9 @@ class FakeLL2:
                 if parts.path in fake.files:
                     body, ctype = fake.files[parts.path]
                     return self._send(200, body, ctype)
-                if parts.path == "/2.3.0/spacecraft/":
-                    body = json.dumps(fake.page(parse_qs(parts.query))).encode()
-                    return self._send(200, body, "application/json")
+                listed = fake.listing(parts.path, parse_qs(parts.query))
+                if listed is not None:
+                    return self._send(200, json.dumps(listed).encode(), "application/json")
                 self._send(404, b'{"detail": "Not found."}', "application/json")
 
             def _fault(self, kind: str, arg: Any = None) -> None:

@@ -15,7 +15,7 @@ import pytest
 from base import ROOT, build_site, fleet, image, image_bytes
 
 BUILD = ROOT / "build.py"
-STAGES = ("fetching", "downloading", "resizing", "rendering")
+STAGES = ("fetching spacecraft", "downloading", "resizing", "rendering")
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_a_terminal_shows_a_bar_per_stage_that_ends_at_100_percent(served_fleet,
         assert drawn, f"no {stage} bar in {output!r}"
         assert drawn[-1] == "100"
     assert re.search(r"downloading: 100%\|[^\r\n]*\| 12/12 images \[[\d:]+<[\d:]+, [\d.]+ [kM]?B, [\d.]+ [kM]?B/s\]", output)
-    assert re.search(r"fetching: 100%\|[^\r\n]*\| 3/3 pages", output)
+    assert re.search(r"fetching spacecraft: 100%\|[^\r\n]*\| 3/3 pages", output)
     assert re.search(r"^built \d+ pages for 12 spacecraft", output, re.M)
 
 
@@ -80,7 +80,7 @@ def test_a_log_gets_plain_lines_and_no_bar(served_fleet, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "\r" not in done.stderr and "%|" not in done.stderr
     lines = done.stderr.splitlines()
-    assert "fetching: 3 of 3 pages (100%)" in lines
+    assert "fetching spacecraft: 3 of 3 pages (100%)" in lines
     assert "resizing: 12 of 12 images (100%)" in lines
     assert any(re.fullmatch(r"downloading: 12 of 12 images \(100%\), [\d.]+ [kM]?B at [\d.]+ [kM]?B/s", line) for line in lines)
     assert any(re.fullmatch(r"rendering: 6 of \d+ pages \(\d+%\), about \d+ s left", line) for line in lines)

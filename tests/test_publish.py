@@ -244,6 +244,10 @@ def test_workflow_fetches_builds_and_deploys_on_schedule():
     assert "--fetch" in build["run"] and "--base-url" in build["run"]
     assert "steps.pages.outputs.base_url" in json.dumps(build) and "secrets.LL2_API_KEY" in json.dumps(build)
     assert steps[uses.index("actions/upload-pages-artifact")]["with"]["path"].rstrip("/") == "output"
+    due = flow["jobs"]["due"]
+    [check] = [s["run"] for s in due["steps"] if "build.py" in s.get("run", "")]
+    assert "python build.py --check-due >> \"$GITHUB_OUTPUT\"" in check  # an hourly run with nothing due skips
+    assert flow["jobs"]["build"]["if"] == flow["jobs"]["test"]["if"] == "needs.due.outputs.due == 'true'"
     deploy = flow["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
@@ -261,7 +265,7 @@ def test_a_failing_test_never_publishes():
 
     jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
     assert "test" in needs_of(jobs, "deploy") and "test" in needs_of(jobs, "build")
-    assert needs_of(jobs, "test") == set()
+    assert needs_of(jobs, "test") == {"due"}  # only the check of whether the run has anything to do
     steps = jobs["test"]["steps"]
     assert [s.get("uses", "").split("@")[0] for s in steps][:2] == ["actions/checkout", "actions/setup-python"]
     [install] = [s["run"] for s in steps if "pip install" in s.get("run", "")]
@@ -275,7 +279,7 @@ def test_a_failing_test_never_publishes():
 
 def test_actionlint_catches_a_build_that_needs_a_missing_job(tmp_path):
     # The check of the job graph can fail too: a typo in `needs` is an error, not a deploy without tests.
-    broken = WORKFLOW.read_text().replace("    needs: test\n", "    needs: tests\n")
+    broken = WORKFLOW.read_text().replace("    needs: [due, test]\n", "    needs: [due, tests]\n")
     assert broken != WORKFLOW.read_text()
     (tmp_path / "pages.yml").write_text(broken)
     done = subprocess.run([actionlint(), "-no-color", str(tmp_path / "pages.yml")], capture_output=True, text=True,

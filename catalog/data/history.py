@@ -18,8 +18,11 @@ The history lives in the cache (CacheLayout.history):
 
 If the cache loses its history (the Pages workflow's cache can be evicted), a --fetch with a base
 URL seeds it from the site's published ``changes.json``, and compares with the cached data file
-when that is not older than the published history; else the changes until this fetch are unknown
-and the history goes on from it. A published history that goes further than this fetch (its clock
+when that is not older than the published history, else with the records the site published
+(``data/spacecraft.json``: the fields it shows as the API does, PUBLISHED_UNKNOWN left out). The
+change since the last publish is then recorded once, dated at this fetch. When those cannot be
+read either, one warning says so and the fetch records no events (never an "added" for every
+record); the history goes on from it. A published history that goes further than this fetch (its clock
 ran ahead) is kept as it is. A seed that fails (unreachable, not a changes.json) records nothing:
 a new history committed then would be published over the old one, so the next fetch asks again.
 A published ``changes.json`` with no history yet (``since`` null) starts it. Deleting the history
@@ -254,12 +257,13 @@ def compare(old: dict[int, Projection], new: dict[int, Projection], date: str) -
 
 
 def changes(a: Projection, b: Projection) -> Iterator[tuple[str, Any, Any]]:
-    """(kind, before, after) of each difference between two projections of one spacecraft."""
-    if a.get("name") != b["name"]:
+    """(kind, before, after) of each difference between two projections of one spacecraft; a field
+    that `a` does not hold (a state seeded from published data: PUBLISHED_UNKNOWN) is not compared."""
+    if "name" in a and a["name"] != b["name"]:
         yield "renamed", a.get("name"), b["name"]
-    if a.get("status_id") != b["status_id"]:
+    if "status_id" in a and a["status_id"] != b["status_id"]:
         yield "status", a.get("status"), b["status"]
-    if a.get("in_space") != b["in_space"]:
+    if "in_space" in a and a["in_space"] != b["in_space"]:
         yield "in_space", a.get("in_space"), b["in_space"]
     if a.get("flights") is not None and b["flights"] is not None:  # both detailed: which flights are new
         known = {flight[0] for flight in a["flights"]}
@@ -267,13 +271,13 @@ def changes(a: Projection, b: Projection) -> Iterator[tuple[str, Any, Any]]:
             if fid not in known:
                 yield "new_flight", None, {"date": when, "id": fid, "launch": launch}
     for field in _COUNTS:
-        if a.get(field) != b[field]:
+        if field in a and a[field] != b[field]:
             yield field, a.get(field), b[field]
-    if a.get("configuration_id") != b["configuration_id"]:
+    if "configuration_id" in a and a["configuration_id"] != b["configuration_id"]:
         yield "configuration", a.get("configuration"), b["configuration"]
-    if a.get("image") != b["image"]:
+    if "image" in a and a["image"] != b["image"]:
         yield "image", a.get("image"), b["image"]
-    if a.get("description") != b["description"]:
+    if "description" in a and a["description"] != b["description"]:
         yield "description", a.get("description"), b["description"]
 
 
@@ -406,13 +410,15 @@ class Update(NamedTuple):
 
 
 def record(caches: CacheLayout, records: list[Any], fetched_at: str, *,
-           seed: Callable[[], History | None] | None = None) -> Update | None:
+           seed: Callable[[], History | None] | None = None,
+           seed_state: Callable[[], dict[int, Projection] | None] | None = None) -> Update | None:
     """Compare a completed fetch with the last one in the history; None when there is nothing to record.
 
     Run it before the new records replace the cached data file (the file is a fallback base for a
     seeded history). `seed` gives the published history, asked only when the cache holds none; when
     it gives none (it said why), nothing is recorded, so the next fetch asks again rather than
-    starting a history that a deploy would publish over the old one.
+    starting a history that a deploy would publish over the old one. `seed_state` gives the records
+    the site published with that history, compared when the cache has no records of its last fetch.
     """
     current = read(caches.history_events)
     seeded = False
@@ -433,8 +439,11 @@ def record(caches: CacheLayout, records: list[Any], fetched_at: str, *,
         log.info("the history of changes starts with this fetch (%s)", fetched_at)
         return Update(History(since=fetched_at, updated=fetched_at), state, 0)
     base = read_state(caches, current.updated) or previous_data(caches, not_before=current.updated)
+    asked = base is None and seeded and seed_state is not None
+    if asked:
+        base = seed_state() if seed_state is not None else None  # None: it warned, saying why
     if base is None:
-        log.warning("no records of the history's last fetch (%s) to compare with: changes until this fetch "
+        (log.info if asked else log.warning)("no records of the history's last fetch (%s) to compare with: changes until this fetch "
                     "are not recorded", current.updated)
         new: list[Event] = []
     else:
@@ -494,13 +503,57 @@ def previous_data(caches: CacheLayout, *, not_before: str) -> dict[int, Projecti
 
 # --- Seeding from the published copy ---------------------------------------------------------------
 
+# What the published spacecraft.json cannot tell as the API does (durations, images and descriptions
+# come out normalized): a state seeded from it leaves them out, and they are not compared.
+PUBLISHED_UNKNOWN = ("time_in_space", "time_docked", "image", "description")
+
+
+def project_published(record: Any) -> tuple[int, Projection] | None:
+    """The projection of one record of the published data/spacecraft.json (site/exports.py), without
+    the fields it cannot tell (PUBLISHED_UNKNOWN)."""
+    if not isinstance(record, dict):
+        return None
+    config, flights = _obj(record.get("configuration")), record.get("flights")
+    raw = {"id": record.get("id"), "name": record.get("name"), "status": record.get("status"),
+           "in_space": record.get("in_space"), "flights_count": record.get("flights_count"),
+           "mission_ends_count": record.get("mission_ends_count"),
+           "spacecraft_config": {"id": config.get("id"), "name": config.get("name")},
+           "flights": [{"id": f.get("id"), "launch": {"name": f.get("launch_name"), "net": f.get("launch_date")}}
+                       for f in flights if isinstance(f, dict)] if isinstance(flights, list) else None}
+    found = project(raw, warn=False)
+    if found is None:
+        return None
+    ident, projection = found
+    return ident, {k: v for k, v in projection.items() if k not in PUBLISHED_UNKNOWN}
+
+
+def published_state(url: str, options: FetchOptions) -> dict[int, Projection] | None:
+    """The records a site published at url (its data/spacecraft.json), as the history compares them;
+    None, with a one-line warning, when they cannot be had: the fetch then records no events."""
+    from .transport import Client
+
+    if not same_origin(url, options.api_url):
+        options = options._replace(api_key=None)
+    try:
+        data = Client(options).get_value(url)
+    except CatalogError as exc:
+        log.warning("the published records were not read (%s); this fetch records no changes", exc)
+        return None
+    state = dict(p for p in map(project_published, data if isinstance(data, list) else []) if p is not None)
+    if not state:
+        log.warning("the published records were not read: %s is not a spacecraft.json with records; this fetch "
+                    "records no changes", url)
+        return None
+    log.info("comparing with the %d records published at %s", len(state), url)
+    return state
+
 _NOT_SEEDED = "this fetch records no changes, and the next --fetch tries the seed again"
 
 
 def published(url: str, options: FetchOptions) -> History | None:
     """The history a site published at url (its changes.json); None, with a one-line warning, when
     it cannot be had. The API key goes only to the API's own origin."""
-    from .api import Client
+    from .transport import Client
 
     if not same_origin(url, options.api_url):
         options = options._replace(api_key=None)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..data import api, weburl
+from ..data import transport, weburl
 from ..data.models import Image
 from ..files import atomic_write
 from ..progress import track
@@ -65,7 +65,7 @@ def needs_download(entry: SourceEntry | None, image: Image, src_ok: bool) -> boo
     return not src_ok
 
 
-def fetch_sources(store: Store, uses: dict[str, Use], options: api.FetchOptions, *,
+def fetch_sources(store: Store, uses: dict[str, Use], options: transport.FetchOptions, *,
                   max_bytes: int = MAX_BYTES) -> int:
     """Download what the cache lacks, a few at a time; return how many arrived.
 
@@ -85,7 +85,7 @@ def fetch_sources(store: Store, uses: dict[str, Use], options: api.FetchOptions,
 
     def job(key: str) -> SourceEntry:
         if not hasattr(local, "session"):
-            local.session = api.make_session(options)
+            local.session = transport.make_session(options)
         entry = download_any(local.session, uses[key].image, store.src_dir, timeout=options.timeout,
                              max_bytes=max_bytes, deadline=options.deadline, stop=stop)
         bar.advance(size=(store.src_dir / entry.file).stat().st_size if entry.file and not entry.error else 0)
@@ -110,7 +110,7 @@ def fetch_sources(store: Store, uses: dict[str, Use], options: api.FetchOptions,
                 downloaded += not entry.error
     except BaseException:  # Ctrl-C above all: start nothing more, and cut the downloads under way
         stop.set()
-        api.cancel_requests()
+        transport.cancel_requests()
         raise
     finally:
         bar.close()
@@ -191,7 +191,7 @@ def download(session: requests.Session, url: str, *, timeout: float, max_bytes: 
         weburl.check(url)  # the URL is requested as it was read (normalize's check), by the same parser
     except weburl.UrlError as exc:
         raise ImageError(f"not a usable URL (it {exc})") from None
-    with api.watch(deadline) as cut:
+    with transport.watch(deadline) as cut:
         try:
             with session.get(url, timeout=timeout, stream=True, headers={"Accept": "image/*"}) as response:
                 if response.status_code != 200:
@@ -199,11 +199,11 @@ def download(session: requests.Session, url: str, *, timeout: float, max_bytes: 
                              else ImageError)
                     raise error(f"HTTP {response.status_code}")
                 ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-                body = api.read_body(response, limit=max_bytes, cut=cut, stop=stop)
-        except api.TooLarge as exc:
+                body = transport.read_body(response, limit=max_bytes, cut=cut, stop=stop)
+        except transport.TooLarge as exc:
             raise ImageError(f"too big ({exc})") from None
-        except (requests.RequestException, api.DeadlineExceeded) as exc:
-            raise TransientError(api.reason(exc, cut)) from None
+        except (requests.RequestException, transport.DeadlineExceeded) as exc:
+            raise TransientError(transport.reason(exc, cut)) from None
     ext = sniff(body)
     if ext is None:
         what = "an HTML page" if body.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")) else "not an image"

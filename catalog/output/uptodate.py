@@ -37,7 +37,8 @@ class Inputs:
     """
 
     def __init__(self, data_file: Path, *, caches: CacheLayout, base_url: str | None,
-                 licensed_only: bool = False, with_zip: bool = False, folders: tuple[Path, ...] = FOLDERS) -> None:
+                 licensed_only: bool = False, with_zip: bool = False, folders: tuple[Path, ...] = FOLDERS,
+                 sources: tuple[str, ...] = ()) -> None:
         data = hashlib.sha256()  # hardware-assisted on most CPUs: the data file is 180 MB at 100,000 records
         _add_file(data, data_file)
         self.data = data.hexdigest()  # the data file alone: the key of the gathered catalog's cache too
@@ -48,6 +49,7 @@ class Inputs:
                 if path.is_file() and "__pycache__" not in path.parts:
                     h.update(f"\n{path.relative_to(folder.parent).as_posix()}\n".encode())
                     _add_file(h, path)
+        h.update(("\nsources\n" + "\n".join(sources)).encode())  # how fresh each endpoint is (home and data pages)
         h.update(b"\nhistory\n")  # the change history (data/history.py): the changes pages, the feed, History sections
         _add_file(h, caches.history_events)
         self.fixed = h.hexdigest()

@@ -58,10 +58,11 @@ class SiteInfo(NamedTuple):
     data_date: str | None = None  # what timelines run to for what is still in space: the fetch date (site/timelines.py)
     feed: bool = False  # the site publishes changes.xml, which every page announces
     download: str | None = None  # --zip: the site path of the whole site's zip, linked from the About page
+    sources: tuple[str, ...] = ()  # how fresh each endpoint's fetched data is (data/crawl.py freshness)
 
 
 def site_info(catalog: Catalog, urls: Urls, *, licensed_only: bool = False, feed: bool = False,
-              download: str | None = None) -> SiteInfo:
+              download: str | None = None, sources: tuple[str, ...] = ()) -> SiteInfo:
     """The site-wide values of this catalog."""
     return SiteInfo(
         title="Spacecraft Catalog",
@@ -78,6 +79,7 @@ def site_info(catalog: Catalog, urls: Urls, *, licensed_only: bool = False, feed
         data_date=data_date(catalog),
         feed=feed,
         download=download,
+        sources=sources,
     )
 
 

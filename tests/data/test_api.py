@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from base import fetch_options, spacecraft
 
-from catalog.data import api
+from catalog.data import api, transport
 
 PATH = "/2.3.0/spacecraft/"
 
@@ -30,7 +30,7 @@ def test_follows_next_through_every_page_when_server_caps_page_size(fake_api, ca
     assert count == 23
     asked = [urlsplit(r) for r in fake_api.requests]
     assert [r.path for r in asked] == [PATH] * 5
-    assert parse_qs(asked[0].query) == {"limit": ["100"], "mode": ["detailed"]}
+    assert parse_qs(asked[0].query) == {"limit": ["100"], "mode": ["detailed"], "ordering": ["id"]}
     assert [parse_qs(r.query)["offset"] for r in asked[1:]] == [["5"], ["10"], ["15"], ["20"]]
     assert "fetched page 5 of 5" in caplog.text
 
@@ -138,6 +138,6 @@ def test_throttle_wait_reads_header_then_body():
         def __init__(self, headers, text):
             self.headers, self.text = headers, text
 
-    assert api.throttle_wait(R({"Retry-After": "12"}, "")) == 12
-    assert api.throttle_wait(R({}, "Request was throttled. Expected available in 845 seconds.")) == 845
-    assert api.throttle_wait(R({}, "nothing")) is None
+    assert transport.throttle_wait(R({"Retry-After": "12"}, "")) == 12
+    assert transport.throttle_wait(R({}, "Request was throttled. Expected available in 845 seconds.")) == 845
+    assert transport.throttle_wait(R({}, "nothing")) is None

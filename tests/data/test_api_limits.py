@@ -23,7 +23,7 @@ from base import spacecraft, within
 from fakeserver import FakeLL2, gzip_bomb
 
 from catalog.config import FetchOptions
-from catalog.data import api, snapshot
+from catalog.data import api, snapshot, transport
 from catalog.data.models import FetchMeta
 
 PATH = "/2.3.0/spacecraft/"
@@ -77,7 +77,8 @@ def test_a_count_that_lies_does_not_make_the_crawl_unbounded(fake_api):
     fake_api.page_cap = 10
     fake_api.endless = "new"
     with pytest.raises(api.FetchError, match=r"stopped after http://127\.0\.0\.1:\d+/2\.3\.0/spacecraft/.*"
-                                             r"60 records arrived and the first page announced 1,000,000,000,000"):
+                                             r"60 records arrived, over the limit of 50 \(--max-records raises it; "
+                                             r"the first page announced 1,000,000,000,000\)"):
         within(ENDED, api.fetch_all, options(fake_api, max_records=50))
     assert len(fake_api.requests) == 6
 
@@ -95,7 +96,7 @@ def test_a_page_dripped_one_byte_at_a_time_is_abandoned_at_the_deadline(fake_api
     fake_api.always[PATH] = ("drip", {})
     with pytest.raises(api.FetchError) as failed:
         within(ENDED, api.fetch_all, options(fake_api, deadline=0.5))
-    assert str(failed.value) == (f"could not reach {fake_api.url}spacecraft/?limit=100&mode=detailed: "
+    assert str(failed.value) == (f"could not reach {fake_api.url}spacecraft/?limit=100&mode=detailed&ordering=id: "
                                  "took longer than 0.5 s (the deadline of one request)")
 
 
@@ -126,14 +127,14 @@ def test_a_gzip_bomb_is_stopped_at_the_page_limit_without_inflating_it(fake_api)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert str(failed.value) == (f"{fake_api.url}spacecraft/?limit=100&mode=detailed is too large (over the limit "
+    assert str(failed.value) == (f"{fake_api.url}spacecraft/?limit=100&mode=detailed&ordering=id is too large (over the limit "
                                  "of 1,048,576 bytes, decompressed)")
     assert peak < 20 * 1024 * 1024, f"{peak:,} bytes at the peak"
 
 
 def test_a_page_announcing_more_than_the_limit_is_refused_before_it_is_read(fake_api):
     fake_api.records = [spacecraft(i) for i in range(1, 50)]
-    with pytest.raises(api.FetchError, match=r"detailed is too large \([\d,]+ bytes; the limit is 10,000\)$"):
+    with pytest.raises(api.FetchError, match=r"ordering=id is too large \([\d,]+ bytes; the limit is 10,000\)$"):
         api.fetch_all(options(fake_api, max_page_bytes=10_000))
 
 
@@ -141,7 +142,7 @@ def test_a_page_announcing_more_than_the_limit_is_refused_before_it_is_read(fake
 
 def test_json_nested_too_deeply_for_the_decoder_is_a_fetch_error(fake_api):
     fake_api.always[PATH] = ("deep", 100_000)
-    with pytest.raises(api.FetchError, match=r"spacecraft/\?limit=100&mode=detailed returned JSON nested too deeply"):
+    with pytest.raises(api.FetchError, match=r"spacecraft/\?limit=100&mode=detailed&ordering=id returned JSON nested too deeply"):
         api.fetch_all(options(fake_api))
 
 
@@ -166,7 +167,7 @@ def test_a_data_file_line_nested_too_deeply_is_skipped_with_a_warning_naming_fil
 def test_a_first_line_nested_too_deeply_is_not_a_data_file(tmp_path):
     data = tmp_path / "spacecraft.jsonl"
     data.write_text('{"meta": ' + "[" * 100_000 + "]" * 100_000 + "}\n")
-    with pytest.raises(api.CatalogError, match="is not a spacecraft data file"):
+    with pytest.raises(transport.CatalogError, match="is not a spacecraft data file"):
         snapshot.read_meta(data)
 
 
@@ -198,12 +199,12 @@ def test_retry_after_as_an_http_date_is_honoured(fake_api):
 
 def test_retry_after_values_per_rfc_9110():
     now = datetime(2026, 12, 1, 9, 0, 0, tzinfo=UTC)
-    assert api.retry_after("120", now) == 120.0
-    assert api.retry_after("Tue, 01 Dec 2026 09:02:00 GMT", now) == 120.0
-    assert api.retry_after("Tuesday, 01-Dec-26 09:02:00 GMT", now) == 120.0  # the obsolete RFC 850 form
-    assert api.retry_after("Tue, 01 Dec 2026 08:00:00 GMT", now) == 0.0  # past: no wait
+    assert transport.retry_after("120", now) == 120.0
+    assert transport.retry_after("Tue, 01 Dec 2026 09:02:00 GMT", now) == 120.0
+    assert transport.retry_after("Tuesday, 01-Dec-26 09:02:00 GMT", now) == 120.0  # the obsolete RFC 850 form
+    assert transport.retry_after("Tue, 01 Dec 2026 08:00:00 GMT", now) == 0.0  # past: no wait
     for odd in ("²", "٣", "1.5", "-3", "soon", "", "Tue, 99 Dec 2026 09:02:00 GMT"):
-        assert api.retry_after(odd, now) is None, odd
+        assert transport.retry_after(odd, now) is None, odd
 
 
 @pytest.mark.parametrize("link", ["http://[::1", "ftp://127.0.0.1/x", "javascript:alert(1)",
@@ -211,7 +212,7 @@ def test_retry_after_values_per_rfc_9110():
 def test_a_next_link_that_is_not_an_http_url_is_a_fetch_error_naming_the_page(fake_api, link):
     page = {"count": 2, "next": link, "previous": None, "results": [spacecraft(1)]}
     fake_api.fault(PATH, "raw", (200, [("Content-Type", "application/json")], json.dumps(page).encode()))
-    with pytest.raises(api.FetchError, match=r"spacecraft/\?limit=100&mode=detailed gave a next link that is not an "
+    with pytest.raises(api.FetchError, match=r"spacecraft/\?limit=100&mode=detailed&ordering=id gave a next link that is not an "
                                              r"http\(s\) URL"):
         api.fetch_all(options(fake_api))
 
@@ -222,7 +223,7 @@ def test_build_py_says_what_a_hostile_page_did_in_one_line_not_unexpected(fake_a
                            "--retries", "0", "--cache", "C", "--out", "O", "-q"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
-    assert done.stderr.splitlines() == [f"error: {fake_api.url}spacecraft/?limit=100&mode=detailed returned JSON "
+    assert done.stderr.splitlines() == [f"error: {fake_api.url}spacecraft/?limit=100&mode=detailed&ordering=id returned JSON "
                                         "nested too deeply to read (200,000 characters)"]
 
 
@@ -239,7 +240,7 @@ def test_pages_are_utf8_whatever_the_content_type_and_a_bad_byte_stays_where_it_
     assert [r["name"] for r in fetched] == ["Hermès", "Союз МС-25"]
     assert fetched[1]["description"] == "one bad byte: \ufffd."
     [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert warning.startswith(f"{fake_api.url}spacecraft/?limit=100&mode=detailed sent bytes that are not UTF-8")
+    assert warning.startswith(f"{fake_api.url}spacecraft/?limit=100&mode=detailed&ordering=id sent bytes that are not UTF-8")
 
 
 def test_a_page_of_clean_utf8_gives_no_warning(fake_api, caplog):
@@ -254,7 +255,7 @@ def test_escaped_lone_surrogates_become_replacement_characters_and_the_data_can_
     fetched, count = api.fetch_all(options(fake_api))
     assert fetched[0]["name"] == "Soyuz \ufffd \U0001f680"  # the lone one replaced, the escaped pair kept
     [warning] = caplog.messages
-    assert warning.startswith(f"{fake_api.url}spacecraft/?limit=100&mode=detailed sent \\u escapes of lone UTF-16")
+    assert warning.startswith(f"{fake_api.url}spacecraft/?limit=100&mode=detailed&ordering=id sent \\u escapes of lone UTF-16")
     meta = FetchMeta(api_url=fake_api.url, count=count, fetched_at="2026-12-01T09:00:00Z", records=1)
     snapshot.write_records(tmp_path / "spacecraft.jsonl", fetched, meta)  # a UTF-8 file can hold it now
     assert [r["name"] for r in snapshot.iter_records(tmp_path / "spacecraft.jsonl")] == ["Soyuz \ufffd \U0001f680"]
@@ -302,11 +303,11 @@ def test_redirects_in_a_loop_end_with_one_line(fake_api):
 
 
 def test_the_key_goes_to_the_exact_origin_only():
-    client = api.Client(FetchOptions(api_url="http://ll.example:8000/2.3.0/", api_key="k"))
+    client = transport.Client(FetchOptions(api_url="http://ll.example:8000/2.3.0/", api_key="k"))
     assert client.auth_for("http://LL.example:8000/2.3.0/spacecraft/?offset=100") == {"Authorization": "Token k"}
     for elsewhere in ("https://ll.example:8000/2.3.0/", "http://ll.example:8001/2.3.0/", "http://ll.example/",
                       "http://other.example:8000/", "http://ll.example:8000@evil.example/", "file:///etc/passwd"):
         assert client.auth_for(elsewhere) == {}, elsewhere
-    default_port = api.Client(FetchOptions(api_url="https://ll.example/2.3.0/", api_key="k"))
+    default_port = transport.Client(FetchOptions(api_url="https://ll.example/2.3.0/", api_key="k"))
     assert default_port.auth_for("https://ll.example:443/2.3.0/x") == {"Authorization": "Token k"}
     assert "Authorization" not in default_port.session.headers

@@ -11,7 +11,7 @@ from base import Loopback, config, spacecraft
 from fakeserver import FakeLL2
 
 from catalog.config import FetchOptions
-from catalog.data import api, history, normalize, weburl
+from catalog.data import api, history, normalize, transport, weburl
 
 PATH = "/2.3.0/spacecraft/"
 KEY = "s3cret-key"
@@ -84,13 +84,13 @@ def test_seeding_from_a_disguised_base_url_sends_nothing_to_either_host(fake_api
 ])
 def test_a_url_parsers_could_read_differently_has_no_origin_and_gets_no_key(url):
     assert weburl.origin(url) is None
-    client = api.Client(FetchOptions(api_url="http://ll.example/", api_key="k"))
+    client = transport.Client(FetchOptions(api_url="http://ll.example/", api_key="k"))
     assert client.auth_for(url) == {}
     assert not weburl.same_origin(url, "http://ll.example/")
 
 
 def test_an_api_url_parsers_disagree_on_never_gets_the_key():
-    client = api.Client(FetchOptions(api_url="http://a.example:1\\@ll.example/", api_key="k"))
+    client = transport.Client(FetchOptions(api_url="http://a.example:1\\@ll.example/", api_key="k"))
     assert client.auth_for("http://ll.example/spacecraft/") == {}
     assert client.auth_for("http://a.example:1/spacecraft/") == {}
 

@@ -20,7 +20,7 @@ from fakeserver import gzip_bomb
 from PIL import Image as PILImage
 
 from catalog.config import FetchOptions
-from catalog.data import api, snapshot
+from catalog.data import snapshot, transport
 from catalog.data.models import Image, License
 from catalog.images import download
 from catalog.images.store import Store
@@ -45,7 +45,7 @@ def jpeg() -> bytes:
 def test_an_image_dripped_one_byte_at_a_time_is_abandoned_at_the_deadline(fake_api):
     url = fake_api.origin + "/media/drip.jpg"
     fake_api.always["/media/drip.jpg"] = ("drip", {})
-    session = api.make_session(options(fake_api))
+    session = transport.make_session(options(fake_api))
     with pytest.raises(download.TransientError, match=r"^took longer than 0\.5 s \(the deadline of one request\)$"):
         within(ENDED, download.download, session, url, timeout=30.0, deadline=0.5)
 
@@ -65,7 +65,7 @@ def test_a_dripping_image_gives_one_warning_line_naming_its_url_and_the_others_a
 
 def test_a_gzip_bomb_image_is_stopped_at_the_size_limit_without_inflating_it(fake_api):
     fake_api.always["/media/bomb.jpg"] = ("gzipbomb", gzip_bomb(200 * 1024 * 1024, jpeg()))
-    session = api.make_session(options(fake_api))
+    session = transport.make_session(options(fake_api))
     tracemalloc.start()
     try:
         with pytest.raises(download.ImageError, match=r"too big \(over the limit of 1,048,576 bytes, decompressed\)"):

@@ -14,7 +14,7 @@ import pytest
 from base import ROOT, Element, build_site, config, fetch_options, image, parse, spacecraft
 from PIL import Image as PILImage
 
-from catalog.data import api
+from catalog.data import transport
 from catalog.images import download as img_download
 from catalog.images import resize as img_resize
 from catalog.images import settings as img_settings
@@ -217,7 +217,7 @@ GENEROUS = 30.0  # seconds: a good download on loopback is never late, however l
 
 
 def test_download_refuses_huge_bodies_html_and_errors(fake_api):
-    session = api.make_session(fetch_options(fake_api.url))
+    session = transport.make_session(fetch_options(fake_api.url))
     good = fake_api.add_file("/media/ok.jpg", photo())
     huge = fake_api.add_file("/media/huge.jpg", photo((2000, 1500)) + b"\0" * 50_000)
     html = fake_api.add_file("/media/html.jpg", HTML, "image/jpeg")
