@@ -193,7 +193,7 @@ def fleet(group: Group, as_of: str | None) -> Timeline | None:
     flights = len(drawn)
     ongoing_any = any(b.kind == "ongoing" for row in rows for b in row.bars)
     desc = (f"{len(rows):,} spacecraft of the {group.name} configuration, one row each, sorted by first flight; "
-            f"{flights:,} flights, each a bar from launch to mission end"
+            f"{flights:,} flight{'' if flights == 1 else 's'}, each a bar from launch to mission end"
             f"{', still in space: to ' + as_of + ', marked as ongoing' if as_of and ongoing_any else ''}. "
             + ("Docked time is shaded where a flight lists its dockings." if _any_docked(drawn) else
                "The data gives time docked only as each spacecraft's total, so no docking is shaded."))
