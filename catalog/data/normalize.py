@@ -5,7 +5,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -137,10 +137,19 @@ def _duration(value: str) -> Duration | None:
     return Duration(int(parsed.total_seconds()))
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII: \d also matches other scripts' digits
+
+
 def iso_date(value: Any) -> str | None:
-    """Return the YYYY-MM-DD part of an ISO date or date-time."""
+    """Return the YYYY-MM-DD part of an ISO date or date-time, when it is a real calendar day."""
     value = text(value)
-    return value[:10] if value and re.match(r"\d{4}-\d\d-\d\d", value) else None
+    if not value or not _ISO_DAY.match(value):
+        return None
+    try:
+        date.fromisoformat(value[:10])  # 2026-02-31 is no day
+    except ValueError:
+        return None
+    return value[:10]
 
 
 _AUTO_PREFIX = re.compile(r"^\[AUTO\]\s*", re.IGNORECASE)

@@ -76,6 +76,12 @@ def test_detailed_mode_gives_flights_and_configuration_specs():
     assert "Payload return capacity" not in specs  # null
 
 
+@pytest.mark.parametrize("net", ["１９７８-０６-１５T20:16:38Z", "1978-02-31T20:16:38Z", "1978-13-01", "197８-06-15"])
+def test_a_launch_date_that_is_no_ascii_calendar_day_is_unknown(net):
+    raw = spacecraft(178, "Soyuz 29", cfg=config(1, "Soyuz", detailed=True), flights=[flight(1, net=net)])
+    assert Normalizer().spacecraft(raw).flights[0].launch_date is None
+
+
 def test_empty_flights_list_is_detailed_mode_with_no_flights():
     craft = Normalizer().spacecraft(spacecraft(3, flights=[]))
     assert craft.flights == ()
