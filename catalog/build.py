@@ -108,7 +108,8 @@ def _build(options: BuildOptions) -> BuildReport:
         site = site_info(catalog, urls, licensed_only=options.licensed_only, feed=changes.has_feed, sources=sources,
                          download=Urls.zip if options.zip else None)  # --zip: the About page links to it
         renderer = Renderer(site=site, urls=urls, pictures=images.pictures,
-                            compiled=caches.compiled_templates if caches.exists() else None)
+                            compiled=caches.compiled_templates if caches.exists() else None,
+                            frame=inputs.frame)  # pages made from what made them last time are kept
 
         # 6. Render and write: the pages on every core while the parent writes the other outputs,
         #    then the outputs made from what is written; the new tree replaces the old site only
@@ -116,13 +117,13 @@ def _build(options: BuildOptions) -> BuildReport:
         writer = SiteWriter(options.out, rewrite=options.force)
         exports = Exports(catalog, urls)  # CSV, JSON and datapackage.json, from the models
         alongside = [
-            Output("search index", search_index.publisher(catalog, images.pictures)),
+            Output("search index", search_index.publisher(catalog, images.pictures), anywhere=True),
             Output("static files", copy_static),
             Output("thumbnails", images.publish),
             Output("exports", exports.publish),
             Output("history", changes.publisher(urls)),  # changes.json and the Atom feed changes.xml
             # Every record's BibTeX and CSL-JSON in two files: a page carries only its text citation.
-            Output("citation files", Citer(urls, site.data_as_of).publisher(catalog)),
+            Output("citation files", Citer(urls, site.data_as_of).publisher(catalog), anywhere=True),
         ]
         if gathered.keep:
             alongside.append(Output("gathered catalog (cache)", gathered.keep))

@@ -178,6 +178,9 @@ class Output(NamedTuple):
 
     name: str
     publish: Callable[[Writer], None]
+    # May run in a render worker (output/parallel.py) rather than in the parent: it only writes files,
+    # and leaves nothing that the parent reads afterwards.
+    anywhere: bool = False
 
     def run(self, writer: Writer) -> None:
         """Publish, then stamp the time under --debug (where a slow build spends it)."""

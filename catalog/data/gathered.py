@@ -127,7 +127,7 @@ def save(path: Path, key_: str, catalog: Catalog, warnings: list[str]) -> None:
     buffer = io.BytesIO()
     buffer.write(key_.encode("ascii") + b"\n")
     pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.dispatch_table = _REDUCERS
+    pickler.dispatch_table = REDUCERS
     try:
         pickler.dump((catalog, warnings))
         atomic_write(path, buffer.getvalue())
@@ -151,7 +151,7 @@ def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
     return lambda obj: (cls, get(obj))
 
 
-_REDUCERS = {
+REDUCERS = {  # also render keys' (catalog/render): fast and the same bytes for equal models
     value: _reducer(value)
     for module in (models, groups)
     for value in vars(module).values()

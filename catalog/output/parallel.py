@@ -48,8 +48,8 @@ def render_pages(writer: SiteWriter, renderer: Renderer, pages: Iterable[Page], 
                  workers: int | None = None, min_pages: int = MIN_PAGES) -> int:
     """Render and write every planned page; return how many.
 
-    `alongside` write the other files (search index, thumbnails...) through the writer: in the
-    parent, first, while the workers start on the pages. `workers`: processes in all, the parent
+    `alongside` write the other files (search index, thumbnails...) through the writer, while the
+    workers start on the pages: in the parent, or in the first worker those that may run anywhere. `workers`: processes in all, the parent
     included (None: one per core); below `min_pages` pages everything happens in this process.
     """
     pages = list(pages)
@@ -57,9 +57,10 @@ def render_pages(writer: SiteWriter, renderer: Renderer, pages: Iterable[Page], 
     with gc_frozen(), track("rendering", len(pages), unit="pages") as bar:
         if workers < 2 or len(pages) < min_pages or not hasattr(os, "fork"):
             for page in pages:
-                writer.write(page.path, renderer.render(page))
+                render_one(writer, renderer, page)
                 bar.advance()
-            log.debug("%d pages rendered in one process", len(pages))
+            log.debug("%d pages rendered in one process (%d kept from the last build)",
+                      len(pages) - writer.reused, writer.reused)
             for output in alongside:
                 output.run(writer)
             return len(pages)
@@ -68,7 +69,17 @@ def render_pages(writer: SiteWriter, renderer: Renderer, pages: Iterable[Page], 
         shared = [p for p in pages if p.kind not in LISTS_SPACECRAFT]
         _Pool(writer, renderer, shared, workers - 1, bar).run(lists, alongside)
         bar.update_to(len(pages))
+        log.debug("%d pages rendered by %d processes (%d kept from the last build)", len(pages) - writer.reused,
+                  workers, writer.reused)
         return len(pages)
+
+
+def render_one(writer: SiteWriter, renderer: Renderer, page: Page) -> None:
+    """Write one page: kept from the previous build when made from the same inputs, else rendered."""
+    key = renderer.key(page)
+    if key is not None and writer.reuse(page.path, key):
+        return
+    writer.write(page.path, renderer.render(page), key)
 
 
 @contextlib.contextmanager
@@ -104,10 +115,16 @@ class _Pool:
         self.renderer.prepare_fork()
         libc()  # loaded once here, not in every worker (die_with_parent)
         try:
-            for _ in range(self.children):
-                self._fork()
+            # The outputs that may run anywhere go to the first worker: the parent has the others and
+            # the list pages, so that when most detail pages are kept from the last build (SiteWriter.reuse)
+            # the worker is not left idle while the parent works through everything else.
+            alongside = list(alongside)
+            handed = [o for o in alongside if o.anywhere]
+            for child in range(self.children):
+                self._fork(handed if child == 0 else [])
             for output in alongside:
-                output.run(self.writer)
+                if not output.anywhere:
+                    output.run(self.writer)
             for page in own:
                 self._render(page)
                 self.own_done += 1
@@ -119,7 +136,7 @@ class _Pool:
             self._stop()
             self.next_chunk.close()
 
-    def _fork(self) -> None:
+    def _fork(self, outputs: list[Output]) -> None:
         read, write = os.pipe()
         parent = os.getpid()
         pid = os.fork()
@@ -130,6 +147,8 @@ class _Pool:
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports it, workers just stop
                 self.writer.detach()
+                for output in outputs:
+                    output.run(self.writer)
                 self._work()
                 reply: tuple[str, Any] = ("ok", self.writer.results())
                 status = 0
@@ -161,7 +180,7 @@ class _Pool:
             self.bar.update_to(self.own_done + max(0, taken - self.children * CHUNK))
 
     def _render(self, page: Page) -> None:
-        self.writer.write(page.path, self.renderer.render(page))
+        render_one(self.writer, self.renderer, page)
 
     def _collect(self, pid: int) -> tuple[dict[str, str], int]:
         with os.fdopen(self.pids.pop(pid), "rb") as src:

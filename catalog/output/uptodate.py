@@ -42,13 +42,17 @@ class Inputs:
         data = hashlib.sha256()  # hardware-assisted on most CPUs: the data file is 180 MB at 100,000 records
         _add_file(data, data_file)
         self.data = data.hexdigest()  # the data file alone: the key of the gathered catalog's cache too
-        h = hashlib.sha256(f"v{VERSION} {sys.version} base={base_url!r} licensed_only={licensed_only} zip={with_zip}\n"
-                           f"{self.data}\n".encode())
+        frame = hashlib.sha256(f"v{VERSION} {sys.version} base={base_url!r} licensed_only={licensed_only} "
+                               f"zip={with_zip}\n".encode())
         for folder in folders:
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
-                    h.update(f"\n{path.relative_to(folder.parent).as_posix()}\n".encode())
-                    _add_file(h, path)
+                    frame.update(f"\n{path.relative_to(folder.parent).as_posix()}\n".encode())
+                    _add_file(frame, path)
+        # Everything but the data: the code, templates, static files, Markdown pages and options every
+        # page is made with (a render key's frame: catalog/render's Renderer.key).
+        self.frame = frame.hexdigest()
+        h = hashlib.sha256(f"{self.frame}\n{self.data}\n".encode())
         h.update(("\nsources\n" + "\n".join(sources)).encode())  # how fresh each endpoint is (home and data pages)
         h.update(b"\nhistory\n")  # the change history (data/history.py): the changes pages, the feed, History sections
         _add_file(h, caches.history_events)

@@ -41,18 +41,20 @@ class SiteWriter:
     def __init__(self, out: Path, *, rewrite: bool = False) -> None:
         self.out = out
         self.rewrite = rewrite  # write every file, even one the previous build wrote the same
-        self.old, self.previous_build = self._read_manifest(out)
+        self.old, self.previous_build, self.old_keys = self._read_manifest(out)
         self.new: dict[str, str] = {}
+        self.keys: dict[str, str] = {}  # path -> render key, for the pages that have one (reuse())
         self.tmp: Path | None = None
         self.written = 0
+        self.reused = 0  # pages kept by reuse(), not rendered
         self._tree = ""  # str(self.tmp), once
         self._dirs: set[str] = set()  # folders of the new tree known to exist, relative to it
         self._old_files: dict[str, frozenset[str]] = {}  # folder -> its regular files in the old site
 
     @staticmethod
-    def _read_manifest(out: Path) -> tuple[dict[str, str], dict[str, Any]]:
+    def _read_manifest(out: Path) -> tuple[dict[str, str], dict[str, Any], dict[str, str]]:
         if not out.exists():
-            return {}, {}
+            return {}, {}, {}
         if not out.is_dir():
             raise CatalogError(f"refusing to build into {out}: it is a file, not a folder")
         marker = out / MARKER
@@ -62,13 +64,14 @@ class SiteWriter:
                     f"refusing to replace {out}: it is not empty and has no {MARKER} from an earlier "
                     "build (choose another --out, or empty it yourself)"
                 )
-            return {}, {}
+            return {}, {}, {}
         try:
             data = json.loads(marker.read_text(encoding="utf-8"))
-            manifest, build = data["files"], data.get("build")
-            return (manifest if isinstance(manifest, dict) else {}), (build if isinstance(build, dict) else {})
+            manifest, build, keys = data["files"], data.get("build"), data.get("keys")
+            return ((manifest if isinstance(manifest, dict) else {}), (build if isinstance(build, dict) else {}),
+                    (keys if isinstance(keys, dict) else {}))
         except (ValueError, KeyError, TypeError, AttributeError):
-            return {}, {}  # unreadable manifest: every page counts as changed, the marker still proves ownership
+            return {}, {}, {}  # unreadable manifest: every page counts as changed, the marker still proves ownership
 
     def _claim(self, path: str, digest: str) -> bool:
         """Record path; return True when it must be written: its content differs from the previous
@@ -98,8 +101,25 @@ class SiteWriter:
             self._tree, self._dirs = str(self.tmp), {""}
         return self.tmp
 
-    def write(self, path: str, data: bytes) -> None:
-        """Add a page; it is written only when it differs from the previous build."""
+    def reuse(self, path: str, key: str) -> bool:
+        """Keep the previous build's page at path without rendering it, when that page was made from
+        the same inputs (its render key: catalog/render's Renderer.key) and is still a plain file
+        there; return whether it was kept. Never under --force."""
+        old = self.old.get(path)
+        if self.rewrite or old is None or self.old_keys.get(path) != key:
+            return False
+        if not self._reusable(path):
+            return False
+        self._claim(path, old)  # the same digest: commit() links the old file in
+        self.keys[path] = key
+        self.reused += 1
+        return True
+
+    def write(self, path: str, data: bytes, key: str | None = None) -> None:
+        """Add a page; it is written only when it differs from the previous build. `key`: the page's
+        render key, kept in the manifest so that the next build may reuse() the page."""
+        if key is not None:
+            self.keys[path] = key
         if self._claim(path, fingerprint(data)):
             # os.open rather than open(): no file object, and O_EXCL makes sure of what _target says.
             target = self._target(path)
@@ -148,19 +168,23 @@ class SiteWriter:
         """In a forked worker: keep the shared tree, start an empty record of this worker's pages."""
         if self.tmp is None:
             raise RuntimeError("SiteWriter.begin() must run before workers are forked")
-        self.new, self.written = {}, 0
+        self.new, self.written, self.keys, self.reused = {}, 0, {}, 0
 
-    def results(self) -> tuple[dict[str, str], int]:
-        """What a worker hands back: its pages (path -> digest) and how many it wrote."""
-        return self.new, self.written
+    def results(self) -> tuple[dict[str, str], int, dict[str, str], int]:
+        """What a worker hands back: its pages (path -> digest), how many it wrote, their render keys,
+        how many it reused."""
+        return self.new, self.written, self.keys, self.reused
 
-    def absorb(self, pages: dict[str, str], written: int) -> None:
+    def absorb(self, pages: dict[str, str], written: int, keys: dict[str, str] | None = None,
+               reused: int = 0) -> None:
         """Take in a worker's pages; a path claimed twice is a slug collision, as in one process."""
         clash = next((path for path in pages if path in self.new), None)
         if clash is not None:
             raise _collision(clash)
         self.new.update(pages)
         self.written += written
+        self.keys.update(keys or {})
+        self.reused += reused
 
     # --- The swap -------------------------------------------------------------------------------
 
@@ -174,7 +198,7 @@ class SiteWriter:
         removed = self.old.keys() - self.new.keys()
         if not self.written and not removed:
             self.abort()
-            if build != self.previous_build and self.out.is_dir():
+            if (build != self.previous_build or self.keys != self.old_keys) and self.out.is_dir():
                 self._write_marker(self.out, build)
             return 0
         tmp = self.begin()
@@ -208,7 +232,8 @@ class SiteWriter:
     def _write_marker(self, folder: Path, build: dict[str, Any]) -> None:
         import orjson  # json's indented output is pure Python: 0.3 s for 100,000 pages, orjson's 0.02 s
 
-        manifest = orjson.dumps({"generator": "spacecraft-catalog", "files": self.new, "build": build},
+        manifest = orjson.dumps({"generator": "spacecraft-catalog", "files": self.new, "build": build,
+                                 "keys": self.keys},
                                 option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
         atomic_write(folder / MARKER, manifest + b"\n")
 

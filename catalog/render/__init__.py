@@ -7,6 +7,9 @@ before the first page; nothing is put into them later or read back from them.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
+import pickle
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -14,11 +17,12 @@ from typing import Any
 import jinja2
 
 from ..config import TEMPLATES
+from ..data.gathered import REDUCERS
 from ..data.models import Duration, Group
 from ..errors import CatalogError
 from ..site import figures, timelines
 from ..site.cite import Citer
-from ..site.plan import Page, SiteInfo
+from ..site.plan import SPACECRAFT_PAGE, Page, SiteInfo
 from ..site.urls import NAV, ORDERINGS, Urls, index_path, path_for, root_of
 from . import svg
 from .fragments import Fragments
@@ -57,12 +61,20 @@ def make_env(templates: Path = TEMPLATES, *, compiled: Path | None = None) -> ji
     )
 
 
+KEYED = frozenset({SPACECRAFT_PAGE})  # the page kinds with a render key: one per record, each made of its own values
+
+
 class Renderer:
     """Render planned pages: the environment, its globals and filters, and the shared fragments."""
 
     def __init__(self, *, site: SiteInfo, urls: Urls, pictures: Mapping[str, Any],
-                 templates: Path = TEMPLATES, compiled: Path | None = None) -> None:
+                 templates: Path = TEMPLATES, compiled: Path | None = None, frame: str | None = None) -> None:
         self.env = env = make_env(templates, compiled=compiled)
+        self.pictures = pictures
+        # What every page is rendered with besides its own values: the code, templates and options
+        # (`frame`, from output/uptodate.py) and the site's values; None: no page is reused.
+        self.frame = None if frame is None else hashlib.sha256(
+            frame.encode() + pickle.dumps((site, urls.base_url), protocol=5)).digest()
         self.folder = templates
         self.templates = PageTemplates(env)
         # Helpers are filters, not global functions: Jinja calls a filter directly, a global through
@@ -106,6 +118,29 @@ class Renderer:
         if found is None:
             found = self.group_totals[key] = figures.group_totals(group)
         return found
+
+    def key(self, page: Page) -> str | None:
+        """The render key of a page of a kind in KEYED: a digest of everything it is made from (the frame,
+        its template, its values and its pictures), so that a page with the previous build's key is kept
+        as it was (SiteWriter.reuse) instead of rendered again. None for every other page.
+
+        Sound only while such a page shows nothing but its context, its head's subject and the site-wide
+        values in the frame: tests/output/test_reuse.py rebuilds after each kind of change and compares
+        with a build that renders everything.
+        """
+        if self.frame is None or page.kind not in KEYED:
+            return None
+        craft = page.context["craft"]
+        shown = [self.pictures.get(image.key) for image in (craft.image, craft.config.image) if image is not None]
+        values = (page.path, page.template, page.context, [p.renditions if p else None for p in shown])
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=5)
+        pickler.dispatch_table = REDUCERS
+        try:
+            pickler.dump(values)
+        except Exception:  # noqa: BLE001 - e.g. a record nested too deeply to pickle: rendered every time
+            return None
+        return hashlib.sha256(self.frame + buffer.getvalue()).hexdigest()[:32]
 
     def render(self, page: Page) -> bytes:
         """One page's bytes; `root` leads from its path back to the site root."""

@@ -84,7 +84,7 @@ def test_a_catalog_that_cannot_be_kept_still_builds(tmp_path, caplog, monkeypatc
     def refuse(craft):
         raise RecursionError("maximum recursion depth exceeded while pickling an object")
 
-    monkeypatch.setitem(gathered._REDUCERS, Spacecraft, refuse)
+    monkeypatch.setitem(gathered.REDUCERS, Spacecraft, refuse)
     warned = build_logged(cache, tmp_path / "site", caplog)
     assert (tmp_path / "site" / "index.html").is_file()
     [warning] = warned

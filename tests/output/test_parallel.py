@@ -41,8 +41,8 @@ def write_log(monkeypatch, tmp_path) -> Path:
     log = tmp_path / "writes.log"
     original = SiteWriter.write
 
-    def logged(self, path: str, data: bytes) -> None:
-        original(self, path, data)
+    def logged(self, path: str, data: bytes, key: str | None = None) -> None:
+        original(self, path, data, key)
         fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT)  # one write a line: lines never interleave
         os.write(fd, f"{os.getpid()} {path}\n".encode())
         os.close(fd)

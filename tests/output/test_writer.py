@@ -124,11 +124,11 @@ def test_forked_workers_share_one_tree(tmp_path):
             os._exit(0)
     os.close(write)
     with os.fdopen(read) as src:
-        pages, written = json.loads(src.read())
+        pages, written, keys, reused = json.loads(src.read())
     os.waitpid(pid, 0)
     writer.write("index.html", SITE["index.html"].encode())
     writer.write("spacecraft/a.html", b"A")
-    writer.absorb(pages, written)
+    writer.absorb(pages, written, keys, reused)
     assert writer.commit() == 2
     assert {p: snapshot(out)[p][0] for p in ("spacecraft/b.html", "spacecraft/c.html", "index.html")} == {
         "spacecraft/b.html": b"B2", "spacecraft/c.html": b"C", "index.html": b"<h1>Home</h1>"}
