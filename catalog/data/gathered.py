@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from ..config import CacheLayout
 from ..files import Writer, atomic_write
-from . import groups, models
+from . import crew, groups, models
 from .groups import Catalog
 
 log = logging.getLogger(__name__)
@@ -153,7 +153,7 @@ def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
 
 _REDUCERS = {
     value: _reducer(value)
-    for module in (models, groups)
+    for module in (models, groups, crew)
     for value in vars(module).values()
     if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == module.__name__
 }

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .crew import NO_CREW, Crewed
 from .models import Agency, Configuration, FetchMeta, Group, Spacecraft, Status
 
 
@@ -18,6 +19,7 @@ class Catalog:
     agencies: tuple[Group, ...]
     statuses: tuple[Group, ...]
     meta: FetchMeta
+    crew: Crewed = NO_CREW  # flights, crews, dockings, stations and people (data/crew.py)
 
     @property
     def in_space(self) -> tuple[Spacecraft, ...]:
