@@ -24,6 +24,15 @@ PACKAGE = Path(__file__).resolve().parent
 MARKER = ".spacecraft-catalog.json"  # in a built site: what made it (output/writer.py writes it)
 
 
+ENDPOINTS_BESIDE = ("flights", "stations")  # data files beside spacecraft.jsonl, in the cache and the snapshot
+
+
+def companions(data_file: Path) -> tuple[Path, ...]:
+    """The flights and stations data read with a spacecraft data file: the files beside it (the
+    cache's last complete crawls, or the shipped sample's), whether or not they exist."""
+    return tuple(data_file.parent / f"{name}.jsonl" for name in ENDPOINTS_BESIDE)
+
+
 class CacheLayout(NamedTuple):
     """Every location under the cache folder, in one place."""
 

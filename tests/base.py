@@ -700,3 +700,63 @@ def one_error_line(stderr: str) -> str:
     assert "Traceback" not in stderr and "unexpected" not in stderr
     [line] = [line for line in stderr.splitlines() if "error:" in line]
     return line
+
+
+# --- Crew, dockings and stations (issue 26): the flights and stations endpoints' records ---------------
+
+def astronaut(ident: int, name: str = "", *, role: Any = "Commander", priority: int | None = 0, seat: int = 1,
+              nationality: Any = None, agency: int | None = 63, img: dict[str, Any] | None = None,
+              born: str | None = "1964-06-21", kind: str = "Human") -> dict[str, Any]:
+    """A crew seat (AstronautFlight) with its person (AstronautDetailed); role a string is 2.0.0's."""
+    person = {"id": ident, "url": f"https://ll.example/astronauts/{ident}/", "name": name or f"Person {ident}",
+              "status": {"id": 1, "name": "Active"}, "type": {"id": 2, "name": kind},
+              "agency": copy.deepcopy(AGENCIES[agency]) if agency is not None else None,
+              "image": img, "date_of_birth": born, "date_of_death": None,
+              "nationality": nationality if nationality is not None else [
+                  {"id": 5, "name": "Russia", "alpha_2_code": "RU", "nationality_name": "Russian"}]}
+    role_value = {"id": 1, "role": role, "priority": priority} if isinstance(role, str) and priority is not None else role
+    return {"id": seat, "role": role_value, "astronaut": person}
+
+
+def docking_event(ident: int, docking: str = "2018-12-03T17:33:00Z", departure: str | None = "2019-06-24T23:25:30Z",
+                  *, port: str = "Poisk zenith", port_id: int = 3, station: int | None = 4) -> dict[str, Any]:
+    """A DockingEventForChaserNormal; station None leaves the location's station out (2.1.0's shape)."""
+    location: dict[str, Any] = {"id": port_id, "name": port}
+    if station is not None:
+        location["spacestation"] = {"id": station, "name": f"Station {station}"}
+    return {"id": ident, "url": f"https://ll.example/docking_events/{ident}/", "docking": docking,
+            "departure": departure, "docking_location": location, "space_station_target": None,
+            "flight_vehicle_target": None, "payload_flight_target": None}
+
+
+def crewed_flight(ident: int, craft: int, *, launch: list[Any] | None = None, onboard: list[Any] | None = None,
+                  landing: list[Any] | None = None, docking: list[Any] | None = None, **raw: Any) -> dict[str, Any]:
+    """A SpacecraftFlightDetailed of spacecraft `craft`; a crew left None is not given (unknown)."""
+    out = flight(ident, **{k: v for k, v in raw.items() if k in ("name", "net", "end", "duration")})
+    out.update(response_mode="detailed", spacecraft={"id": craft, "name": f"Soyuz {craft}"}, launch_crew=launch,
+               onboard_crew=onboard, landing_crew=landing, docking_events=docking if docking is not None else [])
+    return out
+
+
+def station(ident: int = 4, name: str = "International Space Station", *, ports: list[tuple[int, str]] = (),
+            **extra: Any) -> dict[str, Any]:
+    """A SpaceStationDetailed with its docking ports (id, name)."""
+    raw = {"id": ident, "url": f"https://ll.example/space_stations/{ident}/", "name": name,
+           "image": image(3000 + ident), "status": {"id": 1, "name": "Active"}, "founded": "1998-11-20",
+           "deorbited": None, "description": "A station.", "orbit": "Low Earth Orbit",
+           "type": {"id": 2, "name": "Government"}, "owners": [copy.deepcopy(AGENCIES[63])],
+           "docking_location": [{"id": i, "name": n, "currently_docked": None} for i, n in ports],
+           "active_docking_events": []}
+    raw.update(extra)
+    return raw
+
+
+def write_endpoint(cache: Path, name: str, records: list[dict[str, Any]],
+                   fetched_at: str = "2026-11-20T06:00:00Z") -> None:
+    """Write an endpoint's records ("flights", "stations") as a previous --fetch left them in the cache."""
+    from catalog.config import CacheLayout
+    from catalog.data.crawl import write_data as write
+
+    meta = {"api_url": "https://ll.example/2.3.0/", "count": len(records), "fetched_at": fetched_at,
+            "full_at": fetched_at, "pending": []}
+    write(CacheLayout(cache).endpoint_data(name), records, meta)

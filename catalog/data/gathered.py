@@ -25,9 +25,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..config import CacheLayout
+from ..config import CacheLayout, companions
 from ..files import Writer, atomic_write
-from . import groups, models
+from . import crew, groups, models
 from .groups import Catalog
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,8 @@ class Gathered(NamedTuple):
 
 def gather(data_file: Path, *, caches: CacheLayout, data_digest: str, warned: list[str],
            reserved: re.Pattern[str] | None = None) -> Gathered:
-    """The catalog of the data file: from the last build's copy in the cache when the data and the
+    """The catalog of the data file (with the flights and stations beside it, config.companions;
+    `data_digest` covers all three): from the last build's copy in the cache when the data and the
     code are the same (its warnings said again), else read, normalized and grouped.
 
     A catalog gathered afresh comes with the job that keeps it in the cache, which the build runs
@@ -64,10 +65,6 @@ def gather(data_file: Path, *, caches: CacheLayout, data_digest: str, warned: li
     build's warning log fills: the new warnings of a fresh gathering are kept with the catalog.
     `reserved`: the file stems the site writes itself in each section folder, which no slug may take.
     """
-    from .groups import build_catalog
-    from .normalize import normalize_all
-    from .snapshot import iter_records, read_meta
-
     kept = caches.gathered if caches.exists() else None  # a build makes no cache of its own
     wanted = key(data_digest, reserved)
     with gc_paused():  # millions of new objects and no cycles: collections would only cost time
@@ -79,11 +76,25 @@ def gather(data_file: Path, *, caches: CacheLayout, data_digest: str, warned: li
             log.debug("gathered catalog read from %s", kept)
             return Gathered(catalog, None)
         before = len(warned)
-        catalog = build_catalog(normalize_all(iter_records(data_file), reserved=reserved), read_meta(data_file))
+        catalog = gather_afresh(data_file, reserved)
     if not kept or not catalog.spacecraft:
         return Gathered(catalog, None)
     warnings = warned[before:]
     return Gathered(catalog, lambda writer: save(kept, wanted, catalog, warnings))
+
+
+def gather_afresh(data_file: Path, reserved: re.Pattern[str] | None) -> Catalog:
+    """Read, normalize and group the spacecraft, then join the flights and stations beside them."""
+    from .crewdata import read
+    from .groups import build_catalog
+    from .normalize import Normalizer, normalize_all
+    from .snapshot import iter_records, read_meta
+
+    normalizer = Normalizer(reserved=reserved)  # one for all: agencies, images and slugs shared
+    meta = read_meta(data_file)
+    spacecraft = normalize_all(iter_records(data_file), reserved=reserved, normalizer=normalizer)
+    flights_file, stations_file = companions(data_file)
+    return build_catalog(spacecraft, meta, crew=read(flights_file, stations_file, spacecraft, normalizer))
 
 
 @contextlib.contextmanager
@@ -153,7 +164,7 @@ def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
 
 REDUCERS = {  # also render keys' (catalog/render): fast and the same bytes for equal models
     value: _reducer(value)
-    for module in (models, groups)
+    for module in (models, groups, crew)
     for value in vars(module).values()
     if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == module.__name__
 }

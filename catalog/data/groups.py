@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .crew import NO_CREW, Crewed
 from .models import Agency, Configuration, FetchMeta, Group, Spacecraft, Status
 
 
@@ -18,6 +19,7 @@ class Catalog:
     agencies: tuple[Group, ...]
     statuses: tuple[Group, ...]
     meta: FetchMeta
+    crew: Crewed = NO_CREW  # flights, crews, dockings, stations and people (data/crew.py)
 
     @property
     def in_space(self) -> tuple[Spacecraft, ...]:
@@ -32,7 +34,7 @@ def sort_key(craft: Spacecraft) -> tuple[str, int]:
     return (_DIGITS.sub(lambda m: m.group().zfill(12), craft.name.casefold()), craft.id)
 
 
-def build_catalog(spacecraft: Sequence[Spacecraft], meta: FetchMeta) -> Catalog:
+def build_catalog(spacecraft: Sequence[Spacecraft], meta: FetchMeta, *, crew: Crewed = NO_CREW) -> Catalog:
     """Sort the spacecraft and build every group; linear in the number of records."""
     ordered = tuple(sorted(spacecraft, key=sort_key))
     by_config: dict[int, list[Spacecraft]] = defaultdict(list)
@@ -70,4 +72,4 @@ def build_catalog(spacecraft: Sequence[Spacecraft], meta: FetchMeta) -> Catalog:
     status_groups = [Group("status", s.slug, s.name, s, tuple(by_status[s.id])) for s in statuses.values()]
     status_groups.sort(key=lambda g: (g.subject.id, g.name))
 
-    return Catalog(ordered, tuple(config_groups), tuple(agency_groups), tuple(status_groups), meta)
+    return Catalog(ordered, tuple(config_groups), tuple(agency_groups), tuple(status_groups), meta, crew)

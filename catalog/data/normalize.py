@@ -182,8 +182,8 @@ class Normalizer:
         self._statuses: dict[int, Status] = {}
         self._images: dict[Any, Image] = {}
         self._refused: set[Any] = set()  # keys of images with no http(s) URL, warned about once
-        self._slugs: dict[str, set[str]] = {"spacecraft": set(), "configuration": set(),
-                                             "agency": set(), "status": set()}
+        self._slugs: dict[str, set[str]] = {"spacecraft": set(), "configuration": set(), "agency": set(),
+                                             "status": set(), "flight": set(), "astronaut": set(), "station": set()}
         self._reserved = reserved
 
     def unique_slug(self, kind: str, name: str, ident: int) -> str:
@@ -457,10 +457,12 @@ def _landing_text(landing: dict[str, Any]) -> str | None:
     return " — ".join(parts) or None
 
 
-def normalize_all(records: Iterable[Any], *, reserved: re.Pattern[str] | None = None) -> list[Spacecraft]:
+def normalize_all(records: Iterable[Any], *, reserved: re.Pattern[str] | None = None,
+                  normalizer: Normalizer | None = None) -> list[Spacecraft]:
     """Normalize records in order, skipping (with a warning naming the id) those that cannot be used;
-    no slug matches `reserved` (the site's own file stems, see Normalizer)."""
-    normalizer = Normalizer(reserved=reserved)
+    no slug matches `reserved` (the site's own file stems, see Normalizer). Pass `normalizer` to
+    share its agencies, images and slugs with what is normalized after (the crew data)."""
+    normalizer = normalizer or Normalizer(reserved=reserved)
     out: list[Spacecraft] = []
     for raw in records:
         try:

@@ -1,6 +1,7 @@
 """Skip a build whose inputs are those of the last one: the site on disk is already its output.
 
-The inputs are everything a site is made from: the data file, the change history, the image cache's index and
+The inputs are everything a site is made from: the data file (and the flights and stations beside
+it), the change history, the image cache's index and
 originals, the templates, static files, Markdown pages, the package's own code, the base URL,
 --licensed-only and the Python version. Their digest is kept in the output's marker with what that build reported
 (counts and warnings); a build that finds the same digest writes nothing, repeats the warnings,
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..config import MARKER, PACKAGE, PAGES, STATIC, TEMPLATES, CacheLayout
+from ..config import MARKER, PACKAGE, PAGES, STATIC, TEMPLATES, CacheLayout, companions
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,9 @@ class Inputs:
                  licensed_only: bool = False, with_zip: bool = False, folders: tuple[Path, ...] = FOLDERS,
                  sources: tuple[str, ...] = ()) -> None:
         data = hashlib.sha256()  # hardware-assisted on most CPUs: the data file is 180 MB at 100,000 records
-        _add_file(data, data_file)
-        self.data = data.hexdigest()  # the data file alone: the key of the gathered catalog's cache too
+        for path in (data_file, *companions(data_file)):  # the flights and stations beside it too
+            _add_file(data, path)
+        self.data = data.hexdigest()  # the data files alone: the key of the gathered catalog's cache too
         frame = hashlib.sha256(f"v{VERSION} {sys.version} base={base_url!r} licensed_only={licensed_only} "
                                f"zip={with_zip}\n".encode())
         for folder in folders:

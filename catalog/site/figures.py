@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import NamedTuple
 
+from ..data.crew import Crewed
 from ..data.models import Duration, Flight, Group, Spacecraft, format_seconds
 
 GIVEN, LISTED, COMPUTED, UNKNOWN = "given", "listed", "computed", "unknown"
@@ -363,3 +364,55 @@ def page(craft: Spacecraft) -> CraftPage:
     return CraftPage(rows, any(r.duration_computed or r.turnaround_computed for r in rows),
                      summary_line(summary(craft, rows, fig)), fig.flights.text, tuple(facts),
                      f"Not given by the data: {', '.join(missing)}." if missing else None, fig.derived)
+
+
+# --- Figures that show their work: sums of the crew data beside the API's own (issue 26) -----------
+
+HOUR = 3600  # a sum further than this from the API's figure is shown beside it
+
+
+class Check(NamedTuple):
+    """A figure of the API beside the sum of the events or flights that explain it, for the page to show
+    both where they differ by more than an hour, with the events counted and those left out."""
+
+    kind: str  # "time_docked" | "time_in_space"
+    given: int | None  # the API's figure (seconds); None when it gives none
+    computed: int | None  # the sum; None when nothing could be counted
+    counted: tuple[int, ...]  # the docking event (or flight) ids summed
+    left_out: tuple[int, ...]  # still docked, departure before docking, or a flight with no time
+
+    @property
+    def differs(self) -> bool:
+        """Whether both are known and more than an hour apart."""
+        return self.given is not None and self.computed is not None and abs(self.given - self.computed) > HOUR
+
+    @property
+    def text(self) -> str | None:
+        """ "the docking events sum to 30 d 2 h (events 3, 5; 7 left out)", when it differs; else None."""
+        if not self.differs:
+            return None
+        assert self.computed is not None
+        what = "docking events" if self.kind == "time_docked" else "flights"
+        named = ", ".join(map(str, self.counted))
+        left = f"; {', '.join(map(str, self.left_out))} left out" if self.left_out else ""
+        return f"the {what} sum to {format_seconds(self.computed)} ({what} {named}{left})"
+
+
+def docking_check(craft: Spacecraft, crew: Crewed) -> Check:
+    """The spacecraft's time docked beside the sum of its docking events (none still docked or backwards)."""
+    events = crew.dockings_of_spacecraft(craft.id)
+    counted = tuple(e.id for e in events if e.seconds is not None)
+    left = tuple(e.id for e in events if e.seconds is None)
+    computed = sum(e.seconds or 0 for e in events) if counted else None
+    return Check("time_docked", craft.time_docked.seconds if craft.time_docked else None, computed, counted, left)
+
+
+def in_space_check(craft: Spacecraft, crew: Crewed) -> Check:
+    """The spacecraft's time in space beside the sum of its flights' times (from the flights data)."""
+    flights = [f.flight for f in crew.flights_of_spacecraft(craft.id)]
+    times = [(f.id, flight_seconds(f)) for f in flights if not f.ends_before_launch] + [
+        (f.id, None) for f in flights if f.ends_before_launch]
+    counted = tuple(i for i, s in times if s is not None)
+    computed = sum(s for _, s in times if s is not None) if counted else None
+    return Check("time_in_space", craft.time_in_space.seconds if craft.time_in_space else None, computed, counted,
+                 tuple(sorted(i for i, s in times if s is None)))
