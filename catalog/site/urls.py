@@ -11,6 +11,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import quote, urlencode
 
+from ..data.crew import Astronaut, CrewedFlight, Station
 from ..data.models import Agency, Configuration, Group, Spacecraft, Status
 
 
@@ -40,6 +41,10 @@ STATUSES = Section("statuses", "Statuses", "status", "status")
 GROUP_SECTIONS = (CONFIGURATIONS, AGENCIES, STATUSES)
 SECTION_OF_KIND = {s.kind: s for s in GROUP_SECTIONS}
 _KINDS = {Configuration: "configuration", Agency: "agency", Status: "status"}
+FLIGHTS = Section("flights", "Flights")  # one page per flight of a catalog spacecraft (issue 26)
+ASTRONAUTS = Section("astronauts", "People")  # one page per person in any crew, and a paged index
+STATIONS = Section("stations", "Space stations")  # one page per station, and an index
+_CREW_FOLDERS = {CrewedFlight: FLIGHTS.folder, Astronaut: ASTRONAUTS.folder, Station: STATIONS.folder}
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~/-]*")  # what quote(path, safe="/") leaves as it is
 
 LIST_PAGE_SIZE = 100  # cards per list or group page: ~1,300 DOM elements, under 1,500 (benchmarks/README.md)
@@ -50,6 +55,9 @@ def path_for(obj: object) -> str:
     """Output path of a model's page, relative to the site root (e.g. "spacecraft/soyuz-29.html")."""
     if isinstance(obj, Spacecraft):
         return f"spacecraft/{obj.slug}.html"
+    folder = _CREW_FOLDERS.get(type(obj))
+    if folder is not None:
+        return f"{folder}/{obj.slug}.html"  # type: ignore[attr-defined]  # each of them has a slug
     kind = obj.kind if isinstance(obj, Group) else _KINDS.get(type(obj))
     if kind is not None:
         return f"{SECTION_OF_KIND[kind].folder}/{obj.slug}.html"  # type: ignore[attr-defined]  # every kind has a slug
@@ -128,6 +136,15 @@ class Urls:
     configurations_index = index_path(CONFIGURATIONS.folder)
     agencies_index = index_path(AGENCIES.folder)
     statuses_index = index_path(STATUSES.folder)
+    flights_index = index_path(FLIGHTS.folder)
+    astronauts_index = index_path(ASTRONAUTS.folder)  # "People", paged
+    stations_index = index_path(STATIONS.folder)
+    quality = "quality.html"  # the data-quality checks, each with its records (issue 26)
+    crew_csv = "data/crew.csv"
+    dockings_csv = "data/dockings.csv"
+    astronauts_csv = "data/astronauts.csv"
+    stations_csv = "data/stations.csv"
+    sqlite = "data/spacecraft-catalog.sqlite"
 
     path = staticmethod(path_for)
     section = staticmethod(index_path)
