@@ -11,6 +11,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import quote, urlencode
 
+from ..config import CREDITS_PAGE_SIZE, LIST_PAGE_SIZE  # noqa: F401 - the defaults; BuildOptions carries the sizes
 from ..data.models import Agency, Configuration, Group, Spacecraft, Status
 
 
@@ -42,8 +43,6 @@ SECTION_OF_KIND = {s.kind: s for s in GROUP_SECTIONS}
 _KINDS = {Configuration: "configuration", Agency: "agency", Status: "status"}
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~/-]*")  # what quote(path, safe="/") leaves as it is
 
-LIST_PAGE_SIZE = 100  # cards per list or group page: ~1,300 DOM elements, under 1,500 (benchmarks/README.md)
-CREDITS_PAGE_SIZE = 50  # images per credits page: each row has a picture and up to 20 links
 
 
 def path_for(obj: object) -> str:
