@@ -131,11 +131,10 @@ class Settings(NamedTuple):
 
 def read(config: Path | None = None, *, cwd: Path | None = None) -> Settings:
     """The settings of `config`, or of spacecraft-catalog.toml in `cwd` when there is one, else the defaults."""
-    cwd = cwd or Path.cwd()
     if config is None:
-        found = cwd / FILE_NAME
+        found = cwd / FILE_NAME if cwd is not None else Path(FILE_NAME)  # named in messages as the user knows it
         if not found.is_file():
-            return Settings(defaults(), cwd, None)
+            return Settings(defaults(), cwd or Path(), None)
         config = found
     table = load(config)
     values = defaults()
@@ -175,7 +174,8 @@ def checked(config: Path, name: str, value: Any) -> Any:
         hint = f' (did you mean "{close[0]}"?)' if close else f" (the keys: {', '.join(BY_NAME)})"
         raise CatalogError(f'{config}: unknown key "{name}"{hint}')
     if type(value) is not key.kind:  # exactly: TOML's true is not an integer here, nor 1 a boolean
-        raise CatalogError(f'{config}: key "{name}" must be a {key.type_name}, not {toml_type(value)}')
+        article = "an" if key.type_name[0] in "aeiou" else "a"
+        raise CatalogError(f'{config}: key "{name}" must be {article} {key.type_name}, not {toml_type(value)}')
     why = key.check(value) if key.check else None
     if why:
         raise CatalogError(f'{config}: key "{name}": {why}')
