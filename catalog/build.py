@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .config import STATIC, BuildOptions, CacheLayout, FetchOptions
+from .config import PACKAGE, STATIC, TEMPLATES, BuildOptions, CacheLayout, FetchOptions
 from .data import snapshot
 from .errors import CatalogError
 from .output import lock, uptodate
@@ -52,7 +52,8 @@ def _build(options: BuildOptions) -> BuildReport:
     # 2. Up to date: a site made from these very inputs is this build's output already.
     sources = fetched_sources(caches) if data_file == caches.data_file else ()
     inputs = uptodate.Inputs(data_file, caches=caches, base_url=options.site_url,
-                             licensed_only=options.licensed_only, with_zip=options.zip, sources=sources)
+                             licensed_only=options.licensed_only, with_zip=options.zip, sources=sources,
+                             folders=input_folders(options), settings=options.settings_key())
     last = None if options.force else uptodate.last_build(options.out, inputs.digest())
     if last is not None:
         uptodate.replay(last)
@@ -74,7 +75,7 @@ def _build(options: BuildOptions) -> BuildReport:
     from .site.exports import Exports
     from .site.licenses import licensed_only
     from .site.plan import data_page, plan, site_info
-    from .site.urls import OWN_STEMS, Urls
+    from .site.urls import NAV, OWN_STEMS, Urls
 
     for folder in (caches.root, caches.data_file.parent, caches.crawls, caches.markdown):
         remove_stale_temps(folder)  # what atomic writes of killed builds left in the cache
@@ -88,7 +89,7 @@ def _build(options: BuildOptions) -> BuildReport:
             raise CatalogError(f"no usable spacecraft records in {data_file}; the site was not written")
         log.info("%d spacecraft in %d configurations, %d agencies, %d statuses", len(catalog.spacecraft),
                  len(catalog.configurations), len(catalog.agencies), len(catalog.statuses))
-        pages = content.load_pages(cache=caches.markdown if caches.exists() else None)
+        pages = content.load_pages(options.pages, cache=caches.markdown if caches.exists() else None)
         log.debug("gathered the catalog and %d Markdown pages", len(pages))
         # What changed between fetches: the history of the fetched data (the shipped snapshot has none).
         recorded = history.load(caches) if data_file == caches.data_file else history.EMPTY
@@ -104,10 +105,16 @@ def _build(options: BuildOptions) -> BuildReport:
         urls = Urls(options.base_url)
         heads = seo.Seo(urls, images.pictures)
         changes = Changes(recorded, catalog)
-        planned = plan(catalog, pages, heads, changes)
+        planned = plan(catalog, pages, heads, changes, list_size=options.list_page_size,
+                       credits_size=options.credits_page_size)
+        static = static_files(options.theme)
         site = site_info(catalog, urls, licensed_only=options.licensed_only, feed=changes.has_feed, sources=sources,
-                         download=Urls.zip if options.zip else None)  # --zip: the About page links to it
-        renderer = Renderer(site=site, urls=urls, pictures=images.pictures,
+                         download=Urls.zip if options.zip else None,  # --zip: the About page links to it
+                         title=options.title, description=options.description, exports=options.exports,
+                         offline_app=options.offline_app,
+                         theme_css=Urls.static(THEME_CSS) if options.theme and THEME_CSS in static else None)
+        renderer = Renderer(site=site, urls=urls, pictures=images.pictures, theme=options.theme,
+                            nav=tuple((path, label) for label, path in options.nav) or NAV,
                             compiled=caches.compiled_templates if caches.exists() else None,
                             frame=inputs.frame)  # pages made from what made them last time are kept
 
@@ -118,24 +125,28 @@ def _build(options: BuildOptions) -> BuildReport:
         exports = Exports(catalog, urls)  # CSV, JSON and datapackage.json, from the models
         alongside = [
             Output("search index", search_index.publisher(catalog, images.pictures), anywhere=True),
-            Output("static files", copy_static),
+            Output("static files", lambda w: copy_static(w, static)),
             Output("thumbnails", images.publish),
-            Output("exports", exports.publish),
+            *([Output("exports", exports.publish)] if options.exports else []),
             Output("history", changes.publisher(urls)),  # changes.json and the Atom feed changes.xml
-            # Every record's BibTeX and CSL-JSON in two files: a page carries only its text citation.
-            Output("citation files", Citer(urls, site.data_as_of).publisher(catalog), anywhere=True),
         ]
+        if options.exports:  # Every record's BibTeX and CSL-JSON in two files: a page carries only its text citation.
+            alongside.append(Output("citation files", Citer(urls, site.data_as_of).publisher(catalog), anywhere=True))
         if gathered.keep:
             alongside.append(Output("gathered catalog (cache)", gathered.keep))
-        after = [
-            # The data page shows each export's size and SHA-256: rendered once the exports are written.
-            Output("data page", lambda w: w.write(Urls.data_page, renderer.render(data_page(exports.files, catalog, heads)))),
+        after = []
+        if options.exports:  # The data page shows each export's size and SHA-256: rendered once they are written.
+            after.append(Output("data page", lambda w: w.write(Urls.data_page,
+                                                               renderer.render(data_page(exports.files, catalog, heads)))))
+        after += [
             Output("sitemap and robots.txt", lambda w: write_each(w, seo.site_files(w.new, urls))),
             Output(".nojekyll", lambda w: w.write(".nojekyll", b"")),
-            # The installable app: its manifest, then the service worker, versioned by every other file.
-            Output("web app manifest", lambda w: w.write(Urls.manifest, offline.manifest())),
-            Output("service worker", lambda w: w.write(Urls.service_worker, offline.service_worker(w.new))),
         ]
+        if options.offline_app:  # The installable app: its manifest, then the service worker, versioned by every other file.
+            after += [
+                Output("web app manifest", lambda w: w.write(Urls.manifest, offline.manifest(options.title))),
+                Output("service worker", lambda w: w.write(Urls.service_worker, offline.service_worker(w.new))),
+            ]
         if options.zip:  # last: the whole site, as written, in one download
             after.append(Output("zip", lambda w: w.write(Urls.zip, site_zip(writer, Urls.zip))))
         try:
@@ -227,8 +238,16 @@ def published_seed_state(options: FetchOptions, site_url: str | None) -> Callabl
 
 def check_folders(options: BuildOptions) -> None:
     """Refuse a cache inside the output, equal to it or around it: a build replaces the whole output
-    folder, and would take the fetched data, the history and the images with the old site."""
+    folder, and would take the fetched data, the history and the images with the old site. The same
+    for the content folder (the Markdown pages'); and a theme folder must exist."""
+    if options.theme is not None and not options.theme.is_dir():
+        raise CatalogError(f"theme folder {options.theme} does not exist (or is not a folder): create it with "
+                           "templates/ and static/ inside, or set another (nothing was fetched or written)")
     out, cache = options.out.resolve(), options.cache.resolve()  # symbolic links followed: the real folders
+    content = options.pages.resolve().parent
+    if out == content or out.is_relative_to(content) or content.is_relative_to(out):
+        raise CatalogError(f"--out {options.out} is, holds or is inside the content folder {content}: a build "
+                           "replaces the whole output folder; keep the site apart (nothing was fetched or written)")
     if cache == out:
         where = "is the same folder as"
     elif cache.is_relative_to(out):
@@ -257,9 +276,28 @@ def write_each(writer: Writer, files: dict[str, bytes]) -> None:
         writer.write(path, data)
 
 
-def copy_static(writer: Writer) -> None:
-    """Publish static/ (CSS, scripts, icons) under static/."""
+THEME_CSS = "css/theme.css"  # a theme's stylesheet: every page links it after site.css when the theme has one
+
+
+def input_folders(options: BuildOptions) -> tuple[Path, ...]:
+    """The folders a site is made from, for the up-to-date check: the theme's and the pages' among them."""
+    theme = (options.theme,) if options.theme is not None else ()
+    return (TEMPLATES, STATIC, options.pages, PACKAGE, *theme)
+
+
+def static_files(theme: Path | None) -> dict[str, Path]:
+    """Every static file by its path under static/: the built-in ones, then the theme's, which replace
+    those of the same name and may add others."""
+    found: dict[str, Path] = {}
+    for folder in (STATIC, *((theme / "static",) if theme is not None else ())):
+        for source in sorted(p for p in folder.rglob("*") if p.is_file()):
+            found[source.relative_to(folder).as_posix()] = source
+    return found
+
+
+def copy_static(writer: Writer, files: dict[str, Path]) -> None:
+    """Publish the static files (CSS, scripts, icons) under static/."""
     from .site.urls import Urls
 
-    for source in sorted(p for p in STATIC.rglob("*") if p.is_file()):
-        writer.write(Urls.static(source.relative_to(STATIC).as_posix()), source.read_bytes())
+    for name in sorted(files):
+        writer.write(Urls.static(name), files[name].read_bytes())

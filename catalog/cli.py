@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .config import BuildOptions
     from .output.serve import Version
 
 DESCRIPTION = """\
@@ -100,12 +101,16 @@ def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> arg
         prog=prog, description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--config", metavar="FILE", type=Path, default=None,
+                        help="the site's settings (default: spacecraft-catalog.toml in the working directory, "
+                             "when there is one); options given here override the file's")
     parser.add_argument("--fetch", action="store_true",
                         help="pull every spacecraft from the API into the cache before building")
-    parser.add_argument("--api-url", metavar="URL", default=os.environ.get("LL2_API_URL") or DEFAULT_API_URL,
-                        help="API root (default %(default)s; env LL2_API_URL)")
-    parser.add_argument("--api-key", metavar="KEY", default=os.environ.get("LL2_API_KEY") or None,
-                        help='sent as "Authorization: Token KEY" (env LL2_API_KEY); lifts the anonymous rate limit')
+    parser.add_argument("--api-url", metavar="URL", default=os.environ.get("LL2_API_URL") or None,
+                        help=f"API root (default: the config's api_url, else {DEFAULT_API_URL}; env LL2_API_URL)")
+    parser.add_argument("--api-key", metavar="KEY", default=None,
+                        help='sent as "Authorization: Token KEY" (default: the environment variable the config\'s '
+                             "api_key_env names, LL2_API_KEY unless set); lifts the anonymous rate limit")
     parser.add_argument("--max-wait", metavar="SECONDS", type=wait_seconds, default=1800.0,
                         help="longest total time to wait out rate limiting (HTTP 429) before giving up, "
                              f"0 to {MAX_WAIT_LIMIT:.0f} (default %(default).0f)")
@@ -127,10 +132,13 @@ def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> arg
     parser.add_argument("--check-due", action="store_true",
                         help="only say whether a scheduled fetch is due (a crawl left part way, or a day "
                              "since the last one): prints due=true or due=false, for the Pages workflow")
-    parser.add_argument("--cache", metavar="DIR", type=Path, default=Path(".cache"),
-                        help="fetched data and downloaded files (default %(default)s/)")
-    parser.add_argument("--out", metavar="DIR", type=Path, default=Path("output"),
-                        help="where the site is written (default %(default)s/)")
+    parser.add_argument("--cache", metavar="DIR", type=Path, default=None,
+                        help="fetched data and downloaded files (default: the config's cache, else .cache/)")
+    parser.add_argument("--out", metavar="DIR", type=Path, default=None,
+                        help="where the site is written (default: the config's out, else output/)")
+    parser.add_argument("--theme", metavar="DIR", type=Path, default=None,
+                        help="a theme folder whose templates/ and static/ override the built-in ones by name "
+                             "(default: the config's theme, else theme/ beside it when there is one)")
     parser.add_argument("--base-url", metavar="URL", type=http_url, default=None,
                         help="absolute URL the site is published at; adds sitemap.xml and canonical links, "
                              "and a --fetch whose cache has no history of changes first seeds it from the "
@@ -148,10 +156,10 @@ def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> arg
     parser.add_argument("--force", action="store_true",
                         help="render every page even when nothing changed since the last build "
                              "(restores files deleted from the output by hand)")
-    parser.add_argument("--licensed-only", action="store_true",
+    parser.add_argument("--licensed-only", action="store_true", default=None,
                         help="show a placeholder instead of any image without a known license (the credits "
                              "page says so); the license audit is licenses.html")
-    parser.add_argument("--zip", action="store_true",
+    parser.add_argument("--zip", action="store_true", default=None,
                         help="also write spacecraft-catalog.zip into the site: the whole site in one file "
                              "for visitors to download and open from disk (linked from the About page)")
     parser.add_argument("--strict", action="store_true",
@@ -160,7 +168,7 @@ def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> arg
     parser.add_argument("--debug", action="store_true",
                         help="show each stage with the time since start, and the full traceback of an unexpected error")
     args = parser.parse_args(argv)
-    if args.fetch:  # only a fetch uses it: a stray LL2_API_URL must not break an offline build
+    if args.fetch and args.api_url:  # only a fetch uses it: a stray LL2_API_URL must not break an offline build
         try:
             http_url(args.api_url)
         except argparse.ArgumentTypeError as exc:
@@ -170,6 +178,9 @@ def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> arg
 
 def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
     """Run the command line (argv: the arguments, sys.argv[1:] by default); return the exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["new"]:
+        return new_site(argv[1:], prog=prog)
     args = parse_args(argv, prog=prog)
     if args.debug:  # every stage, stamped with the milliseconds since start: where a slow build goes
         level, style = logging.DEBUG, "%(relativeCreated)6.0f ms  %(message)s"
@@ -181,34 +192,25 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
 
         interval = float(os.environ.get("SPACECRAFT_CATALOG_PROGRESS_SECONDS") or progress.INTERVAL)
         progress.enable(stream=sys.stderr, terminal=sys.stderr.isatty(), interval=interval)
+    from .errors import CatalogError
+
+    try:
+        options = build_options(args)
+    except CatalogError as exc:  # a bad config file: one line naming the file and the key, nothing written
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     if args.check_due:
-        return check_due(args.cache)
+        return check_due(options.cache)
     from .build import build
-    from .config import ANONYMOUS_BUDGET, TEMPLATES
+    from .config import TEMPLATES
 
     if not TEMPLATES.is_dir():  # a non-editable install: the package without the folders beside it
         print(f"error: no templates at {TEMPLATES}: install from a clone with pip install -e .", file=sys.stderr)
         return 1
-    from .config import BuildOptions
-    from .errors import CatalogError
-
-    fetch = None
-    if args.fetch:
-        from .config import FetchOptions
-
-        budget = args.request_budget
-        if budget is None and not args.api_key:
-            budget = ANONYMOUS_BUDGET
-        fetch = FetchOptions(api_url=args.api_url, api_key=args.api_key, max_wait=args.max_wait,
-                             retries=args.retries, seed=not args.no_seed, request_budget=budget,
-                             full_refresh=args.full_refresh, max_records=args.max_records,
-                             max_pages=args.max_pages)
-    options = BuildOptions(out=args.out, cache=args.cache, base_url=args.base_url, fetch=fetch,
-                           strict=args.strict, force=args.force, licensed_only=args.licensed_only,
-                           zip=args.zip)
+    args.out = options.out
     started = time.perf_counter()
     # Under --watch, the inputs as they were before this build: an edit made while it runs starts a rebuild.
-    inputs = watched_files(options.caches.data_file) if args.serve and args.watch else None
+    inputs = watched_files(options.caches.data_file, options) if args.serve and args.watch else None
     try:
         report = build(options)
     except CatalogError as exc:
@@ -232,8 +234,66 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
     if inputs is not None:  # the watch rebuilds offline, from the data this run fetched (if it did)
         offline = options._replace(fetch=None)
         return serve(args.out, args.port, rebuild=lambda: build(offline), watching=inputs,
-                     data=options.caches.data_file)
+                     data=options.caches.data_file, options=options)
     return serve(args.out, args.port) if args.serve else 0
+
+
+def build_options(args: argparse.Namespace) -> BuildOptions:
+    """What the build is asked to do: the command line's options, else the config file's, else the defaults."""
+    from . import settings as site_settings
+    from .config import ANONYMOUS_BUDGET, PAGES, BuildOptions, FetchOptions
+
+    found = site_settings.read(args.config)
+    values, given = found.values, found.given
+    theme = args.theme
+    if theme is None and ("theme" in given or found.path("theme").is_dir()):
+        theme = found.path("theme")  # the default theme/ beside the config is used only when it exists
+    own_pages = found.root / "content" / "pages"
+    fetch = None
+    if args.fetch:
+        api_key = args.api_key or os.environ.get(values["api_key_env"]) or None
+        budget = args.request_budget
+        if budget is None and not api_key:
+            budget = ANONYMOUS_BUDGET
+        fetch = FetchOptions(api_url=args.api_url or values["api_url"], api_key=api_key, max_wait=args.max_wait,
+                             retries=args.retries, seed=not args.no_seed, request_budget=budget,
+                             full_refresh=args.full_refresh, max_records=args.max_records,
+                             max_pages=args.max_pages)
+    return BuildOptions(
+        out=args.out or found.path("out"), cache=args.cache or found.path("cache"),
+        base_url=args.base_url or values["base_url"] or None, fetch=fetch, strict=args.strict, force=args.force,
+        licensed_only=values["licensed_only"] if args.licensed_only is None else args.licensed_only,
+        zip=values["zip"] if args.zip is None else args.zip,
+        title=values["title"], description=values["description"],
+        nav=tuple((label, path) for label, path in values["nav"]),
+        list_page_size=values["list_page_size"], credits_page_size=values["credits_page_size"],
+        exports=values["exports"], offline_app=values["offline_app"], theme=theme,
+        pages=own_pages if own_pages.is_dir() else PAGES,
+    )
+
+
+def new_site(argv: list[str], *, prog: str | None = None) -> int:
+    """`spacecraft-catalog new DIR`: write a ready site folder (catalog/scaffold.py)."""
+    parser = argparse.ArgumentParser(prog=f"{prog or 'spacecraft-catalog'} new",
+                                     description="Start a site: write DIR with its config file (every key commented), "
+                                                 "content/pages/about.md, an empty theme/, a .gitignore and a "
+                                                 "GitHub Pages workflow.")
+    parser.add_argument("dir", metavar="DIR", type=Path, help="the new site's folder: absent or empty")
+    args = parser.parse_args(argv)
+    from .errors import CatalogError
+    from .scaffold import write_site
+
+    try:
+        written = write_site(args.dir)
+    except CatalogError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc} ({exc.filename or args.dir})", file=sys.stderr)
+        return 1
+    print(f"wrote a new site in {args.dir}/ ({len(written)} files): cd {args.dir} && spacecraft-catalog",
+          file=sys.stderr)
+    return 0
 
 
 def check_due(cache: Path) -> int:
@@ -277,7 +337,8 @@ def show_logs(level: int, style: str) -> None:
 
 
 def serve(folder: Path, port: int, *, rebuild: Callable[[], object] | None = None,
-          watching: dict[Path, float] | None = None, data: Path | None = None) -> int:
+          watching: dict[Path, float] | None = None, data: Path | None = None,
+          options: BuildOptions | None = None) -> int:
     """Serve the built site on localhost until interrupted; with rebuild, rebuild it when its inputs
     change from `watching` (watched_files() before the first build) and have the open pages reload."""
     from .output.serve import Version, make_server, url_of
@@ -290,19 +351,20 @@ def serve(folder: Path, port: int, *, rebuild: Callable[[], object] | None = Non
         return 1
     print(f"serving {folder}/ at {url_of(server)}index.html (Ctrl+C to stop)", file=sys.stderr, flush=True)
     if rebuild is not None and version is not None:
-        seen = watching if watching is not None else watched_files(data)
-        threading.Thread(target=watch, args=(rebuild, version, seen, data), name="watch", daemon=True).start()
+        seen = watching if watching is not None else watched_files(data, options)
+        threading.Thread(target=watch, args=(rebuild, version, seen, data, options), name="watch", daemon=True).start()
     with server, contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how a preview ends
         server.serve_forever()
     return 0
 
 
-def watched_files(data: Path | None) -> dict[Path, float]:
-    """The inputs a rebuild reads, with their modification times: templates, static files, pages, data."""
+def watched_files(data: Path | None, options: BuildOptions | None = None) -> dict[Path, float]:
+    """The inputs a rebuild reads, with their modification times: templates, static files, pages, the theme, data."""
     from .config import PAGES, SNAPSHOT, STATIC, TEMPLATES
 
     found: dict[Path, float] = {}
-    for folder in (TEMPLATES, STATIC, PAGES):
+    theme = (options.theme,) if options is not None and options.theme is not None else ()
+    for folder in (TEMPLATES, STATIC, options.pages if options is not None else PAGES, *theme):
         for path in folder.rglob("*"):
             with contextlib.suppress(OSError):
                 found[path] = path.stat().st_mtime_ns
@@ -312,15 +374,15 @@ def watched_files(data: Path | None) -> dict[Path, float]:
     return found
 
 
-def watch(rebuild: Callable[[], object], version: Version, seen: dict[Path, float], data: Path | None, *,
-          every: float = 0.5) -> None:
+def watch(rebuild: Callable[[], object], version: Version, seen: dict[Path, float], data: Path | None,
+          options: BuildOptions | None = None, *, every: float = 0.5) -> None:
     """Poll the inputs every `every` seconds; rebuild when they differ from `seen`. A failed rebuild says
     why in one line and the last good site stays served."""
     from .errors import CatalogError
 
     while True:
         time.sleep(every)
-        now = watched_files(data)
+        now = watched_files(data, options)
         if now == seen:
             continue
         seen = now

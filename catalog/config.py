@@ -13,6 +13,11 @@ from typing import NamedTuple
 DEFAULT_API_URL = "https://ll.thespacedevs.com/2.3.0/"  # where --fetch reads the records
 ANONYMOUS_BUDGET = 12  # requests a run sends without --api-key: LL2 allows about 15 an hour
 FULL_REFRESH_DAYS = 7  # an incremental refresh misses removals: a full crawl at least this often
+DEFAULT_TITLE = "Spacecraft Catalog"
+DEFAULT_DESCRIPTION = ("Every spacecraft in Launch Library 2: configurations, agencies, status, flights "
+                       "and time in space.")
+LIST_PAGE_SIZE = 100  # cards per list or group page: ~1,300 DOM elements, under 1,500 (benchmarks/README.md)
+CREDITS_PAGE_SIZE = 50  # images per credits page: each row has a picture and up to 20 links
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -138,6 +143,21 @@ class BuildOptions(NamedTuple):
     zip: bool = False  # also write spacecraft-catalog.zip, the whole site in one file (output/download.py)
     workers: int | None = None  # processes that render pages (None: one per core the build may use)
     parallel_threshold: int = 400  # fewer pages than this render in one process: a fork costs more
+    # The site's own settings (spacecraft-catalog.toml, catalog/settings.py says each).
+    title: str = DEFAULT_TITLE
+    description: str = DEFAULT_DESCRIPTION
+    nav: tuple[tuple[str, str], ...] = ()  # the header's [label, path] entries; empty: the built-in sections
+    list_page_size: int = LIST_PAGE_SIZE
+    credits_page_size: int = CREDITS_PAGE_SIZE
+    exports: bool = True  # data.html, data/*, datapackage.json and the citation files
+    offline_app: bool = True  # manifest.webmanifest, the service worker and the script registering it
+    theme: Path | None = None  # a folder whose templates/ and static/ override the built-in ones by name
+    pages: Path = PAGES  # the Markdown pages: the site's own content/pages, or the built-in ones
+
+    def settings_key(self) -> str:
+        """The settings a page's bytes depend on, as one line for the up-to-date check."""
+        return repr((self.title, self.description, self.nav, self.list_page_size, self.credits_page_size,
+                     self.exports, self.offline_app))
 
     @property
     def caches(self) -> CacheLayout:

@@ -223,17 +223,19 @@ def fetch_options(api_url: str, **overrides: Any) -> FetchOptions:
 
 def build_site(out: Path, cache: Path, *, records: list[dict[str, Any]] | None = None, api: FakeLL2 | None = None,
                base_url: str | None = None, force: bool = False, strict: bool = False,
-               **fetch: Any) -> BuildReport:
+               settings: dict[str, Any] | None = None, **fetch: Any) -> BuildReport:
     """Build a site into out, the way build.py does: from `records` written as the cached data, or
     with --fetch from the fake `api` (its records and images; **fetch overrides fetch_options),
-    else from whatever the cache holds (or the shipped snapshot)."""
+    else from whatever the cache holds (or the shipped snapshot). `settings` sets further BuildOptions
+    fields (list_page_size=3, theme=...), as spacecraft-catalog.toml does."""
     from catalog.build import build
     from catalog.config import BuildOptions
 
     if records is not None:
         write_data(cache, records)
     options = fetch_options(api.url, **fetch) if api is not None else None
-    return build(BuildOptions(out=out, cache=cache, base_url=base_url, fetch=options, force=force, strict=strict))
+    return build(BuildOptions(out=out, cache=cache, base_url=base_url, fetch=options, force=force, strict=strict,
+                              **(settings or {})))
 
 
 FIXTURE_HOSTILE = '</script><script>alert("x")</script> & <b>"bold"</b>'  # the name of spacecraft 50

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "catalog"
 # Lower may be imported by higher; the base modules by everyone; a stage by itself.
 RANKS = {"config": 0, "errors": 0, "files": 0, "progress": 0, "data": 1, "images": 2, "site": 3, "render": 4,
          "output": 5,
-         "build": 6, "cli": 7}
+         "build": 6, "settings": 6, "scaffold": 6, "cli": 7}
 
 
 def modules(root: Path = PACKAGE) -> dict[str, Path]:

@@ -1,11 +1,11 @@
 """Skip a build whose inputs are those of the last one: the site on disk is already its output.
 
 The inputs are everything a site is made from: the data file (and the flights and stations beside
-it), the change history, the image cache's index and
-originals, the templates, static files, Markdown pages, the package's own code, the base URL,
---licensed-only and the Python version. Their digest is kept in the output's marker with what that build reported
-(counts and warnings); a build that finds the same digest writes nothing, repeats the warnings,
-and is done in the time it takes to read the data file once.
+it), the change history, the image cache's index and originals, the templates, static files, Markdown
+pages, the theme's files, the package's own code, the base URL, --licensed-only, the settings of
+spacecraft-catalog.toml and the Python version. Their digest is kept in the output's marker with what
+that build reported (counts and warnings); a build that finds the same digest writes nothing, repeats
+the warnings, and is done in the time it takes to read the data file once.
 """
 from __future__ import annotations
 
@@ -39,14 +39,15 @@ class Inputs:
 
     def __init__(self, data_file: Path, *, caches: CacheLayout, base_url: str | None,
                  licensed_only: bool = False, with_zip: bool = False, folders: tuple[Path, ...] = FOLDERS,
-                 sources: tuple[str, ...] = ()) -> None:
+                 sources: tuple[str, ...] = (), settings: str = "") -> None:
         data = hashlib.sha256()  # hardware-assisted on most CPUs: the data file is 180 MB at 100,000 records
         for path in (data_file, *companions(data_file)):  # the flights and stations beside it too
             _add_file(data, path)
         self.data = data.hexdigest()  # the data files alone: the key of the gathered catalog's cache too
         frame = hashlib.sha256(f"v{VERSION} {sys.version} base={base_url!r} licensed_only={licensed_only} "
-                               f"zip={with_zip}\n".encode())
-        for folder in folders:
+                               f"zip={with_zip}\nsettings={settings}\n".encode())
+        for number, folder in enumerate(folders):  # numbered: a theme's templates/x.html is not the built-in one
+            frame.update(f"\nfolder {number}\n".encode())
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
                     frame.update(f"\n{path.relative_to(folder.parent).as_posix()}\n".encode())

@@ -43,14 +43,29 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in words[:2]).upper() or "?"
 
 
-def make_env(templates: Path = TEMPLATES, *, compiled: Path | None = None) -> jinja2.Environment:
+BUILTIN = "builtin"  # a theme's template extends the built-in one of its name as "builtin/<name>"
+
+
+def template_loader(templates: Path, theme: Path | None = None) -> jinja2.BaseLoader:
+    """Where templates are found: a theme's templates/ first, by name (MkDocs' custom_dir, Hugo's layouts/),
+    then the built-in ones, which stay reachable as "builtin/<name>" for a theme's file to extend."""
+    builtin = jinja2.FileSystemLoader(str(templates))
+    if theme is None:
+        return builtin
+    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(theme / "templates")), builtin,
+                                jinja2.PrefixLoader({BUILTIN: builtin})])
+
+
+def make_env(templates: Path = TEMPLATES, *, compiled: Path | None = None, theme: Path | None = None) -> jinja2.Environment:
     """The environment every page is rendered with; `compiled` keeps compiled templates between builds."""
     cache = None
     if compiled is not None:
         compiled.mkdir(parents=True, exist_ok=True)
-        cache = jinja2.FileSystemBytecodeCache(str(compiled))  # keyed by each template's source checksum
+        # Keyed by each template's name and file, and checked against its source's checksum: a theme's
+        # base.html and the built-in one never share a compiled template (tests/render/test_theme.py).
+        cache = jinja2.FileSystemBytecodeCache(str(compiled))
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=template_loader(templates, theme),
         bytecode_cache=cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -68,18 +83,19 @@ class Renderer:
     """Render planned pages: the environment, its globals and filters, and the shared fragments."""
 
     def __init__(self, *, site: SiteInfo, urls: Urls, pictures: Mapping[str, Any],
-                 templates: Path = TEMPLATES, compiled: Path | None = None, frame: str | None = None) -> None:
-        self.env = env = make_env(templates, compiled=compiled)
+                 templates: Path = TEMPLATES, compiled: Path | None = None, theme: Path | None = None,
+                 nav: tuple[tuple[str, str], ...] = NAV, frame: str | None = None) -> None:
+        self.env = env = make_env(templates, compiled=compiled, theme=theme)
+        self.folders = (templates,) if theme is None else (theme, templates)  # errors name theme/templates/...
         self.pictures = pictures
-        # What every page is rendered with besides its own values: the code, templates and options
+        # What every page is rendered with besides its own values: the code, templates, theme and options
         # (`frame`, from output/uptodate.py) and the site's values; None: no page is reused.
         self.frame = None if frame is None else hashlib.sha256(
-            frame.encode() + pickle.dumps((site, urls.base_url), protocol=5)).digest()
-        self.folder = templates
+            frame.encode() + pickle.dumps((site, urls.base_url, nav), protocol=5)).digest()
         self.templates = PageTemplates(env)
         # Helpers are filters, not global functions: Jinja calls a filter directly, a global through
         # Context.call, which inspects it first (ten calls a spacecraft page; benchmarks/README.md).
-        fragments = self.fragments = Fragments(self.templates, pictures)
+        fragments = self.fragments = Fragments(self.templates, pictures, frozenset(path for path, _ in nav))
         cite = Citer(urls, site.data_as_of)
         env.filters.update(
             duration=duration_text, number=number, initials=initials,
@@ -108,7 +124,7 @@ class Renderer:
             # flights table and summary line).
             figures=figures.of, totals=self.totals, craft_page=figures.page,
         )
-        env.globals.update(site=site, urls=urls, thumbs=pictures, orderings=ORDERINGS, nav=NAV)
+        env.globals.update(site=site, urls=urls, thumbs=pictures, orderings=ORDERINGS, nav=nav)
         self.group_totals: dict[tuple[str, str], figures.GroupTotals] = {}
 
     def totals(self, group: Group) -> figures.GroupTotals:
@@ -144,42 +160,47 @@ class Renderer:
 
     def render(self, page: Page) -> bytes:
         """One page's bytes; `root` leads from its path back to the site root."""
-        with named_template_errors(self.folder):
+        with named_template_errors(*self.folders):
             return self.templates.render(page.template, page.context, page_path=page.path,
                                          root=root_of(page.path), kind=page.kind, head=page.head).encode()
 
     def prepare_fork(self) -> None:
         """Compile every template once, before worker processes are forked."""
-        with named_template_errors(self.folder):
+        with named_template_errors(*self.folders):
             self.templates.compile_all()
 
 
 @contextlib.contextmanager
-def named_template_errors(folder: Path = TEMPLATES) -> Iterator[None]:
-    """Turn an error in a template of folder (its syntax, or a value it asks for) into one line naming
-    the file and the line: `templates/base.html line 12: 'title' is undefined`."""
+def named_template_errors(*folders: Path) -> Iterator[None]:
+    """Turn an error in a template of the folders (its syntax, or a value it asks for) into one line
+    naming the file and the line: `templates/base.html line 12: 'title' is undefined`, or a theme's
+    `theme/templates/base.html line 3: ...`."""
     try:
         yield
     except jinja2.TemplateError as exc:
-        raise CatalogError(f"{template_line(exc, folder)}: {exc.message or type(exc).__name__}") from exc
+        where = template_line(exc, folders or (TEMPLATES,))
+        raise CatalogError(f"{where}: {exc.message or type(exc).__name__}") from exc
 
 
-def template_line(exc: jinja2.TemplateError, folder: Path) -> str:
+def template_line(exc: jinja2.TemplateError, folders: tuple[Path, ...]) -> str:
     """Where the error is: a syntax error knows its file and line; any other error's traceback, as Jinja
     rewrites it, has the template's own frames, the innermost of them the line at fault."""
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        return f"{shown(exc.filename, folder)} line {exc.lineno}"
+        return f"{shown(exc.filename, folders)} line {exc.lineno}"
     where = "a template"
     tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if Path(filename).is_relative_to(folder):
-            where = f"{shown(filename, folder)} line {tb.tb_lineno}"
+        if any(Path(filename).is_relative_to(folder) for folder in folders):
+            where = f"{shown(filename, folders)} line {tb.tb_lineno}"
         tb = tb.tb_next
     return where
 
 
-def shown(filename: str, folder: Path) -> str:
-    """A template's path as a user finds it in the project: templates/base.html."""
+def shown(filename: str, folders: tuple[Path, ...]) -> str:
+    """A template's path as a user finds it in the project: templates/base.html, theme/templates/base.html."""
     path = Path(filename)
-    return path.relative_to(folder.parent).as_posix() if path.is_relative_to(folder.parent) else filename
+    for folder in folders:
+        if path.is_relative_to(folder):
+            return path.relative_to(folder.parent).as_posix()
+    return filename

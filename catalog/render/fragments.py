@@ -45,8 +45,10 @@ class Fragments:
     NAME = "\ue000"  # stands for the page's name in a cached picture (a private-use character)
     CITE = tuple(chr(0xE001 + n) for n in range(6))  # stand for a citation's values in the cached block
 
-    def __init__(self, templates: PageTemplates, pictures: Mapping[str, Any]) -> None:
+    def __init__(self, templates: PageTemplates, pictures: Mapping[str, Any],
+                 nav_paths: frozenset[str] = NAV_PATHS) -> None:
         self.templates = templates
+        self.nav_paths = nav_paths  # the header's own links: the page among them is marked current
         self.pictures_shown = pictures  # Image.key -> Picture: the images with thumbnails
         self.modules: dict[str, Any] = {}
         self.cards: dict[tuple[int, str], Markup] = {}
@@ -130,7 +132,7 @@ class Fragments:
         return html
 
     def header(self, root: str, page_path: str) -> Markup:
-        key = (root, page_path if page_path in NAV_PATHS else "")
+        key = (root, page_path if page_path in self.nav_paths else "")
         html = self.headers.get(key)
         if html is None:
             html = self.headers[key] = Markup(self.module(root).site_header(key[1]))

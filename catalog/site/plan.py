@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, NamedTuple
 
+from ..config import DEFAULT_DESCRIPTION, DEFAULT_TITLE
 from ..data.groups import Catalog
 from ..data.history import EMPTY
 from ..data.models import Configuration, FetchMeta, Group, Image, License, Spacecraft
@@ -59,13 +60,23 @@ class SiteInfo(NamedTuple):
     feed: bool = False  # the site publishes changes.xml, which every page announces
     download: str | None = None  # --zip: the site path of the whole site's zip, linked from the About page
     sources: tuple[str, ...] = ()  # how fresh each endpoint's fetched data is (data/crawl.py freshness)
+    description: str = DEFAULT_DESCRIPTION  # the pages' meta description where a page has none of its own
+    exports: bool = True  # the data downloads are published (data.html, data/*): pages may link to them
+    offline_app: bool = True  # the manifest and service worker are published: pages register them
+    theme_css: str | None = None  # the theme's static/css/theme.css, linked after site.css when there is one
 
 
 def site_info(catalog: Catalog, urls: Urls, *, licensed_only: bool = False, feed: bool = False,
-              download: str | None = None, sources: tuple[str, ...] = ()) -> SiteInfo:
+              download: str | None = None, sources: tuple[str, ...] = (), title: str = DEFAULT_TITLE,
+              description: str = DEFAULT_DESCRIPTION, exports: bool = True, offline_app: bool = True,
+              theme_css: str | None = None) -> SiteInfo:
     """The site-wide values of this catalog."""
     return SiteInfo(
-        title="Spacecraft Catalog",
+        title=title,
+        description=description,
+        exports=exports,
+        offline_app=offline_app,
+        theme_css=theme_css,
         meta=catalog.meta,
         data_as_of=(catalog.meta.fetched_at or "")[:10] or None,
         base_url=urls.base_url,
@@ -107,8 +118,10 @@ def recently_changed(catalog: Catalog, changes: Changes) -> list[tuple[Spacecraf
     return out
 
 
-def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes | None = None) -> Iterator[Page]:
-    """Yield every page of the site: its kind, where it goes, what it shows."""
+def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes | None = None, *,
+         list_size: int = LIST_PAGE_SIZE, credits_size: int = CREDITS_PAGE_SIZE) -> Iterator[Page]:
+    """Yield every page of the site: its kind, where it goes, what it shows (list_size cards a list page,
+    credits_size images a credits page)."""
     changes = changes or Changes(EMPTY, catalog)
     def page(kind: str, path: str, template: str, context: dict[str, Any], subject: Any = None) -> Page:
         return Page(kind, path, template, context, Head(seo, path, subject))
@@ -121,7 +134,7 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
         "top_configurations": biggest(catalog.configurations), "top_agencies": biggest(catalog.agencies),
         "changes": changes, "most_flown": most_flown(catalog, STRIP), "recently_changed": recently_changed(catalog, changes),
     })
-    yield from list_pages(SPACECRAFT, catalog.spacecraft, seo)
+    yield from list_pages(SPACECRAFT, catalog.spacecraft, seo, list_size)
     own_history, no_history = changes.by_craft, changes.default  # most spacecraft share the one with no event
     for craft in catalog.spacecraft:
         yield page(SPACECRAFT_PAGE, path_for(craft), "spacecraft.html",
@@ -129,7 +142,7 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
     for section, groups in zip(GROUP_SECTIONS, (catalog.configurations, catalog.agencies, catalog.statuses), strict=True):
         yield page(GROUP_INDEX, index_path(section.folder), "groups.html", {"groups": groups, "section": section})
         for group in groups:
-            for crafts, pager in paged(group.spacecraft, LIST_PAGE_SIZE, partial(Urls.group_page, group)):
+            for crafts, pager in paged(group.spacecraft, list_size, partial(Urls.group_page, group)):
                 yield page(group.kind, pager.path, f"{group.kind}.html",
                            {"group": group, "crafts": crafts, "section": section, "pager": pager}, group)
     index = search_index.view(catalog)
@@ -137,14 +150,14 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
     yield page(STATS, Urls.stats, "stats.html", {"stats": compute_stats(catalog)})
     yield page(COMPARE, Urls.compare, "compare.html", {"index": index})
     credited = image_credits(catalog)
-    for chunk, pager in paged(credited, CREDITS_PAGE_SIZE, Urls.credits_page):
+    for chunk, pager in paged(credited, credits_size, Urls.credits_page):
         yield page(CREDITS, pager.path, "credits.html", {"credits": chunk, "pager": pager, "total": len(credited)})
     licenses = by_license(credited)
     preview = license_preview(licenses)
     yield page(LICENSES, Urls.licenses, "licenses.html", {"licenses": licenses, "preview": preview})
     for licensed in licenses:
         if len(licensed.credits) > preview:  # the first page shows them all otherwise
-            for chunk, pager in paged(licensed.credits, CREDITS_PAGE_SIZE, partial(Urls.license_page, licensed.slug)):
+            for chunk, pager in paged(licensed.credits, credits_size, partial(Urls.license_page, licensed.slug)):
                 yield page(LICENSES, pager.path, "license.html", {"group": licensed, "credits": chunk, "pager": pager})
     for listed in changes.pages():
         yield page(CHANGES, listed.path, "changes.html", {"changes": changes, "listed": listed})
@@ -222,8 +235,8 @@ def data_page(files: tuple[ExportFile, ...], catalog: Catalog, seo: Seo) -> Page
                 Head(seo, Urls.data_page, dataset))
 
 
-def list_pages(section: Section, crafts: tuple[Spacecraft, ...], seo: Seo) -> Iterator[Page]:
-    """Split a long list of spacecraft into numbered pages."""
-    for chunk, pager in paged(crafts, LIST_PAGE_SIZE, lambda n: index_path(section.folder, n)):
+def list_pages(section: Section, crafts: tuple[Spacecraft, ...], seo: Seo, size: int = LIST_PAGE_SIZE) -> Iterator[Page]:
+    """Split a long list of spacecraft into numbered pages of `size` cards."""
+    for chunk, pager in paged(crafts, size, lambda n: index_path(section.folder, n)):
         yield Page(SPACECRAFT_LIST, pager.path, "list.html",
                    {"crafts": chunk, "section": section, "pager": pager}, Head(seo, pager.path))

@@ -11,6 +11,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import quote, urlencode
 
+from ..config import CREDITS_PAGE_SIZE, LIST_PAGE_SIZE  # noqa: F401 - the defaults; BuildOptions carries the sizes
 from ..data.crew import Astronaut, CrewedFlight, Station
 from ..data.models import Agency, Configuration, Group, Spacecraft, Status
 
@@ -47,8 +48,6 @@ STATIONS = Section("stations", "Space stations")  # one page per station, and an
 _CREW_FOLDERS = {CrewedFlight: FLIGHTS.folder, Astronaut: ASTRONAUTS.folder, Station: STATIONS.folder}
 _URL_SAFE = re.compile(r"[A-Za-z0-9_.~/-]*")  # what quote(path, safe="/") leaves as it is
 
-LIST_PAGE_SIZE = 100  # cards per list or group page: ~1,300 DOM elements, under 1,500 (benchmarks/README.md)
-CREDITS_PAGE_SIZE = 50  # images per credits page: each row has a picture and up to 20 links
 
 
 def path_for(obj: object) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from base import config, spacecraft, write_data
 
-import catalog.site.plan
 from catalog.build import build
 from catalog.config import MARKER, BuildOptions
 from catalog.data.normalize import normalize_all, slugify
@@ -19,9 +19,9 @@ GOTHIC = "\U00010330" * 100  # 100 characters of a 4-byte script: 400 bytes of U
 WINDOWS = re.compile(r"(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?", re.IGNORECASE)
 
 
-def built(tmp_path: Path, records: list[dict]) -> Path:
+def built(tmp_path: Path, records: list[dict], **settings: Any) -> Path:
     write_data(tmp_path / "cache", records)
-    build(BuildOptions(out=tmp_path / "out", cache=tmp_path / "cache"))
+    build(BuildOptions(out=tmp_path / "out", cache=tmp_path / "cache", **settings))
     return tmp_path / "out"
 
 
@@ -35,12 +35,11 @@ def manifest(site: Path) -> list[str]:
     return sorted(json.loads((site / MARKER).read_text(encoding="utf-8"))["files"])
 
 
-def test_names_of_the_sites_own_files_get_pages_of_their_own(tmp_path, monkeypatch):
-    monkeypatch.setattr(catalog.site.plan, "LIST_PAGE_SIZE", 3)  # a second list page: spacecraft/page-2.html
+def test_names_of_the_sites_own_files_get_pages_of_their_own(tmp_path):
     index_config = config(7, "Index", agency=121)
     records = [spacecraft(1, "Index"), spacecraft(2, "Page 2"), spacecraft(3, "page-3"),
                spacecraft(4, "Page", cfg=index_config), spacecraft(5, "Page", cfg=index_config)]
-    site = built(tmp_path, records)
+    site = built(tmp_path, records, list_page_size=3)  # a second list page: spacecraft/page-2.html
 
     assert h1(site / "spacecraft/index.html") == "All spacecraft"
     assert h1(site / "spacecraft/page-2.html") == "All spacecraft"

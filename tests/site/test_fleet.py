@@ -9,8 +9,6 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from base import build_fixture_site, build_site, fleet, flown_fleet, parse, spacecraft
 
-import catalog.site.plan
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
@@ -48,10 +46,9 @@ def test_an_unknown_count_is_a_dash_never_0(site):
     assert by_name["Craft 7"][3] == "0"  # a given 0 is a value
 
 
-def test_the_fleet_table_lists_every_member_in_the_group_order_across_its_pages(tmp_path, monkeypatch):
-    monkeypatch.setattr(catalog.site.plan, "LIST_PAGE_SIZE", 3)
+def test_the_fleet_table_lists_every_member_in_the_group_order_across_its_pages(tmp_path):
     records = fleet(20)
-    build_site(tmp_path / "out", tmp_path / "cache", records=records)
+    build_site(tmp_path / "out", tmp_path / "cache", records=records, settings={"list_page_size": 3})
     out = tmp_path / "out"
     paths = ["statuses/active.html", "statuses/active-page-2.html"]
     listed = [row[0] for path in paths for row in rows(parse(out / path))]

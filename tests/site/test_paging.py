@@ -9,7 +9,6 @@ import base as rec
 import pytest
 from base import broken_links, build_site, html_pages, parse
 
-import catalog.site.plan
 from catalog.site.paging import Pager, paged
 
 STATUSES = [{"id": 1, "name": "Active"}, {"id": 2, "name": "Retired"}]
@@ -26,12 +25,7 @@ def records() -> list[dict]:
 def site(tmp_path_factory) -> Path:
     """The records built with 4 cards a list page and 1 image a credits page: many pages of each."""
     root = tmp_path_factory.mktemp("paging")
-    patch = pytest.MonkeyPatch()
-    patch.setattr(catalog.site.plan, "LIST_PAGE_SIZE", 4)
-    try:
-        build_site(root / "out", root / "cache", records=records(), force=True)
-    finally:
-        patch.undo()
+    build_site(root / "out", root / "cache", records=records(), force=True, settings={"list_page_size": 4})
     return root / "out"
 
 
@@ -101,12 +95,11 @@ def test_the_pager_links_every_page_and_marks_the_current_one(site):
     assert pager.one("li", class_="pager-gap").text == "…"
 
 
-def test_credits_are_split_into_pages(tmp_path, monkeypatch):
-    monkeypatch.setattr(catalog.site.plan, "CREDITS_PAGE_SIZE", 1)
+def test_credits_are_split_into_pages(tmp_path):
     soyuz = rec.config(1, "Soyuz", img=rec.image(1, url="https://img.example/1.jpg", thumb=None))
     crafts = [rec.spacecraft(i, f"Craft {i}", cfg=soyuz, image=rec.image(10 + i, url=f"https://img.example/{i}.jpg",
                                                                           thumb=None)) for i in (1, 2)]
-    build_site(tmp_path / "out", tmp_path / "cache", records=crafts)
+    build_site(tmp_path / "out", tmp_path / "cache", records=crafts, settings={"credits_page_size": 1})
     site = tmp_path / "out"
     assert walk(site, "credits.html") == ["credits.html", "credits-2.html", "credits-3.html"]
     assert broken_links(site) == []

@@ -1,0 +1,131 @@
+"""spacecraft-catalog.toml as a user writes it: found in the working directory or given with --config,
+overridden by the command line, refused in one line when wrong, part of the up-to-date check, and
+each optional output it switches off really left out (and not linked)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from base import ROOT, broken_links, fleet, parse, site_files, write_data
+
+from catalog import settings
+
+BUILD = ROOT / "build.py"
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(BUILD), "-q", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A site folder whose cache holds a small fetched catalog."""
+    write_data(tmp_path / ".cache", fleet(7))
+    return tmp_path
+
+
+def configure(folder: Path, text: str, name: str = settings.FILE_NAME) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_config_in_the_working_directory_sets_the_title_and_the_page_size(site):
+    configure(site, 'title = "Orbiters of Ours"\nlist_page_size = 3\nout = "public"\n')
+    done = run(cwd=site)
+    assert done.returncode == 0, done.stderr
+    home = parse(site / "public" / "index.html")
+    assert home.h1 == "Orbiters of Ours" and home.title == "Orbiters of Ours"
+    assert parse(site / "public" / "spacecraft" / "page-3.html").h1 == "All spacecraft"  # 7 cards, 3 a page
+    assert not (site / "public" / "spacecraft" / "page-4.html").exists()
+
+
+def test_the_command_line_overrides_the_file_which_overrides_the_defaults(site, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("conf")
+    config = configure(elsewhere, 'out = "from-file"\nlicensed_only = true\n')
+    done = run("--config", str(config), "--out", "from-cli", "--cache", ".cache", cwd=site)
+    assert done.returncode == 0, done.stderr
+    assert (site / "from-cli" / "index.html").is_file()
+    assert not (elsewhere / "from-file").exists()
+    # licensed_only from the file still holds: the credits page says so.
+    assert "without a known license" in parse(site / "from-cli" / "credits.html").text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('titel = "X"\n', f'error: {settings.FILE_NAME}: unknown key "titel" (did you mean "title"?)'),
+    ('list_page_size = "ten"\n', f'error: {settings.FILE_NAME}: key "list_page_size" must be an integer, not a string'),
+    ("list_page_size = 0\n", f'error: {settings.FILE_NAME}: key "list_page_size": 0 is not a page size from 1 to 10000'),
+    ("zip = 1\n", f'error: {settings.FILE_NAME}: key "zip" must be a boolean, not an integer'),
+    ('base_url = "ftp://example.org/"\n', f'error: {settings.FILE_NAME}: key "base_url": '),
+    ('nav = [["Home", "/index.html"]]\n', f'error: {settings.FILE_NAME}: key "nav": \'/index.html\' is not a path inside'),
+    ('out = ".cache/site"\n', f'error: {settings.FILE_NAME}: key "out": \'.cache/site\' is, holds or is inside the cache'),
+    ('out = "content"\n', f'error: {settings.FILE_NAME}: key "out": \'content\' is, holds or is inside the content folder'),
+    ('out = "."\n', f'error: {settings.FILE_NAME}: key "out": \'.\' is, holds or is inside the cache'),
+    ('title = "unterminated\n', f"error: {settings.FILE_NAME}: not valid TOML: "),
+])
+def test_a_bad_config_is_one_line_naming_file_and_key_and_the_last_site_stays(site, text, expected):
+    assert run(cwd=site).returncode == 0  # the last good site
+    before = site_files(site / "output")
+    configure(site, text)
+    done = run(cwd=site)
+    assert done.returncode == 1
+    assert done.stderr.startswith(expected), done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert site_files(site / "output") == before
+
+
+def test_the_api_key_itself_is_refused_and_not_printed(site):
+    key = "3f2a9c0d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39"
+    configure(site, f'api_key_env = "{key}"\n')
+    done = run(cwd=site)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f'error: {settings.FILE_NAME}: key "api_key_env": looks like an API key itself')
+    assert key not in done.stderr + done.stdout
+    assert not (site / "output").exists()
+
+
+def test_a_missing_config_given_with_config_is_one_line(site):
+    done = run("--config", "nowhere.toml", cwd=site)
+    assert (done.returncode, done.stderr) == (1, "error: nowhere.toml: no such config file\n")
+
+
+def test_changing_the_title_rebuilds(site):
+    configure(site, 'title = "First"\n')
+    assert run(cwd=site).returncode == 0
+    configure(site, 'title = "Second"\n')
+    assert run(cwd=site).returncode == 0
+    assert parse(site / "output" / "index.html").h1 == "Second"
+
+
+def test_exports_off_leaves_the_data_out_and_no_page_links_to_it(site):
+    configure(site, "exports = false\n")
+    assert run(cwd=site).returncode == 0, "build failed"
+    out = site / "output"
+    assert not (out / "data").exists() and not (out / "data.html").exists() and not (out / "datapackage.json").exists()
+    assert broken_links(out) == []
+    assert "Download the data" not in parse(out / "index.html").text
+
+
+def test_offline_app_off_leaves_out_the_worker_and_its_registration(site):
+    configure(site, "offline_app = false\n")
+    assert run(cwd=site).returncode == 0
+    out = site / "output"
+    assert not (out / "sw.js").exists() and not (out / "manifest.webmanifest").exists()
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "offline.js" not in html and "manifest" not in html
+    assert broken_links(out) == []
+
+
+def test_the_defaults_publish_both(site):  # the canary of the two above: on, the files are there
+    assert run(cwd=site).returncode == 0
+    out = site / "output"
+    assert (out / "sw.js").is_file() and (out / "data.html").is_file() and (out / "data" / "spacecraft.csv").is_file()
+    assert "offline.js" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_key_is_in_the_configuration_docs():
+    documented = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    assert [key.name for key in settings.KEYS if f"| `{key.name}` |" not in documented] == []
