@@ -94,6 +94,31 @@ def count_of(what: str, least: int) -> Callable[[str], int]:
     return parse
 
 
+def version() -> str:
+    """The version of the code that runs: a clone's pyproject.toml says it, else the installed package's metadata."""
+    from .config import ROOT
+
+    if (ROOT / "pyproject.toml").is_file():  # python build.py, or an editable install (its metadata may be older)
+        import tomllib
+
+        return str(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"])
+    from importlib.metadata import version as installed
+
+    return installed("spacecraft-catalog")
+
+
+class PrintVersion(argparse.Action):
+    """--version: print `spacecraft-catalog X.Y.Z` and exit; the version is looked up only when asked."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=str(kwargs.get("help", "")))
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        print(f"spacecraft-catalog {version()}")
+        parser.exit()
+
+
 def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> argparse.Namespace:
     from .config import ANONYMOUS_BUDGET, DEFAULT_API_URL, FULL_REFRESH_DAYS
 
@@ -167,6 +192,7 @@ def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> arg
     parser.add_argument("-q", "--quiet", action="store_true", help="print warnings and errors only")
     parser.add_argument("--debug", action="store_true",
                         help="show each stage with the time since start, and the full traceback of an unexpected error")
+    parser.add_argument("--version", action=PrintVersion, help="print the version of spacecraft-catalog and exit")
     args = parser.parse_args(argv)
     if args.fetch and args.api_url:  # only a fetch uses it: a stray LL2_API_URL must not break an offline build
         try:
@@ -202,10 +228,12 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
     if args.check_due:
         return check_due(options.cache)
     from .build import build
-    from .config import TEMPLATES
+    from .config import missing_built_in
 
-    if not TEMPLATES.is_dir():  # a non-editable install: the package without the folders beside it
-        print(f"error: no templates at {TEMPLATES}: install from a clone with pip install -e .", file=sys.stderr)
+    missing = missing_built_in()
+    if missing is not None:  # an install or a clone that lost part of itself: nothing to build a site from
+        print(f"error: {missing} is missing: this install of spacecraft-catalog is incomplete "
+              "(reinstall it; in a clone, git checkout restores the file)", file=sys.stderr)
         return 1
     args.out = options.out
     started = time.perf_counter()

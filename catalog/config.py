@@ -19,12 +19,27 @@ DEFAULT_DESCRIPTION = ("Every spacecraft in Launch Library 2: configurations, ag
 LIST_PAGE_SIZE = 100  # cards per list or group page: ~1,300 DOM elements, under 1,500 (benchmarks/README.md)
 CREDITS_PAGE_SIZE = 50  # images per credits page: each row has a picture and up to 20 links
 
-ROOT = Path(__file__).resolve().parent.parent
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def built_in_root() -> Path:
+    """Where the built-in templates/, static/ and content/ are: at the top of a clone, beside its
+    pyproject.toml (an editable install, or python build.py), else inside the installed package, where
+    the wheel carries them (pyproject.toml maps them there).
+
+    The package's folder is what importlib.resources.files("catalog") gives for an installed wheel, and
+    Jinja, the up-to-date check and the copy of static/ all need a real folder; importing
+    importlib.resources (tempfile, zipfile) would add about 8 ms to a no-change build of 75 ms."""
+    return PACKAGE.parent if (PACKAGE.parent / "pyproject.toml").is_file() else PACKAGE
+
+
+ROOT = built_in_root()
 TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"  # CSS, scripts and icons, published under static/
 PAGES = ROOT / "content" / "pages"  # Markdown pages (About...)
 SNAPSHOT = ROOT / "content" / "data" / "spacecraft.jsonl"  # the sample data shipped with the project
-PACKAGE = Path(__file__).resolve().parent
+BUILT_IN = (TEMPLATES, STATIC, PAGES, SNAPSHOT)  # what every build reads (SNAPSHOT while nothing was fetched)
 
 MARKER = ".spacecraft-catalog.json"  # in a built site: what made it (output/writer.py writes it)
 
@@ -36,6 +51,11 @@ def companions(data_file: Path) -> tuple[Path, ...]:
     """The flights and stations data read with a spacecraft data file: the files beside it (the
     cache's last complete crawls, or the shipped sample's), whether or not they exist."""
     return tuple(data_file.parent / f"{name}.jsonl" for name in ENDPOINTS_BESIDE)
+
+
+def missing_built_in() -> Path | None:
+    """The first built-in folder or file that is not there (an incomplete install), or None."""
+    return next((path for path in BUILT_IN if not path.exists()), None)
 
 
 class CacheLayout(NamedTuple):

@@ -7,12 +7,12 @@ import shutil
 import pytest
 from base import ROOT, Preview, fleet
 
-COPIED = ("build.py", "catalog", "templates", "static", "content")
+COPIED = ("build.py", "pyproject.toml", "catalog", "templates", "static", "content")
 
 
 @pytest.fixture
 def clone(tmp_path):
-    """The project copied to tmp_path (its templates are this test's to edit)."""
+    """The project copied to tmp_path (its templates are this test's to edit): a clone, as pyproject.toml beside catalog/ says."""
     for name in COPIED:
         source = ROOT / name
         if source.is_dir():
