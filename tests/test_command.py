@@ -23,7 +23,7 @@ def test_the_installed_command_has_the_options_of_build_py(tmp_path):
     script = subprocess.run([sys.executable, str(ROOT / "build.py"), "--help"], capture_output=True, text=True,
                             timeout=60, cwd=tmp_path)
     assert installed.returncode == script.returncode == 0
-    assert installed.stdout.startswith("usage: spacecraft-catalog [-h] [--fetch]")
+    assert installed.stdout.startswith("usage: spacecraft-catalog [-h] [--config FILE] [--fetch]")
     assert options(installed.stdout) == options(script.stdout)
     assert {"--fetch", "--serve", "--out", "--cache", "--quiet"} <= set(options(installed.stdout))
 
