@@ -22,6 +22,9 @@ from .output import lock, uptodate
 if TYPE_CHECKING:
     from .data.history import History
     from .files import Writer
+    from .render import Renderer
+    from .site.exports import Exports
+    from .site.seo import Seo
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +77,7 @@ def _build(options: BuildOptions) -> BuildReport:
     from .site.cite import Citer
     from .site.exports import Exports
     from .site.licenses import licensed_only
-    from .site.plan import data_page, plan, site_info
+    from .site.plan import plan, site_info
     from .site.urls import NAV, OWN_STEMS, Urls
 
     for folder in (caches.root, caches.data_file.parent, caches.crawls, caches.markdown):
@@ -127,18 +130,16 @@ def _build(options: BuildOptions) -> BuildReport:
             Output("search index", search_index.publisher(catalog, images.pictures), anywhere=True),
             Output("static files", lambda w: copy_static(w, static)),
             Output("thumbnails", images.publish),
-            *([Output("exports", exports.publish)] if options.exports else []),
+            # The exports, then the data page, which shows each file's size and SHA-256.
+            *([Output("exports and the data page", lambda w: publish_exports(w, exports, renderer, heads),
+                      anywhere=True)] if options.exports else []),
             Output("history", changes.publisher(urls)),  # changes.json and the Atom feed changes.xml
         ]
         if options.exports:  # Every record's BibTeX and CSL-JSON in two files: a page carries only its text citation.
             alongside.append(Output("citation files", Citer(urls, site.data_as_of).publisher(catalog), anywhere=True))
         if gathered.keep:
-            alongside.append(Output("gathered catalog (cache)", gathered.keep))
-        after = []
-        if options.exports:  # The data page shows each export's size and SHA-256: rendered once they are written.
-            after.append(Output("data page", lambda w: w.write(Urls.data_page,
-                                                               renderer.render(data_page(exports.files, catalog, heads)))))
-        after += [
+            alongside.append(Output("gathered catalog (cache)", gathered.keep, anywhere=True))
+        after = [
             Output("sitemap and robots.txt", lambda w: write_each(w, seo.site_files(w.new, urls))),
             Output(".nojekyll", lambda w: w.write(".nojekyll", b"")),
         ]
@@ -268,6 +269,15 @@ def check_strict(strict: bool, warnings: Iterable[str]) -> None:
     if strict and warnings:
         more = f" and {len(warnings) - 1} more" if len(warnings) > 1 else ""
         raise CatalogError(f"--strict: the build warned ({warnings[0]}{more}); the site was not written")
+
+
+def publish_exports(writer: Writer, exports: Exports, renderer: Renderer, heads: Seo) -> None:
+    """The exports (CSV, JSON, datapackage.json), then the data page made from what they are."""
+    from .site.plan import data_page
+    from .site.urls import Urls
+
+    exports.publish(writer)
+    writer.write(Urls.data_page, renderer.render(data_page(exports.files, exports.catalog, heads)))
 
 
 def write_each(writer: Writer, files: dict[str, bytes]) -> None:
