@@ -174,10 +174,9 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
 
 def crew_pages(catalog: Catalog, seo: Seo) -> Iterator[Page]:
     """The pages of the crew data: a page per flight, per person (and the People index), per station (and
-    theirs); the views are made in the render workers (site/crewpages.py), from the model and the crew data."""
+    theirs); the views are made in the render workers (site/crewpages.py), from the model and the crew data.
+    The two indexes are always there (the navigation links them), saying so when the data is not fetched yet."""
     crew = catalog.crew
-    if not (crew.flights or crew.astronauts or crew.stations):
-        return
     crafts = {craft.id: craft for craft in catalog.spacecraft} if crew.flights else {}
     shared = {"crew": crew, "crafts": crafts}
     for flight in crew.flights.values():

@@ -186,7 +186,7 @@ def test_a_station_page_has_its_ports_what_is_docked_now_and_its_visitors(site):
     assert ports == ["Poisk zenith: free, as the station lists it",
                      "Rassvet nadir: Soyuz MS-11 since 2019-08-01 10:00 UTC"]
     assert [said(li.text) for li in section(page, "now").find_all("li")] == [
-        "Soyuz MS-11 (Soyuz MS-11) at Rassvet nadir, since 2019-08-01 10:00 UTC"]
+        "Soyuz MS-11 (flight Soyuz MS-11) at Rassvet nadir, since 2019-08-01 10:00 UTC"]
     assert said(section(page, "visitors").text) == "Every spacecraft that docked here Soyuz MS-11."
     assert ("Soyuz MS-11", "../spacecraft/soyuz-ms-11.html") in anchors(page)
 
@@ -210,9 +210,8 @@ def test_the_stations_index_lists_every_station_even_without_dockings(site):
 
 
 def test_astronaut_and_station_images_get_thumbnails_and_credits(tmp_path):
-    from fakeserver import FakeLL2
-
     from base import image_bytes
+    from fakeserver import FakeLL2
 
     fake = FakeLL2().start()
     try:
@@ -231,5 +230,39 @@ def test_astronaut_and_station_images_get_thumbnails_and_credits(tmp_path):
     page = parse(tmp_path / "out/astronauts/al-aldrin.html")
     assert len(page.pictures()) == 1 and page.placeholders() == []
     assert "Image: NASA · Public Domain" in page.text
-    credits = parse(tmp_path / "out/credits.html")
-    assert ("Al Aldrin", "astronauts/al-aldrin.html") in anchors(credits)
+    credited = parse(tmp_path / "out/credits.html")
+    assert ("Al Aldrin", "astronauts/al-aldrin.html") in anchors(credited)
+
+
+def test_without_crew_data_the_indexes_say_it_is_not_fetched_yet(tmp_path):
+    build_site(tmp_path / "out", tmp_path / "cache", records=records())
+    people, stations = parse(tmp_path / "out/astronauts/index.html"), parse(tmp_path / "out/stations/index.html")
+    assert "Crew and docking data not fetched yet." in people.text
+    assert "Space station data not fetched yet" in stations.text
+    crafts = parse(tmp_path / "out/spacecraft/soyuz-ms-11.html")
+    assert "Crew and docking data not fetched yet." in crafts.text
+    assert ("Soyuz MS-11", "../flights/soyuz-ms-11.html") not in anchors(crafts)
+    assert not (tmp_path / "out/flights").exists()
+
+
+@pytest.mark.parametrize("path", ["stations/international-space-station.html", "flights/soyuz-ms-11.html",
+                                  "astronauts/index.html", "spacecraft/soyuz-ms-11.html"])
+def test_crew_pages_fit_a_phone_and_their_charts_name_every_mark(site, browser, path):
+    from test_phone import OVERFLOWING, PHONE
+
+    context = browser.new_context(viewport=PHONE, color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto((site / path).as_uri())
+        assert page.evaluate(OVERFLOWING) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        charts = page.evaluate("""[...document.querySelectorAll('svg.chart')].map(svg => ({
+            role: svg.getAttribute('role'), title: svg.querySelector(':scope > title')?.textContent,
+            desc: svg.querySelector(':scope > desc')?.textContent,
+            untitled: [...svg.querySelectorAll('.mark')].filter(m => !m.querySelector(':scope > title')).length}))""")
+    finally:
+        context.close()
+    for chart in charts:
+        assert chart["role"] == "img" and chart["title"] and chart["desc"] and chart["untitled"] == 0
+    if path.startswith(("stations/", "spacecraft/")):
+        assert charts
