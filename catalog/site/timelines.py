@@ -5,7 +5,8 @@ Days are proleptic ordinals (date.toordinal()), so every position is an integer 
 is the same bytes for the same data. A flight still under way (the spacecraft is in space and its
 last flight has no mission end) runs to the data's date: the fetch date, never the build clock.
 The spacecraft endpoint sends no docking per flight (its flights are SpacecraftFlightNormal, only
-a spacecraft's total time docked); docked time is shaded only where a flight lists docking events.
+a spacecraft's total time docked); a spacecraft's timeline shades the docked periods its docking events
+(the flights data, data/crew.py) give.
 """
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 built from fixtures written as a past --fetch left them, read as a visitor reads them."""
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -15,8 +16,10 @@ from base import (
     image,
     launch_details,
     parse,
+    site_files,
     spacecraft,
     station,
+    write_data,
     write_endpoint,
 )
 
@@ -266,3 +269,32 @@ def test_crew_pages_fit_a_phone_and_their_charts_name_every_mark(site, browser, 
         assert chart["role"] == "img" and chart["title"] and chart["desc"] and chart["untitled"] == 0
     if path.startswith(("stations/", "spacecraft/")):
         assert charts
+
+
+def test_a_changed_docking_renders_its_spacecraft_page_again_and_keeps_the_others(tmp_path, caplog):
+    """Render keys: what a spacecraft page shows of the crew data comes through its page context, so a rebuild
+    after a docking changed renders that spacecraft's page again, keeps the others, and equals a full build."""
+    from catalog.build import build
+    from catalog.config import MARKER, BuildOptions
+
+    def rebuild(out: str, **extra: object) -> None:
+        build(BuildOptions(out=tmp_path / out, cache=tmp_path / "cache", parallel_threshold=0, **extra))  # type: ignore[arg-type]
+
+    caplog.set_level(logging.DEBUG, logger="catalog")
+    write_endpoint(tmp_path / "cache", "flights", flights())
+    write_endpoint(tmp_path / "cache", "stations", stations())
+    write_data(tmp_path / "cache", records())
+    rebuild("site")
+    changed = flights()
+    changed[0]["docking_events"][0]["departure"] = "2019-06-20T00:00:00Z"
+    write_endpoint(tmp_path / "cache", "flights", changed)
+    caplog.clear()
+    rebuild("site")
+    kept = [int(m.group(1)) for r in caplog.records if (m := re.search(r"\((\d+) kept from the last build\)", r.getMessage()))]
+    rebuild("full", force=True)
+    site, full = site_files(tmp_path / "site"), site_files(tmp_path / "full")
+    site.pop(MARKER), full.pop(MARKER)
+    assert sorted(p for p in full if site.get(p) != full[p]) == [] and site.keys() == full.keys()
+    assert kept == [len(records()) - 1]
+    page = parse(tmp_path / "site/spacecraft/soyuz-ms-11.html")
+    assert "the docking events sum to 198 d 6 h 27 min" in page.one("dl", class_="sums").text
