@@ -82,6 +82,12 @@ def pages_of(site: Path) -> list[tuple[str, str]]:
                for stem in (crafts[0], crafts[-1]) if (site / "spacecraft" / f"{stem}.json").exists()]
         if len(ids) == 2:
             wanted.append(("compare with ids", f"compare.html?ids={ids[0]},{ids[1]}"))
+    # The crew data's pages (issue 26), when the data has flights and stations.
+    for label, path in (("flight page", first("flights")), ("astronaut page", first("astronauts")),
+                        ("people index", "astronauts/index.html"), ("station page", first("stations", largest=True)),
+                        ("stations index", "stations/index.html")):
+        if path and (site / path).exists():
+            wanted.append((label, path))
     licensed = sorted(p.name for p in site.glob("licenses-*.html"))  # a license's own pages (issue 16)
     if licensed:
         wanted.append(("license page", licensed[0]))

@@ -267,6 +267,21 @@ def fixture_catalog(fake: FakeLL2) -> list[dict[str, Any]]:
     return records
 
 
+def fixture_crew(fake: FakeLL2) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The fixture catalog's flights and stations (issue 26), with nothing to warn about: a crewed flight of
+    the detailed-mode record that docked at a station, its people with images fake serves."""
+    face = image(4, url=fake.add_file("/media/face.jpg", image_bytes((300, 400), (90, 120, 90))), thumb=None,
+                 credit="NASA", license_name="Public Domain")
+    crew = [astronaut(1, "Oleg Novitsky", img=face),
+            astronaut(2, "Tracy Dyson", role="Flight Engineer", priority=2, seat=2, img=face)]
+    events = [docking_event(1, "2024-03-25T14:03:00Z", "2024-09-23T07:37:00Z", port="Rassvet nadir", port_id=5)]
+    flights = [crewed_flight(7, 51, name="Soyuz-2.1a | Soyuz MS-25", net="2024-03-23T12:36:00Z",
+                             end="2024-09-23T10:59:00Z", duration="P183DT22H23M", launch=crew, onboard=[],
+                             landing=crew, docking=events)]
+    iss = station(4, ports=[(5, "Rassvet nadir")], image=None)
+    return flights, [iss]
+
+
 def build_fixture_site(root: Path, *, base_url: str | None) -> Path:
     """The fixture catalog as the Pages workflow builds it: --fetch from a fake LL2, images and all,
     into root/out (root/cache keeps the data for offline rebuilds)."""
@@ -275,6 +290,7 @@ def build_fixture_site(root: Path, *, base_url: str | None) -> Path:
     fake = FakeLL2().start()
     try:
         fake.records = fixture_catalog(fake)
+        fake.flights, fake.stations = fixture_crew(fake)
         build_site(root / "out", root / "cache", api=fake, base_url=base_url)
     finally:
         fake.stop()

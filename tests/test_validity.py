@@ -23,6 +23,11 @@ AXE_PAGES = {
     "agency": "agencies/spx.html",
     "status": "statuses/active.html",
     "credits": "credits.html",
+    "flight": "flights/soyuz-ms-25.html",  # the crew data's pages (issue 26)
+    "astronaut": "astronauts/oleg-novitsky.html",
+    "people": "astronauts/index.html",
+    "station": "stations/international-space-station.html",
+    "stations": "stations/index.html",
 }
 BLOCKING = ("serious", "critical")
 

@@ -10,7 +10,7 @@ from ..data.models import Image
 @dataclass(slots=True)
 class Use:
     image: Image
-    users: list[str]  # names of the spacecraft and configurations that show it
+    users: list[str]  # names of the spacecraft, configurations, astronauts and stations that show it
 
     def who(self) -> str:
         """The users for a warning: the first three, and how many more."""
@@ -34,4 +34,8 @@ def plan(catalog: Any) -> dict[str, Use]:
         add(group.subject.image, f"configuration {group.subject.name}")
     for craft in catalog.spacecraft:
         add(craft.shown_image, f"spacecraft {craft.name}")
+    for person in catalog.crew.astronauts.values():  # the crew data's pages (issue 26)
+        add(person.image, f"astronaut {person.name}")
+    for station in catalog.crew.stations.values():
+        add(station.image, f"station {station.name}")
     return uses

@@ -20,7 +20,7 @@ from ..config import TEMPLATES
 from ..data.gathered import REDUCERS
 from ..data.models import Duration, Group
 from ..errors import CatalogError
-from ..site import figures, timelines
+from ..site import crewpages, figures, timelines
 from ..site.cite import Citer
 from ..site.plan import SPACECRAFT_PAGE, Page, SiteInfo
 from ..site.urls import NAV, ORDERINGS, Urls, index_path, path_for, root_of
@@ -116,13 +116,18 @@ class Renderer:
             # group|fleet_timeline, craft|craft_timeline: the view (None without dated flights), made in the
             # render workers and only for pages that show one; what is in space runs to the data's date.
             fleet_timeline=lambda group: timelines.fleet(group, site.data_date),
-            craft_timeline=lambda craft: timelines.craft(craft, site.data_date),
+            craft_timeline=lambda craft, dockings=(): timelines.craft(craft, site.data_date, dockings),
             flight_duration=timelines.shown_duration,  # f|flight_duration: the API's, or a span marked computed
             launch_summary=timelines.launch_summary,  # f|launch_summary: designator, rocket, pad, mission, status
             # The figures of site/figures.py, each with its source: craft|figures, group|totals (each group's
             # sums made once per worker: a group's pages all show them), craft|craft_page (its figures,
             # flights table and summary line).
             figures=figures.of, totals=self.totals, craft_page=figures.page,
+            # The crew data's pages (site/crewpages.py), their views made here in the workers:
+            # flight|flight_page(crew, crafts), person|astronaut_page(crew, crafts), station|station_page(crew,
+            # crafts, date); craft|crew_checks(crew): a spacecraft page's sums, from its own context (render keys).
+            flight_page=crewpages.flight_page, astronaut_page=crewpages.astronaut_page,
+            station_page=crewpages.station_page, crew_checks=crewpages.craft_checks, instant=crewpages.instant,
         )
         env.globals.update(site=site, urls=urls, thumbs=pictures, orderings=ORDERINGS, nav=nav)
         self.group_totals: dict[tuple[str, str], figures.GroupTotals] = {}

@@ -7,6 +7,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ..data.crew import Astronaut, Station
 from ..site.timelines import first_launch
 from ..site.urls import NAV_PATHS
 from .templates import PageTemplates
@@ -18,11 +19,16 @@ DRAWINGS = (("capsule", "capsule", "capsule"), ("cargo", "cargo", "cargo vehicle
             ("lander", "lander", "lander"), ("station", "station", "station module"),
             ("module", "station", "station module"))
 GENERIC_DRAWING = ("generic", "spacecraft")
+OWN_DRAWINGS = {Astronaut: ("person", "person"), Station: ("station", "space station")}  # the crew data's pages
 
 
 def drawing(subject: Any) -> tuple[str, str]:
     """The drawing (file stem, noun) that stands in for a missing picture of `subject`: a
-    configuration, or a spacecraft's, by its type; anything else (a name) gets the generic one."""
+    configuration, or a spacecraft's, by its type; a person or a station its own; anything else (a name)
+    gets the generic one."""
+    own = OWN_DRAWINGS.get(type(subject))
+    if own is not None:
+        return own
     kind = getattr(getattr(subject, "config", subject), "type", None)
     words = kind.casefold() if isinstance(kind, str) else ""
     for word, stem, noun in DRAWINGS:

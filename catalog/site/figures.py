@@ -15,11 +15,11 @@ A sum over a group says how many of its spacecraft it covers (Total).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from ..data.crew import Crewed
+from ..data.crew import Crewed, CrewedFlight, DockingEvent
 from ..data.models import Duration, Flight, Group, Spacecraft, format_seconds
 
 GIVEN, LISTED, COMPUTED, UNKNOWN = "given", "listed", "computed", "unknown"
@@ -255,6 +255,7 @@ class FlightRow(NamedTuple):
     destination: str | None
     turnaround: str  # before this flight: the API's, else the gap from the previous flight's end; "" for the first
     turnaround_computed: bool
+    flight_id: int | None = None  # its flight page, where the crew data has one (issue 26)
 
 
 def mission_name(f: Flight) -> str:
@@ -289,7 +290,8 @@ def flight_rows(craft: Spacecraft) -> tuple[FlightRow, ...]:
             duration_computed=f.duration is None and f.span is not None,
             end="in space now" if ongoing else (f.mission_end or "—"),
             end_note="before the launch, as the API gives it" if f.ends_before_launch else None,
-            destination=f.destination, turnaround=turnaround, turnaround_computed=turnaround_computed))
+            destination=f.destination, turnaround=turnaround, turnaround_computed=turnaround_computed,
+            flight_id=f.id))
         if f.mission_end and not f.ends_before_launch:
             previous_end = max(previous_end or f.mission_end, f.mission_end)
         elif f.launch_date:
@@ -400,7 +402,11 @@ class Check(NamedTuple):
 
 def docking_check(craft: Spacecraft, crew: Crewed) -> Check:
     """The spacecraft's time docked beside the sum of its docking events (none still docked or backwards)."""
-    events = crew.dockings_of_spacecraft(craft.id)
+    return docked_check(craft, crew.dockings_of_spacecraft(craft.id))
+
+
+def docked_check(craft: Spacecraft, events: Sequence[DockingEvent]) -> Check:
+    """docking_check of the events given (a spacecraft page has its own in its context: render keys)."""
     counted = tuple(e.id for e in events if e.seconds is not None)
     left = tuple(e.id for e in events if e.seconds is None)
     computed = sum(e.seconds or 0 for e in events) if counted else None
@@ -409,7 +415,12 @@ def docking_check(craft: Spacecraft, crew: Crewed) -> Check:
 
 def in_space_check(craft: Spacecraft, crew: Crewed) -> Check:
     """The spacecraft's time in space beside the sum of its flights' times (from the flights data)."""
-    flights = [f.flight for f in crew.flights_of_spacecraft(craft.id)]
+    return flown_check(craft, crew.flights_of_spacecraft(craft.id))
+
+
+def flown_check(craft: Spacecraft, crewed: Sequence[CrewedFlight]) -> Check:
+    """in_space_check of the flights given (a spacecraft page has its own in its context: render keys)."""
+    flights = [f.flight for f in crewed]
     times = [(f.id, flight_seconds(f)) for f in flights if not f.ends_before_launch] + [
         (f.id, None) for f in flights if f.ends_before_launch]
     counted = tuple(i for i, s in times if s is not None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 
+from ..data.crew import Astronaut, Station
 from ..data.groups import Catalog
 from ..data.models import Image
 from ..images import Prepared
@@ -22,6 +23,10 @@ def shown_images(catalog: Catalog) -> dict[str, Image]:
         image = craft.shown_image
         if image is not None:
             found.setdefault(image.key, image)
+    crewed: list[Astronaut | Station] = [*catalog.crew.astronauts.values(), *catalog.crew.stations.values()]
+    for shown in crewed:  # the pages of people and stations (issue 26)
+        if shown.image is not None:
+            found.setdefault(shown.image.key, shown.image)
     return found
 
 

@@ -13,19 +13,31 @@ from functools import partial
 from typing import Any, NamedTuple
 
 from ..config import DEFAULT_DESCRIPTION, DEFAULT_TITLE
+from ..data.crew import Astronaut, Station
 from ..data.groups import Catalog
 from ..data.history import EMPTY
 from ..data.models import Configuration, FetchMeta, Group, Image, License, Spacecraft
 from . import search_index
 from .changes import Changes
 from .content import MarkdownPage
+from .crewpages import craft_crew, no_crew_of
 from .exports import CSV_SAFETY, TABLES, TERMS, Dataset, ExportFile, source_url
 from .paging import paged
 from .seo import Head, Seo
 from .stats import compute as compute_stats
 from .stats import most_flown
 from .timelines import data_date
-from .urls import CREDITS_PAGE_SIZE, GROUP_SECTIONS, LIST_PAGE_SIZE, SPACECRAFT, Section, Urls, index_path, path_for
+from .urls import (
+    ASTRONAUTS,
+    CREDITS_PAGE_SIZE,
+    GROUP_SECTIONS,
+    LIST_PAGE_SIZE,
+    SPACECRAFT,
+    Section,
+    Urls,
+    index_path,
+    path_for,
+)
 
 HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX = "home", "spacecraft-list", "spacecraft", "group-index"
 CONFIGURATION, AGENCY, STATUS = "configuration", "agency", "status"  # group pages: their Group.kind
@@ -34,8 +46,12 @@ DATA, LICENSES = "data", "licenses"  # the exports (made by the build after the 
 STATS = "stats"  # records, counts, charts (site/stats.py)
 CHANGES = "changes"  # changes.html and its further pages (site/changes.py)
 COMPARE = "compare"  # compare.html: spacecraft or configurations side by side, from the search index
+# The crew data's pages (issue 26, site/crewpages.py): a flight, a person and the paged People index, a station
+# and the stations index. Not keyed (render/__init__.py KEYED): each shows values looked up in the crew data.
+FLIGHT, ASTRONAUT, ASTRONAUT_LIST, STATION, STATION_LIST = "flight", "astronaut", "astronaut-list", "station", "station-list"
 KINDS = frozenset({HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX, CONFIGURATION, AGENCY, STATUS,
-                   SEARCH, CREDITS, MARKDOWN, NOT_FOUND, DATA, LICENSES, STATS, CHANGES, COMPARE})
+                   SEARCH, CREDITS, MARKDOWN, NOT_FOUND, DATA, LICENSES, STATS, CHANGES, COMPARE,
+                   FLIGHT, ASTRONAUT, ASTRONAUT_LIST, STATION, STATION_LIST})
 LISTS_SPACECRAFT = frozenset({HOME, SPACECRAFT_LIST, CONFIGURATION, AGENCY, STATUS})  # pages made of cards
 
 
@@ -97,7 +113,7 @@ def site_info(catalog: Catalog, urls: Urls, *, licensed_only: bool = False, feed
 @dataclass(frozen=True, slots=True)
 class Credit:
     image: Image
-    pages: tuple[Spacecraft | Configuration, ...]  # the spacecraft and configurations that show the image
+    pages: tuple[Spacecraft | Configuration | Astronaut | Station, ...]  # the pages that show the image
 
 
 STRIP = 6  # spacecraft in each strip of the home page
@@ -136,9 +152,12 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
     })
     yield from list_pages(SPACECRAFT, catalog.spacecraft, seo, list_size)
     own_history, no_history = changes.by_craft, changes.default  # most spacecraft share the one with no event
+    crew, no_crew = catalog.crew, no_crew_of(catalog.crew)  # most spacecraft share the one with no flight
     for craft in catalog.spacecraft:
         yield page(SPACECRAFT_PAGE, path_for(craft), "spacecraft.html",
-                   {"craft": craft, "history": own_history.get(craft.id, no_history)}, craft)
+                   {"craft": craft, "history": own_history.get(craft.id, no_history),
+                    "crew": craft_crew(crew, craft.id, no_crew)}, craft)
+    yield from crew_pages(catalog, seo, list_size)
     for section, groups in zip(GROUP_SECTIONS, (catalog.configurations, catalog.agencies, catalog.statuses), strict=True):
         yield page(GROUP_INDEX, index_path(section.folder), "groups.html", {"groups": groups, "section": section})
         for group in groups:
@@ -166,9 +185,34 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
     yield page(NOT_FOUND, Urls.not_found, "404.html", {})
 
 
+def crew_pages(catalog: Catalog, seo: Seo, list_size: int = LIST_PAGE_SIZE) -> Iterator[Page]:
+    """The pages of the crew data: a page per flight, per person (and the People index), per station (and
+    theirs); the views are made in the render workers (site/crewpages.py), from the model and the crew data.
+    The two indexes are always there (the navigation links them), saying so when the data is not fetched yet."""
+    crew = catalog.crew
+    crafts = {craft.id: craft for craft in catalog.spacecraft} if crew.flights else {}
+    shared = {"crew": crew, "crafts": crafts}
+    for flight in crew.flights.values():
+        path = path_for(flight)
+        yield Page(FLIGHT, path, "flight.html", {"flight": flight, **shared}, Head(seo, path))
+    people = sorted(crew.astronauts.values(), key=lambda a: (a.name.casefold(), a.id))
+    for chunk, pager in paged(people, list_size, partial(index_path, ASTRONAUTS.folder)):
+        yield Page(ASTRONAUT_LIST, pager.path, "astronauts.html", {"people": chunk, "pager": pager, "total": len(people),
+                                                                   **shared}, Head(seo, pager.path))
+    for person in people:
+        path = path_for(person)
+        yield Page(ASTRONAUT, path, "astronaut.html", {"person": person, **shared}, Head(seo, path))
+    stations = sorted(crew.stations.values(), key=lambda s: (s.name.casefold(), s.id))
+    yield Page(STATION_LIST, Urls.stations_index, "stations.html", {"stations": stations, **shared},
+               Head(seo, Urls.stations_index))
+    for station in stations:
+        path = path_for(station)
+        yield Page(STATION, path, "station.html", {"station": station, **shared}, Head(seo, path))
+
+
 def image_credits(catalog: Catalog) -> list[Credit]:
     """Every image with the pages that use it, sorted by the image's name."""
-    users: dict[str, list[Spacecraft | Configuration]] = {}
+    users: dict[str, list[Spacecraft | Configuration | Astronaut | Station]] = {}
     found: dict[str, Image] = {}
     for group in catalog.configurations:
         config = group.subject
@@ -181,6 +225,11 @@ def image_credits(catalog: Catalog) -> list[Credit]:
         if image:
             found.setdefault(image.key, image)
             users.setdefault(image.key, []).append(craft)
+    crewed: list[Astronaut | Station] = [*catalog.crew.astronauts.values(), *catalog.crew.stations.values()]
+    for shown in crewed:  # the pages of people and stations (issue 26)
+        if shown.image:
+            found.setdefault(shown.image.key, shown.image)
+            users.setdefault(shown.image.key, []).append(shown)
     return [Credit(found[key], tuple(users[key])) for key in sorted(found, key=lambda k: found[k].name.casefold() + k)]
 
 

@@ -5,7 +5,8 @@ Days are proleptic ordinals (date.toordinal()), so every position is an integer 
 is the same bytes for the same data. A flight still under way (the spacecraft is in space and its
 last flight has no mission end) runs to the data's date: the fetch date, never the build clock.
 The spacecraft endpoint sends no docking per flight (its flights are SpacecraftFlightNormal, only
-a spacecraft's total time docked); docked time is shaded only where a flight lists docking events.
+a spacecraft's total time docked); a spacecraft's timeline shades the docked periods its docking events
+(the flights data, data/crew.py) give.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
+from ..data.crew import DockingEvent
 from ..data.groups import Catalog, sort_key
 from ..data.models import Flight, Group, Spacecraft
 
@@ -140,7 +142,8 @@ def _dated(craft: Spacecraft) -> list[tuple[int, Flight]]:
     return out
 
 
-def _bar(craft: Spacecraft, launch: int, f: Flight, ongoing: bool, as_of: int | None) -> Bar:
+def _bar(craft: Spacecraft, launch: int, f: Flight, ongoing: bool, as_of: int | None,
+         events: Iterable[DockingEvent] = ()) -> Bar:
     end = day(f.mission_end)
     dates = f"launched {f.launch_date}"
     if ongoing and as_of is not None and as_of >= launch:
@@ -154,7 +157,9 @@ def _bar(craft: Spacecraft, launch: int, f: Flight, ongoing: bool, as_of: int | 
     duration = shown_duration(f)
     if duration != "—" and not f.ends_before_launch:
         dates += f" ({duration})"
-    docked = tuple((a, max(a, b)) for a, b in ((day(d), day(e) or stop) for d, e in f.docked) if a is not None)
+    spans = list(f.docked) + [(e.docking[:10], e.departure[:10] if e.departure else None) for e in events
+                              if not e.backwards]  # a departure before its docking is no span
+    docked = tuple((a, max(a, b)) for a, b in ((day(d), day(e) or stop) for d, e in spans) if a is not None)
     return Bar(launch, stop, kind, f"{craft.name}: {launch_summary(f)}; {dates}", docked)
 
 
@@ -204,17 +209,21 @@ def _any_docked(flights: Iterable[tuple[Spacecraft, Flight]]) -> bool:
     return any(f.docked for _, f in flights)
 
 
-def craft(craft: Spacecraft, as_of: str | None) -> Timeline | None:
+def craft(craft: Spacecraft, as_of: str | None, dockings: Iterable[DockingEvent] = ()) -> Timeline | None:
     """A spacecraft's own flights on a time axis, a row each, with the turnaround gap before each
-    flight labelled: the API's turnaround where it gives one, else the gap computed and marked so."""
+    flight labelled: the API's turnaround where it gives one, else the gap computed and marked so.
+    Its docking events (the flights data's, data/crew.py) shade the docked periods of their flights."""
     dated = _dated(craft)
     if not dated:
         return None
     today = day(as_of)
     ongoing = _ongoing(craft, dated)
+    by_flight: dict[int, list[DockingEvent]] = {}
+    for event in dockings:
+        by_flight.setdefault(event.flight, []).append(event)
     rows, previous = [], None
     for launch, f in dated:
-        bar = _bar(craft, launch, f, f is ongoing, today)
+        bar = _bar(craft, launch, f, f is ongoing, today, by_flight.get(f.id, ()))
         if previous is not None:
             given = f.turnaround.seconds // 86400 if f.turnaround and f.turnaround.seconds > 0 else None
             gap_days = given if given is not None else max(0, launch - previous)
@@ -225,7 +234,9 @@ def craft(craft: Spacecraft, as_of: str | None) -> Timeline | None:
         previous = bar.end if previous is None else max(previous, bar.end)
     start, end = _axis(dated[0][0], max(r.bars[0].end for r in rows))
     n = len(rows)
+    shaded = any(b.docked for r in rows for b in r.bars)
     desc = (f"The {n} flight{'' if n == 1 else 's'} of {craft.name} in launch order, each a bar from launch to "
-            f"mission end; the gap before each flight is labelled with the turnaround.")
+            f"mission end; the gap before each flight is labelled with the turnaround"
+            + ("; docked periods are shaded." if shaded else "."))
     return Timeline(f"Flights of {craft.name}", desc, tuple(rows), start, end, None,
                     tuple((craft, f) for _, f in dated))

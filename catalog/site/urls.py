@@ -223,6 +223,7 @@ class Urls:
 NAV = (
     (Urls.spacecraft_index, "Spacecraft"), (Urls.configurations_index, CONFIGURATIONS.title),
     (Urls.agencies_index, AGENCIES.title), (Urls.statuses_index, STATUSES.title),
+    (Urls.astronauts_index, ASTRONAUTS.title), (Urls.stations_index, "Stations"),  # the crew data's (issue 26)
     (Urls.changes, "Changes"), (Urls.stats, "Statistics"), (Urls.search, "Search"), (Urls.about, "About"),
 )
 NAV_PATHS = frozenset(path for path, _ in NAV)
