@@ -314,6 +314,39 @@ class _Joiner:
         _warn_ids("docking events", self.no_station, "a docking location with no station or target")
 
 
+def crew_seats(raw: dict[str, Any], phase: str) -> list[list[Any]] | None:
+    """A raw flight's crew list of one phase as the history keeps it: [[person id, name, role], ...] by
+    person id; None when the list is not given (crew unknown)."""
+    given = raw.get(f"{phase}_crew")
+    if not isinstance(given, list):
+        return None
+    seats: dict[int, list[Any]] = {}
+    for item in given:
+        person = mapping(item.get("astronaut")) if isinstance(item, dict) else {}
+        who = integer(person.get("id"))
+        if who is not None and who not in seats:
+            seats[who] = [who, text(person.get("name")) or f"Astronaut {who}", _role(item.get("role"))[0]]
+    return [seats[k] for k in sorted(seats)]
+
+
+def docking_fields(raw: dict[str, Any]) -> list[tuple[int, list[Any]]]:
+    """A raw flight's docking events as the history keeps them: (id, [docking, departure, station, target,
+    port]), the instants as "YYYY-MM-DDTHH:MM:SSZ"; events without an id or a docking time left out."""
+    out = []
+    for event in raw.get("docking_events") or ():
+        ident = integer(event.get("id")) if isinstance(event, dict) else None
+        docking = _moment(event.get("docking")) if ident is not None else None
+        if ident is None or docking is None:
+            continue
+        location = mapping(event.get("docking_location"))
+        station = mapping(location.get("spacestation")) or mapping(event.get("space_station_target"))
+        target = text(station.get("name")) or text(mapping(mapping(event.get("flight_vehicle_target")).get(
+            "spacecraft")).get("name"))
+        out.append((ident, [docking, _moment(event.get("departure")), integer(station.get("id")), target,
+                            text(location.get("name"))]))
+    return out
+
+
 def _docking_order(e: DockingEvent) -> tuple[str, int]:
     return (e.docking, e.id)
 

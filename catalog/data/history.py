@@ -66,7 +66,23 @@ changes.json, format version 1 (stable: fields may be added, never renamed or re
   configuration             configuration names (compared by configuration id)
   image                     the URL of the spacecraft's own image (not its configuration's)
   description               the old and the new text
+  crew_added, crew_removed  null and a seat, or a seat and null: {"flight", "launch", "astronaut",
+                            "name", "phase", "role"} (flight and person ids, the launch's and the
+                            person's names, phase "launch" | "onboard" | "landing", the role)
+  docked, undocked          null, then {"event", "flight", "station", "target", "port", "date"}:
+                            the docking event's id, its flight's, the station's (null for a vehicle),
+                            the name docked to and the port, as given; "date" is the docking or the
+                            departure, UTC like the events' dates
+  new_station               null, then {"id", "name"} of the station; the event's ``spacecraft_id``
+                            is null (no spacecraft) and its ``name`` the station's
   ========================  ==========================================================
+
+The crew kinds (added in issue 26; the format stays version 1) compare the flights and stations
+data of two fetches (data/crewdata.py's files), kept in the state under ``crew``: the seats of each
+flight of a catalog spacecraft, keyed by (flight, person, phase) and compared only in a crew list
+both fetches give (a list not given is unknown, not empty); the docking events by id (a new one is
+``docked``, a departure that appears ``undocked``); the stations by id. A state without ``crew`` (an
+older one, or one seeded from published data) records none of them, never "new" for everything.
 """
 from __future__ import annotations
 
@@ -91,7 +107,9 @@ log = logging.getLogger(__name__)
 VERSION = 1  # of changes.json and events.json
 STATE_VERSION = 1  # of the state files: a state of another version is not compared with
 KINDS = ("added", "removed", "renamed", "status", "in_space", "new_flight", "flights_count", "mission_ends_count",
-         "time_in_space", "time_docked", "configuration", "image", "description")
+         "time_in_space", "time_docked", "configuration", "image", "description",
+         "crew_added", "crew_removed", "docked", "undocked", "new_station")  # the last five: crew.py's data
+CREW_KINDS = frozenset(KINDS[-5:])
 KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
 MAX_INTEGER = 2**53 - 1  # I-JSON (RFC 7493): beyond it, JSON readers disagree (orjson, JavaScript, json)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")  # ASCII: \d matches any script's digits
@@ -109,7 +127,7 @@ class Event:
 
     id: str
     date: str
-    spacecraft_id: int
+    spacecraft_id: int | None  # None only for a new_station event
     name: str
     kind: str
     before: Any
@@ -132,17 +150,18 @@ class History:
 EMPTY = History(since=None, updated=None)
 
 
-def event_id(date: str, spacecraft_id: int, kind: str, before: Any, after: Any) -> str:
+def event_id(date: str, spacecraft_id: int | None, kind: str, before: Any, after: Any) -> str:
     """The stable id of an event: a digest of everything it says."""
     return hashlib.sha256(_JSON.encode([date, spacecraft_id, kind, before, after]).encode()).hexdigest()[:16]
 
 
-def make_event(date: str, spacecraft_id: int, name: str, kind: str, before: Any = None, after: Any = None) -> Event:
+def make_event(date: str, spacecraft_id: int | None, name: str, kind: str, before: Any = None, after: Any = None) -> Event:
     return Event(event_id(date, spacecraft_id, kind, before, after), date, spacecraft_id, name, kind, before, after)
 
 
 def _order(event: Event) -> tuple[str, int, int, str]:
-    return (event.date, event.spacecraft_id, KIND_ORDER[event.kind], event.id)
+    ident = -1 if event.spacecraft_id is None else event.spacecraft_id  # a station's events before the spacecraft's
+    return (event.date, ident, KIND_ORDER[event.kind], event.id)
 
 
 def _refuse_constant(name: str) -> Any:
@@ -347,12 +366,35 @@ def _flight(value: Any) -> bool:
             and _str(value.get("launch")) and (value.get("date") is None or _str(value.get("date"))))
 
 
+def _ident(value: Any) -> bool:
+    return history_integer(value) is not None and not isinstance(value, bool)
+
+
+def _seat(value: Any) -> bool:
+    return (isinstance(value, dict) and _ident(value.get("flight")) and _ident(value.get("astronaut"))
+            and value.get("phase") in ("launch", "onboard", "landing")
+            and all(_str(value.get(k)) for k in ("launch", "name", "role")))
+
+
+def _docking(value: Any) -> bool:
+    return (isinstance(value, dict) and _ident(value.get("event")) and _ident(value.get("flight"))
+            and _int(value.get("station")) and _str(value.get("target")) and _str(value.get("port"))
+            and is_date(value.get("date")))
+
+
+def _station(value: Any) -> bool:
+    return isinstance(value, dict) and _ident(value.get("id")) and isinstance(value.get("name"), str) and bool(
+        value["name"])
+
+
 # What each kind's before and after may hold (the table in the docstring).
 _VALUES: dict[str, tuple[Callable[[Any], bool], Callable[[Any], bool]]] = {
     "added": (_none, _none), "removed": (_none, _none), "in_space": (_bool, _bool), "new_flight": (_none, _flight),
     "flights_count": (_int, _int), "mission_ends_count": (_int, _int),
     **{kind: (_str, _str) for kind in ("renamed", "status", "time_in_space", "time_docked", "configuration",
                                         "image", "description")},
+    "crew_added": (_none, _seat), "crew_removed": (_seat, _none), "docked": (_none, _docking),
+    "undocked": (_none, _docking), "new_station": (_none, _station),
 }
 assert _VALUES.keys() == KIND_ORDER.keys()
 
@@ -366,7 +408,9 @@ def _event(raw: Any, where: str) -> Event:
     date, ident, name, kind = raw["date"], raw["spacecraft_id"], raw["name"], raw["kind"]
     if not is_date(date):
         raise ValueError(f"{where}.date: {date!r} is not a date like 2026-11-20T06:00:00Z")
-    if history_integer(ident) is None:
+    if (kind == "new_station") != (ident is None):
+        raise ValueError(f"{where}.spacecraft_id: {ident!r}: null for a new_station event, and only for it")
+    if ident is not None and history_integer(ident) is None:
         raise ValueError(f"{where}.spacecraft_id: {ident!r} is not an integer from {-MAX_INTEGER} to {MAX_INTEGER}")
     if not isinstance(name, str) or not name:
         raise ValueError(f"{where}.name: not a non-empty string")
@@ -407,6 +451,7 @@ class Update(NamedTuple):
     history: History
     state: dict[int, Projection]  # the new records' projection, for the next fetch
     added: int  # events this fetch found
+    crew: Projection | None = None  # the crew, dockings and stations of the fetch (project_crew)
 
 
 def record(caches: CacheLayout, records: list[Any], fetched_at: str, *,
@@ -431,13 +476,15 @@ def record(caches: CacheLayout, records: list[Any], fetched_at: str, *,
             "the history already goes up to %s (this fetch: %s): its changes are left to the next fetch",
             current.updated, fetched_at)
         if seeded:  # kept as published, with these records for the next fetch to compare with
-            return Update(current, project_all(records), 0)
+            state = project_all(records)
+            return Update(current, state, 0, project_crew(caches, state))
         # Nothing is lost: the state stays that of the last fetch recorded, which the next one compares with.
         return None
     state = project_all(records)
+    crew = project_crew(caches, state)
     if current is None or current.since is None or current.updated is None:
         log.info("the history of changes starts with this fetch (%s)", fetched_at)
-        return Update(History(since=fetched_at, updated=fetched_at), state, 0)
+        return Update(History(since=fetched_at, updated=fetched_at), state, 0, crew)
     base = read_state(caches, current.updated) or previous_data(caches, not_before=current.updated)
     asked = base is None and seeded and seed_state is not None
     if asked:
@@ -448,9 +495,11 @@ def record(caches: CacheLayout, records: list[Any], fetched_at: str, *,
         new: list[Event] = []
     else:
         new = compare(base, state, fetched_at)
+        new += compare_crew(read_crew_state(caches, current.updated), crew, state, fetched_at)
+        new.sort(key=_order)
     log.info("history: %d change%s since %s", len(new), "" if len(new) == 1 else "s", current.updated)
     events = current.events + tuple(new)  # every new event is dated after every recorded one
-    return Update(History(since=current.since, updated=fetched_at, events=events), state, len(new))
+    return Update(History(since=current.since, updated=fetched_at, events=events), state, len(new), crew)
 
 
 def commit(caches: CacheLayout, update: Update) -> None:
@@ -459,7 +508,7 @@ def commit(caches: CacheLayout, update: Update) -> None:
     assert update.history.updated is not None  # record() dates every update
     state_file = caches.history_state(update.history.updated)
     with atomic_file(state_file, "w", fsync=True) as out:
-        out.write(_JSON.encode({"fetched_at": update.history.updated, "records": update.state,
+        out.write(_JSON.encode({"crew": update.crew, "fetched_at": update.history.updated, "records": update.state,
                                 "version": STATE_VERSION}))
     with atomic_file(caches.history_events, "wb", fsync=True) as out:
         out.write(dumps(update.history))
@@ -482,6 +531,106 @@ def read_state(caches: CacheLayout, fetched_at: str) -> dict[int, Projection] | 
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         log.warning("ignoring the history's state %s: %s", path, exc)
         return None
+
+
+def read_crew_state(caches: CacheLayout, fetched_at: str) -> Projection | None:
+    """The crew, dockings and stations the history compared last; None when the state has none."""
+    try:
+        data = decode(caches.history_state(fetched_at).read_bytes())
+        crew = data.get("crew") if data.get("version") == STATE_VERSION and data.get("fetched_at") == fetched_at else None
+    except (OSError, ValueError, AttributeError):
+        return None  # read_state said why, when it matters
+    return crew if isinstance(crew, dict) else None
+
+
+# --- Crew, dockings and stations (issue 26) -------------------------------------------------------
+
+def project_crew(caches: CacheLayout, spacecraft: dict[int, Projection]) -> Projection | None:
+    """What the history compares of the cache's flights and stations data, for the catalog's spacecraft
+    (`spacecraft`: the projection of this fetch's records); None when neither endpoint was ever fetched.
+
+    {"flights": {flight id: {"spacecraft", "launch", "crew": {phase: [[person id, name, role], ...] or
+    null}}} or null, "dockings": {event id: [flight, docking, departure, station, target, port]} or
+    null, "stations": {station id: name} or null}; ids as strings (JSON object keys).
+    """
+    from .crewdata import crew_seats, docking_fields, read_source
+
+    flights_source, flights = read_source("flights", caches.endpoint_data("flights"))
+    stations_source, stations = read_source("stations", caches.endpoint_data("stations"))
+    if not (flights_source.fetched or stations_source.fetched):
+        return None
+    listed = {f[0]: ident for ident, p in spacecraft.items() for f in p.get("flights") or ()}
+    out: dict[str, Any] = {"flights": None, "dockings": None, "stations": None}
+    if flights_source.fetched:
+        out["flights"], out["dockings"] = {}, {}
+        for raw in flights:
+            craft = integer(_obj(raw.get("spacecraft")).get("id"))
+            craft = craft if craft in spacecraft else listed.get(raw["id"])
+            if craft is None or not _ident(raw["id"]):
+                continue
+            out["flights"][str(raw["id"])] = {
+                "spacecraft": craft, "launch": text(_obj(raw.get("launch")).get("name")),
+                "crew": {phase: crew_seats(raw, phase) for phase in ("launch", "onboard", "landing")}}
+            for ident, fields in docking_fields(raw):
+                if _ident(ident):
+                    out["dockings"][str(ident)] = [raw["id"], *fields]
+    if stations_source.fetched:
+        out["stations"] = {str(raw["id"]): text(raw.get("name")) or f"Station {raw['id']}" for raw in stations
+                           if _ident(raw["id"])}
+    return out
+
+
+def compare_crew(old: Projection | None, new: Projection | None, spacecraft: dict[int, Projection],
+                 date: str) -> list[Event]:
+    """The crew, docking and station events from one fetch's crew projection to the next's (none
+    when either lacks that part: unknown is not empty)."""
+    if old is None or new is None:
+        return []
+    events: list[Event] = []
+
+    def add(craft: int | None, kind: str, before: Any, after: Any, name: str | None = None) -> None:
+        label = name or (spacecraft[craft]["name"] if craft in spacecraft else f"Spacecraft {craft}")
+        events.append(make_event(date, craft, label, kind, before, after))
+
+    if old.get("flights") is not None and new.get("flights") is not None:
+        for fid in sorted(new["flights"], key=int):
+            flight, before = new["flights"][fid], old["flights"].get(fid, {"crew": {}})
+            for phase, seats in flight["crew"].items():
+                was = before["crew"].get(phase, [] if fid not in old["flights"] else None)
+                if seats is None or was is None:  # a list not given: unknown, never compared
+                    continue
+                then, now = {s[0]: s for s in was}, {s[0]: s for s in seats}
+                for person in sorted(now.keys() - then.keys()):
+                    add(flight["spacecraft"], "crew_added", None, _seat_value(fid, flight, phase, now[person]))
+                for person in sorted(then.keys() - now.keys()):
+                    add(flight["spacecraft"], "crew_removed", _seat_value(fid, flight, phase, then[person]), None)
+    if old.get("dockings") is not None and new.get("dockings") is not None:
+        crafts = {fid: f["spacecraft"] for fid, f in (new.get("flights") or {}).items()}
+        for eid in sorted(new["dockings"], key=int):
+            flight, docking, departure, *_ = fields = new["dockings"][eid]
+            craft = crafts.get(str(flight))
+            if craft is None:
+                continue
+            known = old["dockings"].get(eid)
+            if known is None:
+                add(craft, "docked", None, _docking_value(eid, fields, docking))
+            if departure is not None and (known is None or known[2] is None):
+                add(craft, "undocked", None, _docking_value(eid, fields, departure))
+    if old.get("stations") is not None and new.get("stations") is not None:
+        for sid in sorted(new["stations"].keys() - old["stations"].keys(), key=int):
+            add(None, "new_station", None, {"id": int(sid), "name": new["stations"][sid]}, new["stations"][sid])
+    return events
+
+
+def _seat_value(flight: str, projected: Projection, phase: str, seat: list[Any]) -> dict[str, Any]:
+    person, name, role = seat
+    return {"flight": int(flight), "launch": projected["launch"], "astronaut": person,
+            "name": name, "phase": phase, "role": role}
+
+
+def _docking_value(event: str, fields: list[Any], date: str) -> dict[str, Any]:
+    flight, _, _, station, target, port = fields
+    return {"event": int(event), "flight": flight, "station": station, "target": target, "port": port, "date": date}
 
 
 def previous_data(caches: CacheLayout, *, not_before: str) -> dict[int, Projection] | None:

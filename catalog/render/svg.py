@@ -13,7 +13,7 @@ from datetime import date
 
 from markupsafe import Markup
 
-from ..site.stats import ROWS, Breakdown, Histogram, Years
+from ..site.stats import ROWS, Breakdown, Histogram, Occupancy, Year, Years
 from ..site.timelines import Timeline
 
 WIDTH = 800
@@ -127,26 +127,41 @@ def years(view: Years) -> Markup:
     A mark per agency and year would be some 300 rectangles and titles at 10,000 records; drawn as a
     path per series, the chart stays a few dozen elements whatever the catalog's size, and each year's
     column still names its figures on hover (and the table under the chart lists them)."""
+    desc = (f"{view.flights:,} flights of {view.spacecraft:,} spacecraft with listed flights, by year of launch from "
+            f"{view.years[0].year} to {view.years[-1].year}, stacked by the agency of the spacecraft's configuration.")
+    return _stacked(view.series, view.years, ("flight", "flights"), "Flights per year, by agency", desc)
+
+
+def occupancy(view: Occupancy) -> Markup:
+    """Days docked per year at each station, stacked: how occupied the stations were over time."""
+    desc = (f"Days docked per year, summed over {view.events:,} docking events of the catalog's spacecraft, "
+            f"from {view.years[0].year} to {view.years[-1].year}, stacked by station.")
+    return _stacked(view.series, view.years, ("day docked", "days docked"), "Station occupancy per year", desc)
+
+
+def _stacked(series: tuple[str, ...], years: tuple[Year, ...], unit: tuple[str, str], title: str,
+             desc: str) -> Markup:
+    """Stacked bars per year, one path per series; `unit` in the singular and the plural."""
     left, top, plot_h = 44, 12, 220
     x1 = WIDTH - 10
-    legend_h = 22 * ((len(view.series) + 2) // 3)
+    legend_h = 22 * ((len(series) + 2) // 3)
     height = top + plot_h + 30 + legend_h
-    peak = max((y.total for y in view.years), default=0) or 1
+    peak = max((y.total for y in years), default=0) or 1
     ticks = _ticks(0, peak, 5)
     scale = plot_h / max(peak, ticks[-1] if ticks else 1)
-    slot = (x1 - left) / max(len(view.years), 1)
+    slot = (x1 - left) / max(len(years), 1)
     base = top + plot_h
     body = []
     for t in ticks:
         ty = base - t * scale
         body.append(f'<line class="grid" x1="{left}" y1="{n(ty)}" x2="{x1}" y2="{n(ty)}"/>'
                     f'<text class="tick" x="{left - 6}" y="{n(ty + 4)}" text-anchor="end">{t}</text>')
-    paths: list[list[str]] = [[] for _ in view.series]
-    totals = [0] * len(view.series)
+    paths: list[list[str]] = [[] for _ in series]
+    totals = [0] * len(series)
     columns, labels = [], []
-    label_every = max(1, round(len(view.years) / 12))
+    label_every = max(1, round(len(years) / 12))
     bw = max(slot * 0.76, 1.0)
-    for i, year in enumerate(view.years):
+    for i, year in enumerate(years):
         bx = left + i * slot + slot * 0.12
         y = float(base)
         for s, count in enumerate(year.parts):
@@ -157,24 +172,22 @@ def years(view: Years) -> Markup:
                 totals[s] += count
         columns.append(_mark("rect", f'class="mark hit" x="{n(left + i * slot)}" y="{top}" width="{n(slot)}" '
                                      f'height="{plot_h}"',
-                             f"{year.year}: {year.total:,} flight{'' if year.total == 1 else 's'}"
-                             + (f" ({year.by_series(view.series)})" if year.total else "")))
+                             f"{year.year}: {year.total:,} {unit[year.total != 1]}"
+                             + (f" ({year.by_series(series)})" if year.total else "")))
         if i % label_every == 0:
             labels.append(f'<text class="tick" x="{n(left + i * slot + slot / 2)}" y="{base + 16}" '
                           f'text-anchor="middle">{year.year}</text>')
     for s, d in enumerate(paths):
         if d:
             body.append(_mark("path", f'class="mark s{s % SERIES}" d="{"".join(d)}"',
-                              f"{view.series[s]}: {totals[s]:,} flight{'' if totals[s] == 1 else 's'} from "
-                              f"{view.years[0].year} to {view.years[-1].year}"))
+                              f"{series[s]}: {totals[s]:,} {unit[totals[s] != 1]} from "
+                              f"{years[0].year} to {years[-1].year}"))
     body += labels + columns  # the columns last, over the bars, so that hovering a year names its figures
-    for s, name in enumerate(view.series):
+    for s, name in enumerate(series):
         lx, ly = left + (s % 3) * 250, base + 34 + (s // 3) * 22
         body.append(f'<rect class="s{s % SERIES}" x="{lx}" y="{ly - 10}" width="12" height="12" rx="2"/>'
                     f'<text x="{lx + 18}" y="{ly}">{esc(cut(name, 250 - 18 - 8))}</text>')
-    desc = (f"{view.flights:,} flights of {view.spacecraft:,} spacecraft with listed flights, by year of launch from "
-            f"{view.years[0].year} to {view.years[-1].year}, stacked by the agency of the spacecraft's configuration.")
-    return _svg("years", WIDTH, height, "Flights per year, by agency", desc, body)
+    return _svg("years", WIDTH, height, title, desc, body)
 
 
 def histogram(view: Histogram) -> Markup:
@@ -235,6 +248,8 @@ def draw(view: object) -> Markup:
         return timeline(view)
     if isinstance(view, Years):
         return years(view)
+    if isinstance(view, Occupancy):
+        return occupancy(view)
     if isinstance(view, Histogram):
         return histogram(view)
     if isinstance(view, Breakdown):

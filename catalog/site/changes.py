@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from ..data.groups import Catalog
-from ..data.history import History, dumps
+from ..data.history import CREW_KINDS, History, dumps
 from ..data.models import Spacecraft, format_seconds
 from ..files import Writer
 from .seo import xml_text
@@ -101,8 +101,29 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+_PHASE_WORDS = {"launch": "launch crew", "onboard": "crew on board", "landing": "landing crew"}
+
+
+def describe_crew(kind: str, before: Any, after: Any) -> str:
+    """What a crew, docking or station event says, after the spacecraft's (or the station's) name."""
+    value = after if isinstance(after, dict) else before if isinstance(before, dict) else {}
+    if kind == "new_station":
+        return "new space station in the data"
+    if kind in ("crew_added", "crew_removed"):
+        role = f" ({value['role']})" if value.get("role") else ""
+        crew = f"the {_PHASE_WORDS.get(value.get('phase', ''), 'crew')} of {value.get('launch') or 'a flight'}"
+        return (f"{value.get('name')}{role} joined {crew}" if kind == "crew_added"
+                else f"{value.get('name')}{role} left {crew}")
+    where = value.get("target") or "an unnamed target"
+    port = f", port {value['port']}" if value.get("port") else ""
+    when = str(value.get("date") or "")[:16].replace("T", " ")
+    return f"{kind} {'at' if kind == 'docked' else 'from'} {where}{port} on {when} UTC"
+
+
 def describe(kind: str, before: Any, after: Any) -> str:
     """What an event says, as the words that follow the spacecraft's name."""
+    if kind in CREW_KINDS:
+        return describe_crew(kind, before, after)
     if kind == "added":
         return "added to the catalog"
     if kind == "removed":
@@ -133,16 +154,22 @@ class Changes:
         self.default = CraftHistory(history.since, None, ())  # for every spacecraft without an event
         # The map costs a pass over the spacecraft: not for a history without events.
         shown = {craft.id: craft for craft in catalog.spacecraft} if history.events else {}
-        pairs = []
+        stations = catalog.crew.stations
+        pairs: list[tuple[int | None, EventView]] = []
         for event in history.events:
-            craft = shown.get(event.spacecraft_id)
+            if event.spacecraft_id is None:  # a new station: its own page, when the data has it
+                station = stations.get(event.after["id"]) if isinstance(event.after, dict) else None
+                path = path_for(station) if station else None
+            else:
+                craft = shown.get(event.spacecraft_id)
+                path = path_for(craft) if craft else None
             text = visible(describe(event.kind, event.before, event.after))
             pairs.append((event.spacecraft_id, EventView(
                 event.id, event.date, event.date[:10], event.kind, visible(event.name),
-                path_for(craft) if craft else None, text, text[:1].upper() + text[1:])))
+                path, text, text[:1].upper() + text[1:])))
         # Newest fetch first; in one fetch by name ("Craft 2" before "Craft 10"), each spacecraft's
         # events in the order of the kinds (history.events' own order, which both sorts keep: they are stable).
-        pairs.sort(key=lambda pair: (_DIGITS.sub(_padded, pair[1].name.casefold()), pair[0]))
+        pairs.sort(key=lambda pair: (_DIGITS.sub(_padded, pair[1].name.casefold()), pair[0] or -1))
         pairs.sort(key=lambda pair: pair[1].date, reverse=True)
         self.events: tuple[EventView, ...] = tuple(view for _, view in pairs)
         self.latest = self.events[:LATEST]
@@ -154,11 +181,12 @@ class Changes:
 
         first_seen: dict[int, str] = {}
         for event in history.events:  # oldest first: the first "added" is when it was first seen
-            if event.kind == "added":
+            if event.kind == "added" and event.spacecraft_id is not None:
                 first_seen.setdefault(event.spacecraft_id, event.date)
         own: dict[int, list[EventView]] = {}
         for ident, view in pairs:
-            own.setdefault(ident, []).append(view)
+            if ident is not None:  # a station's event is on changes.html only
+                own.setdefault(ident, []).append(view)
         self.by_craft = {ident: CraftHistory(history.since, first_seen.get(ident), tuple(views))
                          for ident, views in own.items()}
 

@@ -46,13 +46,15 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
 import orjson
 
+from ..data.crew import PHASES
 from ..data.groups import Catalog
 from ..data.models import Agency, Configuration, Duration, FetchMeta, Flight, Group, Image, Spacecraft
 from ..files import Writer
-from . import figures
+from . import database, figures
 from .urls import Urls, path_for, quote_path
 
 log = logging.getLogger(__name__)
@@ -158,6 +160,8 @@ FLIGHT_COLUMNS = (
                                                "in seconds", unit="s"),
     Column("mission_end_before_launch", "boolean", "Whether the API's mission end is before its launch "
                                                    "(then no span is computed)"),
+    Column("crewed", "boolean", "Whether the flights endpoint names a crew: true, false when it gives every crew "
+                                "list empty, empty when a list is not given (crew unknown: crew.csv then lacks it)"),
 )
 CONFIGURATION_COLUMNS = (
     Column("id", "integer", "Launch Library 2 id of the spacecraft configuration"),
@@ -182,6 +186,73 @@ AGENCY_COLUMNS = (
 )
 
 
+_FLIGHT_KEY = (("flight_id", "spacecraft_id"), "flights", ("id", "spacecraft_id"))
+CREW_COLUMNS = (
+    Column("flight_id", "integer", "Launch Library 2 id of the spacecraft flight (flights.csv)"),
+    Column("spacecraft_id", "integer", "Launch Library 2 id of the spacecraft (spacecraft.csv)"),
+    Column("astronaut_id", "integer", "Launch Library 2 id of the person (astronauts.csv)"),
+    Column("phase", "string", "launch (crew at launch), onboard (joined in space) or landing (crew at landing)"),
+    Column("role", "string", "The person's role, as Launch Library 2 names it (Commander, Flight Engineer...)"),
+    Column("role_priority", "integer", "The role's priority (0 first): the order the pages list the crew in"),
+    Column("seat_id", "integer", "Launch Library 2 id of the seat (AstronautFlight): it repeats across launches, "
+                                 "so it is never a key"),
+    Column("astronaut", "string", "Name of the person"),
+)
+DOCKING_COLUMNS = (
+    Column("id", "integer", "Launch Library 2 id of the docking event"),
+    Column("flight_id", "integer", "Launch Library 2 id of the chaser's spacecraft flight (flights.csv)"),
+    Column("spacecraft_id", "integer", "Launch Library 2 id of the chaser spacecraft (spacecraft.csv)"),
+    Column("docking", "datetime", "When it docked (UTC)"),
+    Column("departure", "datetime", "When it departed (UTC); empty while still docked"),
+    Column("time_docked", "duration", "Departure minus docking, ISO 8601 (empty while docked or when the departure "
+                                      "is before the docking)"),
+    Column("time_docked_seconds", "integer", "Departure minus docking, in seconds", unit="s"),
+    Column("still_docked", "boolean", "Whether no departure is given: docked now"),
+    Column("departure_before_docking", "boolean", "Whether the API's departure is before its docking (shown as "
+                                                  "given, left out of the sums)"),
+    Column("port", "string", "Name of the docking port (names repeat across stations, e.g. Forward)"),
+    Column("port_id", "integer", "Launch Library 2 id of the docking location"),
+    Column("station_id", "integer", "Launch Library 2 id of the station docked at (stations.csv)"),
+    Column("target", "string", "Name of the station or vehicle docked to, as given"),
+    Column("target_flight_id", "integer", "Launch Library 2 id of the spacecraft flight docked to, if a vehicle"),
+)
+ASTRONAUT_COLUMNS = (
+    Column("id", "integer", "Launch Library 2 id of the person"),
+    Column("name", "string", "Name"),
+    Column("type", "string", "Human, Non-Human (a test dummy flies as crew too)..."),
+    Column("status", "string", "Status (Active, Retired, Deceased...)"),
+    Column("agency_id", "integer", "Launch Library 2 id of the person's agency"),
+    Column("agency", "string", "Name of the agency"),
+    Column("agency_abbreviation", "string", "The agency's abbreviation"),
+    Column("nationality", "string", "Nationalities, separated by \"; \""),
+    Column("born", "date", "Date of birth"),
+    Column("died", "date", "Date of death"),
+    Column("flights", "integer", "Number of flights aboard the catalog's spacecraft (crew.csv)"),
+    *_IMAGE,
+    Column("wiki", "string", "The person's Wikipedia article", format="uri"),
+    Column("api_url", "string", "The person's Launch Library 2 record", format="uri"),
+    PAGE_URL,
+)
+STATION_COLUMNS = (
+    Column("id", "integer", "Launch Library 2 id of the space station"),
+    Column("name", "string", "Name of the station"),
+    Column("listed", "boolean", "Whether the stations endpoint sent it (false: known only from a docking event, "
+                                "with its name as the event gives it and no page)"),
+    Column("status", "string", "Status (Active, De-Orbited...), as given"),
+    Column("type", "string", "Type (Government, Commercial...)"),
+    Column("orbit", "string", "Orbit"),
+    Column("founded", "date", "Date founded"),
+    Column("deorbited", "date", "Date deorbited, as given (even where wrong upstream)"),
+    Column("owners", "string", "The agencies that own it, separated by \"; \""),
+    Column("ports", "string", "Its docking ports, separated by \"; \""),
+    Column("dockings", "integer", "Number of docking events of the catalog's spacecraft there (dockings.csv)"),
+    Column("docked_now", "integer", "Number of those with no departure: docked now"),
+    *_IMAGE,
+    Column("api_url", "string", "The station's Launch Library 2 record", format="uri"),
+    PAGE_URL._replace(description=PAGE_URL.description + "; empty when it has no page"),
+)
+
+
 class Table(NamedTuple):
     """A CSV of the data package: where it is, what it holds, its columns and keys."""
 
@@ -191,7 +262,8 @@ class Table(NamedTuple):
     description: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ("id",)
-    foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (field, resource, field there)
+    # (field, resource, field there): a field or a tuple of fields (a composite key)
+    foreign_keys: tuple[tuple[str | tuple[str, ...], str, str | tuple[str, ...]], ...] = ()
 
 
 SPACECRAFT_TABLE = Table("spacecraft", Urls.spacecraft_csv, "Spacecraft", "One row per spacecraft.",
@@ -206,7 +278,20 @@ CONFIGURATIONS_TABLE = Table("configurations", Urls.configurations_csv, "Configu
                              foreign_keys=(("agency_id", "agencies", "id"),))
 AGENCIES_TABLE = Table("agencies", Urls.agencies_csv, "Agencies", "One row per agency that has a configuration.",
                        AGENCY_COLUMNS)
-TABLES = (SPACECRAFT_TABLE, FLIGHTS_TABLE, CONFIGURATIONS_TABLE, AGENCIES_TABLE)
+CREW_TABLE = Table("crew", Urls.crew_csv, "Crew", "One row per person aboard a flight of a catalog spacecraft, "
+                   "in each phase (launch, onboard, landing); a flight whose crew is unknown has no rows.",
+                   CREW_COLUMNS, primary_key=("flight_id", "astronaut_id", "phase"),
+                   foreign_keys=(_FLIGHT_KEY, ("spacecraft_id", "spacecraft", "id"), ("astronaut_id", "astronauts", "id")))
+DOCKINGS_TABLE = Table("dockings", Urls.dockings_csv, "Dockings", "One row per docking event of a catalog spacecraft.",
+                       DOCKING_COLUMNS, foreign_keys=(_FLIGHT_KEY, ("spacecraft_id", "spacecraft", "id"),
+                                                      ("station_id", "stations", "id")))
+ASTRONAUTS_TABLE = Table("astronauts", Urls.astronauts_csv, "People",
+                         "One row per person in a crew of a catalog spacecraft.", ASTRONAUT_COLUMNS)
+STATIONS_TABLE = Table("stations", Urls.stations_csv, "Space stations",
+                       "One row per space station: every one the stations endpoint sent, and any other a docking "
+                       "event names.", STATION_COLUMNS)
+TABLES = (SPACECRAFT_TABLE, FLIGHTS_TABLE, CONFIGURATIONS_TABLE, AGENCIES_TABLE, CREW_TABLE, DOCKINGS_TABLE,
+          ASTRONAUTS_TABLE, STATIONS_TABLE)
 
 
 class ExportFile(NamedTuple):
@@ -215,10 +300,25 @@ class ExportFile(NamedTuple):
     path: str
     title: str
     description: str
-    format: str  # "CSV" | "JSON"
+    format: str  # "CSV" | "JSON" | "SQLite"
     rows: int | None
     size: int
     sha256: str
+    explore: str | None = None  # the SQLite file on Datasette Lite (only with a base URL: it fetches the file)
+
+    @property
+    def mediatype(self) -> str:
+        return MEDIA_TYPES[self.format]
+
+
+MEDIA_TYPES = {"CSV": "text/csv", "JSON": "application/json", "SQLite": database.MEDIA_TYPE}
+DATASETTE_LITE = "https://lite.datasette.io/?url="
+
+
+def explore_url(urls: Urls) -> str | None:
+    """Datasette Lite on the published SQLite file; None without a base URL (it cannot fetch a file:// one)."""
+    published = urls.absolute(Urls.sqlite)
+    return DATASETTE_LITE + quote(published, safe="") if published else None
 
 
 class Dataset(NamedTuple):
@@ -244,7 +344,7 @@ class Dataset(NamedTuple):
             "license": {"@type": "CreativeWork", "name": f"Terms of {SOURCE_NAME}", "url": "https://thespacedevs.com/"},
             "keywords": ["spacecraft", "spaceflight", "Launch Library 2"],
             "distribution": [{"@type": "DataDownload", "name": f.title, "contentUrl": link(f.path),
-                              "encodingFormat": "application/json" if f.format == "JSON" else "text/csv",
+                              "encodingFormat": f.mediatype,
                               "contentSize": f"{f.size} B", "sha256": f.sha256} for f in self.files],
         }
         if self.meta.fetched_at:
@@ -345,41 +445,94 @@ class Exports:
     def spacecraft_lines(self) -> dict[int, str]:
         """Each spacecraft's CSV line, by id, in id order."""
         lines = _CsvLines()
-        page_url = self.page_url
-        out: dict[int, str] = {}
-        for craft in self.by_id:
-            config, agency, image = craft.config, craft.config.agency, craft.shown_image
-            license_ = image.license if image else None
-            out[craft.id] = lines.line((
-                craft.id, craft.name, craft.serial_number, craft.status.id, craft.status.name,
-                _flag(craft.in_space), _flag(craft.is_placeholder), craft.flights_count, craft.mission_ends_count,
-                _iso_cell(craft.time_in_space), _seconds(craft.time_in_space),
-                _iso_cell(craft.time_docked), _seconds(craft.time_docked),
-                _iso_cell(craft.fastest_turnaround), _seconds(craft.fastest_turnaround),
-                *_figure_cells(craft),
-                config.id, config.name, config.type, agency.id, agency.name, agency.abbrev,
-                image.image_url if image else None, image.credit if image else None,
-                license_.name if license_ else None, license_.link if license_ else None,
-                page_url(path_for(craft)),
-            ))
-        return out
+        return {craft.id: lines.line(self.spacecraft_row(craft)) for craft in self.by_id}
+
+    def spacecraft_row(self, craft: Spacecraft) -> tuple[Any, ...]:
+        config, agency, image = craft.config, craft.config.agency, craft.shown_image
+        license_ = image.license if image else None
+        return (
+            craft.id, craft.name, craft.serial_number, craft.status.id, craft.status.name,
+            _flag(craft.in_space), _flag(craft.is_placeholder), craft.flights_count, craft.mission_ends_count,
+            _iso_cell(craft.time_in_space), _seconds(craft.time_in_space),
+            _iso_cell(craft.time_docked), _seconds(craft.time_docked),
+            _iso_cell(craft.fastest_turnaround), _seconds(craft.fastest_turnaround),
+            *_figure_cells(craft),
+            config.id, config.name, config.type, agency.id, agency.name, agency.abbrev,
+            image.image_url if image else None, image.credit if image else None,
+            license_.name if license_ else None, license_.link if license_ else None,
+            self.page_url(path_for(craft)),
+        )
+
+    def spacecraft_rows(self) -> Iterator[tuple[Any, ...]]:
+        return map(self.spacecraft_row, self.by_id)
 
     def flight_rows(self) -> Iterator[tuple[Any, ...]]:
+        """The flights the spacecraft records list, and those of the flights endpoint they do not (normal-mode
+        records list none): every flight crew.csv and dockings.csv name is here."""
+        crew = self.catalog.crew
+        listed = [(f, craft.id) for craft in self.by_id for f in craft.flights or ()]
+        known = {(f.id, craft) for f, craft in listed}
+        listed += [(c.flight, c.spacecraft) for c in crew.flights.values() if (c.id, c.spacecraft) not in known]
         seen: set[tuple[int, int]] = set()
         rows = []
-        for craft in self.by_id:
-            for f in craft.flights or ():
-                if (f.id, craft.id) in seen:  # a flight listed twice in one record: the key is (id, spacecraft_id)
-                    continue
-                seen.add((f.id, craft.id))
-                rows.append((f.id, craft.id, f.launch_id, f.launch_name, f.launch_date,
-                             f.destination, _iso_cell(f.duration), _seconds(f.duration),
-                             _iso_cell(f.turnaround), _seconds(f.turnaround), f.mission_end, f.landing,
-                             f.designator, f.rocket, f.pad, f.location, f.mission,
-                             f.mission_type, f.orbit, f.launch_status, _iso_cell(f.span),
-                             _seconds(f.span), _flag(f.ends_before_launch)))
+        for f, craft_id in listed:
+            if (f.id, craft_id) in seen:  # a flight listed twice in one record: the key is (id, spacecraft_id)
+                continue
+            seen.add((f.id, craft_id))
+            crewed = crew.flights[f.id].crewed if f.id in crew.flights else None
+            rows.append((f.id, craft_id, f.launch_id, f.launch_name, f.launch_date,
+                         f.destination, _iso_cell(f.duration), _seconds(f.duration),
+                         _iso_cell(f.turnaround), _seconds(f.turnaround), f.mission_end, f.landing,
+                         f.designator, f.rocket, f.pad, f.location, f.mission,
+                         f.mission_type, f.orbit, f.launch_status, _iso_cell(f.span),
+                         _seconds(f.span), _flag(f.ends_before_launch), _flag(crewed)))
         rows.sort(key=lambda row: (row[0], row[1]))
         return iter(rows)
+
+    def crew_rows(self) -> Iterator[tuple[Any, ...]]:
+        """Every seat, by flight id, then phase, then the crew's order (role priority, then name)."""
+        crew = self.catalog.crew
+        for flight_id in sorted(crew.flights):
+            crewed = crew.flights[flight_id]
+            for phase in PHASES:
+                for seat in crewed.crew(phase) or ():
+                    yield (seat.flight, crewed.spacecraft, seat.astronaut, seat.phase, seat.role, seat.priority,
+                           seat.seat_id, crew.astronauts[seat.astronaut].name)
+
+    def docking_rows(self) -> Iterator[tuple[Any, ...]]:
+        crew = self.catalog.crew
+        for ident in sorted(crew.dockings):
+            e = crew.dockings[ident]
+            seconds = e.seconds
+            yield (e.id, e.flight, crew.flights[e.flight].spacecraft, e.docking, e.departure,
+                   iso_duration(seconds) if seconds is not None and seconds >= 0 else None, seconds,
+                   _flag(e.still_docked), _flag(e.backwards), e.port, e.port_id, e.station, e.target, e.target_flight)
+
+    def astronaut_rows(self) -> Iterator[tuple[Any, ...]]:
+        crew = self.catalog.crew
+        for ident in sorted(crew.astronauts):
+            a = crew.astronauts[ident]
+            agency = a.agency
+            yield (a.id, a.name, a.type, a.status, agency.id if agency else None, agency.name if agency else None,
+                   agency.abbrev if agency else None, "; ".join(a.nationality) or None, a.born, a.died,
+                   len(a.flight_ids), *_image_cells(a.image), a.wiki, a.url, self.page_url(path_for(a)))
+
+    def station_rows(self) -> Iterator[tuple[Any, ...]]:
+        """The stations endpoint's stations, and those only a docking event names (by the event's name for it)."""
+        crew = self.catalog.crew
+        named = {e.station: e.target for e in sorted(crew.dockings.values(), key=lambda e: e.id, reverse=True)
+                 if e.station is not None and e.station not in crew.stations}
+        for ident in sorted({*crew.stations, *named}):
+            events = crew.dockings_at(ident)
+            counts = (len(events), sum(e.still_docked for e in events))
+            s = crew.stations.get(ident)
+            if s is None:
+                yield (ident, named[ident] or f"Station {ident}", _flag(False), *(None,) * 7, *counts,
+                       *_image_cells(None), None, None)
+                continue
+            yield (s.id, s.name, _flag(True), s.status, s.type, s.orbit, s.founded, s.deorbited,
+                   "; ".join(o.name for o in s.owners) or None, "; ".join(p.name for p in s.ports) or None,
+                   *counts, *_image_cells(s.image), s.url, self.page_url(path_for(s)))
 
     def configuration_rows(self) -> Iterator[tuple[Any, ...]]:
         for group in sorted(self.catalog.configurations, key=lambda g: g.subject.id):
@@ -397,15 +550,20 @@ class Exports:
             yield (agency.id, agency.name, agency.abbrev, agency.type, len(group.configurations),
                    len(group.spacecraft), self.page_url(path_for(group)))
 
+    def rows(self, table: Table) -> Iterator[tuple[Any, ...]]:
+        """A table's rows, as given (the CSV makes text cells spreadsheet-safe; SQLite keeps them as they are)."""
+        return {SPACECRAFT_TABLE.name: self.spacecraft_rows, FLIGHTS_TABLE.name: self.flight_rows,
+                CONFIGURATIONS_TABLE.name: self.configuration_rows, AGENCIES_TABLE.name: self.agency_rows,
+                CREW_TABLE.name: self.crew_rows, DOCKINGS_TABLE.name: self.docking_rows,
+                ASTRONAUTS_TABLE.name: self.astronaut_rows, STATIONS_TABLE.name: self.station_rows}[table.name]()
+
     def table_bytes(self, table: Table) -> tuple[bytes, int]:
         """A CSV of the package and its number of rows."""
         if table is SPACECRAFT_TABLE:
             lines = list(self.spacecraft_lines.values())
         else:
-            rows = {FLIGHTS_TABLE.name: self.flight_rows, CONFIGURATIONS_TABLE.name: self.configuration_rows,
-                    AGENCIES_TABLE.name: self.agency_rows}[table.name]()
             writer = _CsvLines()
-            lines = [writer.line(row) for row in rows]
+            lines = [writer.line(row) for row in self.rows(table)]
         return csv_bytes(table.columns, lines), len(lines)
 
     def group_csv(self, group: Group) -> bytes:
@@ -474,6 +632,7 @@ class Exports:
         everything, spans = self.records
         files[Urls.spacecraft_json] = (everything, len(spans))
         files[Urls.datapackage] = (datapackage(self.catalog, self.urls, files), None)
+        files[Urls.sqlite] = (database.database(TABLES, self.rows), None)
         return files
 
     @cached_property
@@ -484,8 +643,12 @@ class Exports:
                                        "agency, images and flights: one record per line of a JSON array.")
         about[Urls.datapackage] = ("Data package", "Frictionless Data Package: the columns of every CSV (types, units, "
                                    "keys), each file's size and SHA-256, the source and the terms.")
-        return tuple(ExportFile(path, *about[path], "JSON" if path.endswith(".json") else "CSV", rows, len(data),
-                                hashlib.sha256(data).hexdigest())
+        about[Urls.sqlite] = ("SQLite database", "Every CSV above as a table of one database, with its primary and "
+                              "foreign keys and an index on each foreign key, to query with SQL (sqlite3, Datasette).")
+        formats = {".json": "JSON", ".csv": "CSV", ".sqlite": "SQLite"}
+        return tuple(ExportFile(path, *about[path], formats[path[path.rindex("."):]], rows, len(data),
+                                hashlib.sha256(data).hexdigest(),
+                                explore_url(self.urls) if path == Urls.sqlite else None)
                      for path, (data, rows) in self.main.items())
 
     def group_files(self) -> Iterator[tuple[str, bytes]]:
@@ -556,7 +719,7 @@ def datapackage(catalog: Catalog, urls: Urls, files: dict[str, tuple[bytes, int 
                 "fields": [c.schema() for c in table.columns],
                 "missingValues": [""],
                 "primaryKey": list(table.primary_key),
-                "foreignKeys": [{"fields": field, "reference": {"resource": resource, "fields": ref}}
+                "foreignKeys": [{"fields": _fields(field), "reference": {"resource": resource, "fields": _fields(ref)}}
                                 for field, resource, ref in table.foreign_keys],
             },
         })
@@ -599,3 +762,8 @@ def _figure_cells(craft: Spacecraft) -> tuple[Any, ...]:
     """The derived columns: flights and time in space as pages show them, with their sources."""
     fig = figures.of(craft)
     return fig.flights.value, fig.flights.source, fig.time_in_space.value, fig.time_in_space.source
+
+
+def _fields(key: str | tuple[str, ...]) -> str | list[str]:
+    """A foreign key's fields as Table Schema writes them: one name, or a list for a composite key."""
+    return key if isinstance(key, str) else list(key)

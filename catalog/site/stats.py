@@ -8,8 +8,10 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import NamedTuple
 
+from ..data.crew import Astronaut
 from ..data.groups import Catalog
 from ..data.models import Group, Spacecraft
 from . import figures
@@ -137,6 +139,45 @@ class Histogram(NamedTuple):
         return None
 
 
+class Person(NamedTuple):
+    """A place in the table of people with the most flights aboard catalog spacecraft."""
+
+    rank: int
+    astronaut: Astronaut
+    flights: int
+
+
+class Docked(NamedTuple):
+    rank: int
+    craft: Spacecraft
+    dockings: int
+
+
+class Occupancy(NamedTuple):
+    """Vehicle-days docked at each station, per year: the days each docking event spans within the year, summed."""
+
+    series: tuple[str, ...]  # station names; "Other stations" last when there are more than SERIES
+    years: tuple[Year, ...]  # parts: whole days per station
+    events: int  # docking events counted
+    left_out: int  # events with no known end (still docked, no data date) or a departure before the docking
+    until: str | None  # the data's date, up to which still-docked events are counted
+
+    @property
+    def empty(self) -> str | None:
+        """Why there is no chart, else None."""
+        if len(self.years) < 2:
+            return ("Too few docking events at stations in this data for a chart of occupancy over time"
+                    f" ({self.events:,} counted).")
+        return None
+
+
+class CrewStats(NamedTuple):
+    people: tuple[Person, ...] = ()
+    docked: tuple[Docked, ...] = ()
+    occupancy: Occupancy = Occupancy((), (), 0, 0, None)
+    source: str = ""  # "crew and docking data as of ..."
+
+
 class Stats(NamedTuple):
     spacecraft: int
     records: tuple[Record, ...]
@@ -145,6 +186,7 @@ class Stats(NamedTuple):
     histogram: Histogram
     in_space: tuple[Spacecraft, ...]
     in_space_rows: int = IN_SPACE_ROWS
+    crew: CrewStats = CrewStats()
 
     @property
     def records_shown(self) -> tuple[Record, ...]:
@@ -230,7 +272,59 @@ def compute(catalog: Catalog) -> Stats:
         histogram=Histogram(tuple(Bucket(label, n) for (label, _), n in zip(BUCKETS, buckets, strict=True)),
                             sum(buckets), unknown),
         in_space=catalog.in_space,
+        crew=crew_stats(catalog),
     )
+
+
+def crew_stats(catalog: Catalog) -> CrewStats:
+    """The people with the most flights aboard catalog spacecraft, the most-docked spacecraft and
+    station occupancy per year, from catalog.crew (ties by name, then id)."""
+    crew = catalog.crew
+    people = sorted(crew.astronauts.values(), key=lambda a: (-len(a.flight_ids), a.name.casefold(), a.id))
+    people = [a for a in people if a.flight_ids][:TOP]
+    crafts = {craft.id: craft for craft in catalog.spacecraft} if crew.docked_by_spacecraft else {}
+    docked = sorted(((len(ids), crafts[c]) for c, ids in crew.docked_by_spacecraft.items() if c in crafts),
+                    key=lambda pair: (-pair[0], pair[1].name.casefold(), pair[1].id))[:TOP]
+    return CrewStats(people=tuple(Person(n, a, len(a.flight_ids)) for n, a in enumerate(people, 1)),
+                     docked=tuple(Docked(n, craft, count) for n, (count, craft) in enumerate(docked, 1)),
+                     occupancy=occupancy(catalog), source=crew.flights_source.text)
+
+
+def occupancy(catalog: Catalog) -> Occupancy:
+    """Days docked per station and year; a still-docked event counts up to the data's date when it is known."""
+    crew = catalog.crew
+    until = catalog.meta.fetched_at[:19] + "Z" if catalog.meta.fetched_at else None
+    days: dict[int, Counter[int]] = defaultdict(Counter)  # year -> station id -> seconds
+    per_station: Counter[int] = Counter()
+    counted = left_out = 0
+    for event in crew.dockings.values():
+        if event.station is None:
+            continue
+        end = event.departure or until
+        if event.backwards or end is None or end < event.docking:
+            left_out += 1
+            continue
+        counted += 1
+        start, stop = _when(event.docking), _when(end)
+        for year in range(start.year, stop.year + 1):
+            low = max(start, datetime(year, 1, 1, tzinfo=UTC))
+            high = min(stop, datetime(year + 1, 1, 1, tzinfo=UTC))
+            seconds = int((high - low).total_seconds())
+            days[year][event.station] += seconds
+            per_station[event.station] += seconds
+    ranked = sorted(per_station, key=lambda s: (-per_station[s], s))
+    named, rest = ranked[:SERIES], ranked[SERIES:]
+    series = tuple(crew.stations[s].name if s in crew.stations else f"Station {s}" for s in named)
+    series += ("Other stations",) if rest else ()
+    years = []
+    for year in range(min(days), max(days) + 1) if days else ():
+        parts = [days[year][s] // DAY for s in named] + ([sum(days[year][s] for s in rest) // DAY] if rest else [])
+        years.append(Year(year, tuple(parts), sum(parts)))
+    return Occupancy(series, tuple(years), counted, left_out, until[:10] if until else None)
+
+
+def _when(instant: str) -> datetime:
+    return datetime.fromisoformat(instant.replace("Z", "+00:00"))
 
 
 def _bucket(seconds: int) -> int:

@@ -270,7 +270,8 @@ def test_datapackage_is_valid_and_describes_every_csv(site):
     assert report.valid, errors(report)
     package = json.loads((site / "datapackage.json").read_text())
     tables = {r["name"]: r for r in package["resources"] if r["profile"] == "tabular-data-resource"}
-    assert sorted(tables) == ["agencies", "configurations", "flights", "spacecraft"]
+    assert sorted(tables) == ["agencies", "astronauts", "configurations", "crew", "dockings", "flights", "spacecraft",
+                              "stations"]  # the crew tables are empty here: no flights or stations data
     for resource in tables.values():  # the schema's columns are the file's header, in order
         header = (site / resource["path"]).read_bytes().decode().split("\r\n", 1)[0].split(",")
         assert [f["name"] for f in resource["schema"]["fields"]] == header
@@ -330,8 +331,9 @@ def test_data_page_gives_each_file_its_size_and_sha256(site):
     for row in rows:
         link = row.one("a")
         listed[link["href"]] = row.text
-    assert sorted(listed) == ["data/agencies.csv", "data/configurations.csv", "data/flights.csv",
-                              "data/spacecraft.csv", "data/spacecraft.json", "datapackage.json"]
+    assert sorted(listed) == ["data/agencies.csv", "data/astronauts.csv", "data/configurations.csv", "data/crew.csv",
+                              "data/dockings.csv", "data/flights.csv", "data/spacecraft-catalog.sqlite",
+                              "data/spacecraft.csv", "data/spacecraft.json", "data/stations.csv", "datapackage.json"]
     for path, text in listed.items():
         data = (site / path).read_bytes()
         assert f"{len(data):,} bytes" in text and hashlib.sha256(data).hexdigest() in text, path
