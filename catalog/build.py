@@ -208,7 +208,7 @@ def fetch(options: FetchOptions, caches: CacheLayout, *, site_url: str | None = 
 
 def fetched_sources(caches: CacheLayout) -> tuple[str, ...]:
     """How fresh each endpoint's data in the cache is, for the home and data pages."""
-    from .data.crawl import freshness  # stdlib and the transport's light module only
+    from .data.snapshot import freshness  # the standard library only: part of every up-to-date check
 
     return freshness(caches, ("spacecraft", "flights", "stations"))
 

@@ -10,9 +10,7 @@ anything to do, above the lazy-import boundary (catalog/build.py).
 """
 from __future__ import annotations
 
-import difflib
 import re
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -151,6 +149,8 @@ def defaults() -> dict[str, Any]:
 
 def load(config: Path) -> dict[str, Any]:
     """The file's table; unreadable or invalid TOML is one line naming the file and where."""
+    import tomllib  # only for a site with a config file: a build without one does not load it
+
     try:
         with config.open("rb") as src:
             return tomllib.load(src)
@@ -170,6 +170,8 @@ def checked(config: Path, name: str, value: Any) -> Any:
     """value, when key `name` exists and takes it; else one line naming the file and the key."""
     key = BY_NAME.get(name)
     if key is None:
+        import difflib  # only to suggest a key
+
         close = difflib.get_close_matches(name, BY_NAME, n=1)
         hint = f' (did you mean "{close[0]}"?)' if close else f" (the keys: {', '.join(BY_NAME)})"
         raise CatalogError(f'{config}: unknown key "{name}"{hint}')

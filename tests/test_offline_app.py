@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -45,12 +46,27 @@ def controlled(page, url: str) -> None:
     page.wait_for_function("!!navigator.serviceWorker.controller")
 
 
-def update_worker(page) -> None:
-    """Have the browser look for a new sw.js now (as it does on a later visit) and wait until it controls the page."""
-    page.evaluate("""new Promise(resolve => {
-        navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true), {once: true});
-        navigator.serviceWorker.getRegistration().then(r => r.update());
-    })""")
+def worker_version(site) -> str:
+    """The version a build's sw.js names its cache by."""
+    return re.search(r'"version": "([0-9a-f]+)"', (site / "sw.js").read_text()).group(1)
+
+
+def update_worker(page, old: str) -> None:
+    """Have the browser look for a new sw.js now (as it does on a later visit) and wait until the new
+    worker controls the page: active, with version `old`'s cache deleted. The browser may have found
+    it on its own after the last navigation already (then the wait ends at once); a worker that never
+    comes fails the test after 20 s rather than hanging it. (Polled here: wait_for_function takes a
+    promise for a truthy value.)"""
+    page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+    done = """old => navigator.serviceWorker.getRegistration().then(r =>
+        !!r && !!r.active && r.active.state === "activated" && !r.installing && !r.waiting
+        && navigator.serviceWorker.controller === r.active
+        && caches.keys().then(names => !names.some(name => name.endsWith(":" + old))))"""
+    for _ in range(200):
+        if page.evaluate(done, old):
+            return
+        page.wait_for_timeout(100)
+    pytest.fail(f"no new service worker replaced version {old} within 20 s")
 
 
 def search(page, url: str, words: str):
@@ -147,10 +163,10 @@ def test_a_new_version_precaches_its_own_files_past_the_http_cache(page, tmp_pat
         url = origin + "site/"
         controlled(page, url + "index.html")
         expect(search(page, url, "craft 5")).to_have_text(["Craft 5"])
-        renamed = fleet(6)
+        renamed, old = fleet(6), worker_version(site)
         renamed[4]["name"] = "Nova Five"  # spacecraft 5, renamed in the next deploy
         build_site(site, tmp_path / "cache2", records=renamed)
-        update_worker(page)
+        update_worker(page, old)
         expect(search(page, url, "nova")).to_have_text(["Nova Five"])  # not "No spacecraft match."
         page.context.set_offline(True)
         try:
@@ -166,9 +182,10 @@ def test_two_catalogs_on_one_origin_keep_each_others_offline_copies(page, tmp_pa
         for site in ("a", "b"):
             controlled(page, f"{origin}{site}/index.html")
             page.goto(f"{origin}{site}/spacecraft/craft-2.html")
+        old = worker_version(tmp_path / "a")
         build_site(tmp_path / "a", tmp_path / "cache-a", records=fleet(5))  # a new version of a alone
         controlled(page, f"{origin}a/index.html")
-        update_worker(page)
+        update_worker(page, old)
         page.goto(f"{origin}a/spacecraft/craft-2.html")
         page.context.set_offline(True)
         try:

@@ -310,31 +310,6 @@ def _refused(path: Path, why: str) -> Crawl | None:
     return None
 
 
-def freshness(caches: CacheLayout, names: Iterable[str]) -> tuple[str, ...]:
-    """How fresh each endpoint's data is, one phrase each, for the home and data pages: "flights as
-    of 2026-11-20", and what a crawl left part way has done ("6 of 12 pages; the rest on the next run").
-    Reads only the first line of each file: it is part of the up-to-date check of every build."""
-    phrases = []
-    for name in names:
-        meta = _header(caches.endpoint_data(name), "meta")
-        when = meta.get("fetched_at") if meta else None
-        phrase = f"{name} as of {when[:10]}" if isinstance(when, str) and when[:10] else f"{name} not fetched yet"
-        ahead = _header(caches.checkpoint(name), "checkpoint")
-        if ahead and type(ahead.get("pages")) is int:
-            announced = ahead.get("announced")
-            total = f" of {announced}" if type(announced) is int else ""
-            phrase += f" (a new crawl: {ahead['pages']}{total} pages so far; the rest on the next run)"
-        phrases.append(phrase)
-    return tuple(phrases)
-
-
-def _header(path: Path, key: str) -> dict[str, Any] | None:
-    try:
-        with path.open("rb") as src:
-            value = json.loads(src.readline())[key]
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def drop_checkpoint(caches: CacheLayout, endpoint: Endpoint) -> None:

@@ -14,10 +14,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from .download import MAX_BYTES, fetch_sources
 from .pictures import Picture, Prepared, Rendition, describe
 from .resize import make_thumbnails
-from .settings import thumb_stem
+from .settings import MAX_BYTES, thumb_stem
 from .store import Store
 from .uses import Use, plan
 
@@ -37,7 +36,8 @@ def prepare(catalog: Any, *, caches: CacheLayout, options: FetchOptions | None =
     store = Store(caches.images)
     downloaded = resized = 0
     try:
-        if options is not None:
+        if options is not None:  # the transport (requests, sockets) loads only for a fetch
+            from .download import fetch_sources
             downloaded = fetch_sources(store, uses, options, max_bytes=max_bytes)
         resized = make_thumbnails(store, uses, workers=workers)
         if store.dirty:

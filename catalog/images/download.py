@@ -17,7 +17,7 @@ from ..data import transport, weburl
 from ..data.models import Image
 from ..files import atomic_write
 from ..progress import track
-from .settings import MAX_PIXELS, pillow
+from .settings import MAX_BYTES, MAX_PIXELS, pillow
 from .store import SourceEntry, Store
 from .uses import Use
 
@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # imported where used: an offline build never pays for reques
 
 log = logging.getLogger(__name__)
 
-MAX_BYTES = 25 * 1024 * 1024  # refuse larger downloads
 DOWNLOAD_WORKERS = 6
 IMAGE_TIMEOUT = 20.0  # seconds per read (connect, and each wait for bytes)
 IMAGE_DEADLINE = 60.0  # seconds for a whole download, however slowly its bytes come

@@ -15,6 +15,7 @@ JPEG_OPTIONS = {"quality": 82, "progressive": True, "optimize": True}
 BACKGROUND = (238, 241, 247)  # alpha is flattened onto the site's neutral image background
 PARAMS = f"v2 widths={WIDTHS} aspect={MAX_ASPECT} webp={WEBP_OPTIONS} jpeg={JPEG_OPTIONS} bg={BACKGROUND}"
 MAX_PIXELS = 50_000_000  # refuse larger images (decompression bombs) before decoding them
+MAX_BYTES = 25 * 1024 * 1024  # refuse larger downloads
 
 
 def thumb_stem(digest: str) -> str:
