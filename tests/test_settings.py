@@ -125,7 +125,3 @@ def test_the_defaults_publish_both(site):  # the canary of the two above: on, th
     assert (out / "sw.js").is_file() and (out / "data.html").is_file() and (out / "data" / "spacecraft.csv").is_file()
     assert "offline.js" in (out / "index.html").read_text(encoding="utf-8")
 
-
-def test_every_key_is_in_the_configuration_docs():
-    documented = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
-    assert [key.name for key in settings.KEYS if f"| `{key.name}` |" not in documented] == []

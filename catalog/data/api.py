@@ -15,8 +15,8 @@ fits LL2's anonymous rate limit of about 15 an hour), spent in order of value:
 A crawl the budget or the rate limit stops part way is kept as a checkpoint that the next run
 resumes (crawl.py); each endpoint's last complete data stays in use until then. What an
 incremental refresh cannot see (a flight removed upstream, an old flight edited while its
-spacecraft did not change) the weekly full crawl catches: README, "How the fetch stays within the
-rate limit".
+spacecraft did not change) the weekly full crawl catches: docs/publishing.md, "How the fetch stays within
+the rate limit".
 """
 from __future__ import annotations
 

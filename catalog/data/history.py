@@ -28,11 +28,12 @@ a new history committed then would be published over the old one, so the next fe
 A published ``changes.json`` with no history yet (``since`` null) starts it. Deleting the history
 folder, with --no-seed, starts it again.
 
-changes.json, format version 1 (stable: fields may be added, never renamed or removed)::
+changes.json, format version 1 (stable: fields may be added, never renamed or removed), here with
+one event; the file has keys sorted and one event a line (dumps()), so a published diff shows the
+new ones::
 
     {"events": [{"after": "Retired", "before": "Active", "date": "2026-11-21T06:00:00Z",
-                 "id": "60967c640b008b41", "kind": "status", "name": "Soyuz 29", "spacecraft_id": 178},
-                ...],
+                 "id": "60967c640b008b41", "kind": "status", "name": "Soyuz 29", "spacecraft_id": 178}],
      "since": "2026-11-20T06:00:00Z",
      "updated": "2026-11-22T06:00:00Z",
      "version": 1}

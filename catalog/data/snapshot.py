@@ -1,7 +1,9 @@
 """Read and write raw records: the fetch cache and the snapshot shipped in content/.
 
-Format: JSON Lines. The first line is {"meta": {...}}; each further line is one raw record, sorted
-by id. One file, so one atomic rename publishes a complete crawl; lines, so 100,000 records stream
+Format: JSON Lines, UTF-8. The first line is ``{"meta": {"api_url", "count", "fetched_at",
+"records"}}`` (the API root, the API's own ``count``, the fetch time as ``YYYY-MM-DDTHH:MM:SSZ`` or
+null for a sample, and the number of records that follow); each further line is one raw API record,
+as the API gave it, sorted by id. One file, so one atomic rename publishes a complete crawl; lines, so 100,000 records stream
 without holding the raw dicts in memory.
 """
 from __future__ import annotations

@@ -9,6 +9,11 @@ Files, by site path (site/urls.py's Urls):
   columns of spacecraft.csv (each group page links its own);
 - ``data/spacecraft.json``: every normalized record, a JSON array with one record per line;
 - ``spacecraft/<slug>.json``: one record, beside its page (linked as ``rel="alternate"``);
+- ``data/crew.csv`` (a row per seat: flight, spacecraft, person, phase, role; keyed by flight,
+  person and phase, as LL2's seat ids repeat across launches), ``data/dockings.csv``,
+  ``data/astronauts.csv`` and ``data/stations.csv`` (a station only a docking event names has
+  ``listed`` false): from the flights and stations data (CREW_TABLE and the tables after it);
+- ``data/spacecraft-catalog.sqlite``: every table above in one SQLite database (site/database.py);
 - ``datapackage.json``: a Frictionless Data Package: a Table Schema per CSV (types, units,
   primary and foreign keys), each file's size and SHA-256, the source and the attribution.
 

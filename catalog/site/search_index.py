@@ -6,11 +6,11 @@ fill in as the parts arrive (static/js/index.js reads them, for search.js and co
 browser refuses ``fetch()`` of a local file, and a worker, under file://: scripts are what loads
 there. For anyone else the whole index is one JSON file too.
 
-Files (format version 3; compact JSON, no spaces, UTF-8, keys sorted):
+Files (format version 4, VERSION; compact JSON, no spaces, UTF-8, keys sorted):
 
 - ``search-index.json``: the whole index, for reuse (the pages do not read it)::
 
-    {"version": 3,
+    {"version": 4,
      "agencies":       {"fields": ["id", "name", "abbrev"], "rows": [[121, "SpaceX", "SpX"], ...]},
      "configurations": {"fields": ["id", "name", "type", "agency", "url"],
                         "rows": [[6, "Crew Dragon 2", "Capsule", 0, "configurations/crew-dragon-2.html"], ...]},
@@ -25,7 +25,7 @@ Files (format version 3; compact JSON, no spaces, UTF-8, keys sorted):
   the site paths of the further parts in order (``["search-index.2.js", ...]``; empty when the
   head holds every row, as in a catalog under ``FIRST_ROWS`` spacecraft).
 - ``search-index.K.js`` (K = 2, 3, ...): ``window.SPACECRAFT_INDEX_PART = {"part": K, "rows":
-  [...], "version": 3};``, the next ``PART_ROWS`` rows of the spacecraft table. The head's rows
+  [...], "version": 4};``, the next ``PART_ROWS`` rows of the spacecraft table. The head's rows
   then each part's, in order, are the whole file's rows.
 
 Rows:

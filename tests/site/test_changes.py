@@ -367,7 +367,7 @@ def test_a_change_of_the_history_alone_rebuilds(tmp_path):
     finally:
         fake.stop()
     assert build_site(tmp_path / "out", tmp_path / "cache", base_url=BASE).written == 0
-    shutil.rmtree(CacheLayout(tmp_path / "cache").history)  # what the README says resets it
+    shutil.rmtree(CacheLayout(tmp_path / "cache").history)  # what docs/data.md says resets it
     assert build_site(tmp_path / "out", tmp_path / "cache", base_url=BASE).written > 0
     assert "No history yet" in parse(tmp_path / "out" / "changes.html").text
     assert not (tmp_path / "out" / "changes.xml").exists()
