@@ -186,6 +186,12 @@ def flown_fleet() -> list[dict[str, Any]]:
     return records
 
 
+def detailed_only() -> list[dict[str, Any]]:
+    """flown_fleet()'s detailed-mode records alone (ids 40 to 44): beside fleet(N), whose ids start at 1,
+    no id appears twice (the build keeps the first record of an id)."""
+    return [record for record in flown_fleet() if record["id"] >= 40]
+
+
 # --- Images ---------------------------------------------------------------------------------------
 
 def image_bytes(size: tuple[int, int] = (64, 48), color: str | tuple[int, int, int] = "navy",

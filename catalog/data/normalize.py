@@ -464,9 +464,16 @@ def normalize_all(records: Iterable[Any], *, reserved: re.Pattern[str] | None = 
     share its agencies, images and slugs with what is normalized after (the crew data)."""
     normalizer = normalizer or Normalizer(reserved=reserved)
     out: list[Spacecraft] = []
+    seen: set[int] = set()
     for raw in records:
+        ident = integer(raw.get("id")) if isinstance(raw, dict) else None
+        if ident is not None and ident in seen:  # a hand-made or merged file; a crawl keeps each id once
+            log.warning("spacecraft record %s appears again in the data: the first is kept", ident)
+            continue
         try:
             out.append(normalizer.spacecraft(raw))
+            if ident is not None:
+                seen.add(ident)
         except RecordError as exc:
             ident = raw.get("id") if isinstance(raw, dict) else None
             log.warning("skipping spacecraft record %s: %s", ident if ident is not None else "?", exc)

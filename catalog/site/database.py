@@ -19,10 +19,38 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
-if TYPE_CHECKING:
-    from .exports import Table
+
+class Field(Protocol):
+    """A column as exports.Column has it (this module reads, never imports, exports: it imports this one)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
+
+
+class Table(Protocol):
+    """A table as exports.Table has it: its name, columns and keys."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def columns(self) -> tuple[Field, ...]: ...
+
+    @property
+    def primary_key(self) -> tuple[str, ...]: ...
+
+    @property
+    def foreign_keys(self) -> tuple[tuple[str | tuple[str, ...], str, str | tuple[str, ...]], ...]: ...
+
+T = TypeVar("T", bound=Table)
 
 PAGE_SIZE = 4096
 MEDIA_TYPE = "application/vnd.sqlite3"
@@ -30,7 +58,7 @@ _SQL_TYPES = {"integer": "INTEGER", "boolean": "INTEGER"}  # every other Table S
 _BOOLEANS = {"true": 1, "false": 0, None: None}
 
 
-def database(tables: Sequence[Table], rows: Callable[[Table], Iterable[tuple[Any, ...]]]) -> bytes:
+def database(tables: Sequence[T], rows: Callable[[T], Iterable[tuple[Any, ...]]]) -> bytes:
     """The SQLite database of these tables, filled with rows(table), as bytes."""
     with tempfile.TemporaryDirectory(prefix="catalog-sqlite-") as folder:
         path = Path(folder) / "catalog.sqlite"

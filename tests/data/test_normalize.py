@@ -148,3 +148,13 @@ def test_data_lines_orjson_refuses_are_read_as_json_reads_them(tmp_path):
     first, second = snapshot.iter_records(data)
     assert first["name"] == "Soy\ufffduz"
     assert second["name"] == "Odd" and second["mass"] != second["mass"]
+
+
+def test_a_record_given_twice_is_kept_once_the_first_with_a_warning_naming_it(caplog):
+    caplog.set_level(logging.WARNING)
+    out = normalize_all([spacecraft(3, "First"), spacecraft(4, "Other"), spacecraft(3, "Second")])
+    assert [(s.id, s.name) for s in out] == [(3, "First"), (4, "Other")]
+    assert "spacecraft record 3 appears again in the data: the first is kept" in caplog.text
+    caplog.clear()
+    assert len(normalize_all([spacecraft(3, "First"), spacecraft(5, "Second")])) == 2  # canary: other ids stay
+    assert "appears again" not in caplog.text

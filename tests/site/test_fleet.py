@@ -7,14 +7,14 @@ import posixpath
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from base import build_fixture_site, build_site, fleet, flown_fleet, parse, spacecraft
+from base import build_fixture_site, build_site, detailed_only, fleet, parse, spacecraft
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("fleet")
     unknown = spacecraft(70, "Unknown Count", flights_count=None, status={"id": 3, "name": "Destroyed"})
-    build_site(root / "out", root / "cache", records=flown_fleet() + fleet(12) + [unknown])
+    build_site(root / "out", root / "cache", records=detailed_only() + fleet(12) + [unknown])
     return root / "out"
 
 

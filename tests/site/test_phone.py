@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from base import AGENCIES, build_site, config, fleet, flown_fleet, parse
+from base import AGENCIES, build_site, config, detailed_only, fleet, parse
 
 PHONE = {"width": 390, "height": 844}
 PAGES = ("stats.html", "configurations/space-shuttle.html", "agencies/north-american-aviation.html", "index.html",
@@ -64,7 +64,7 @@ def long_named() -> list[dict]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("phone")
-    build_site(root / "out", root / "cache", records=flown_fleet() + fleet(12) + long_named())
+    build_site(root / "out", root / "cache", records=detailed_only() + fleet(12) + long_named())
     return root / "out"
 
 
