@@ -92,9 +92,10 @@ def test_ordinary_names_keep_their_slugs(name, slug):
 
 
 def test_a_repeated_name_still_gets_the_id_then_x(tmp_path):
-    crafts = normalize_all([spacecraft(1, "Dragon"), spacecraft(2, "Dragon"), spacecraft(3, "Dragon 2"),
-                            spacecraft(2, "Dragon")])
-    assert [c.slug for c in crafts] == ["dragon", "dragon-2", "dragon-2-3", "dragon-2-x"]
+    # "Dragon" id 2 would be dragon-2, which "Dragon 2" took first: then dragon-2-x.
+    crafts = normalize_all([spacecraft(1, "Dragon"), spacecraft(3, "Dragon 2"), spacecraft(2, "Dragon"),
+                            spacecraft(4, "Dragon 2")])
+    assert [c.slug for c in crafts] == ["dragon", "dragon-2", "dragon-2-x", "dragon-2-4"]
 
 
 def test_slugs_made_of_suffixes_always_end(tmp_path):
