@@ -7,7 +7,7 @@ the kind; nothing downstream guesses a page's kind from the names its context ha
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, NamedTuple
@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from ..data.groups import Catalog
 from ..data.history import EMPTY
 from ..data.models import Configuration, FetchMeta, Group, Image, License, Spacecraft
-from . import search_index
+from . import quality, search_index
 from .changes import Changes
 from .content import MarkdownPage
 from .exports import CSV_SAFETY, TABLES, TERMS, Dataset, ExportFile, source_url
@@ -33,8 +33,9 @@ DATA, LICENSES = "data", "licenses"  # the exports (made by the build after the 
 STATS = "stats"  # records, counts, charts (site/stats.py)
 CHANGES = "changes"  # changes.html and its further pages (site/changes.py)
 COMPARE = "compare"  # compare.html: spacecraft or configurations side by side, from the search index
+QUALITY = "quality"  # quality.html: the data-quality checks (site/quality.py), and each long check's own pages
 KINDS = frozenset({HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX, CONFIGURATION, AGENCY, STATUS,
-                   SEARCH, CREDITS, MARKDOWN, NOT_FOUND, DATA, LICENSES, STATS, CHANGES, COMPARE})
+                   SEARCH, CREDITS, MARKDOWN, NOT_FOUND, DATA, LICENSES, STATS, CHANGES, COMPARE, QUALITY})
 LISTS_SPACECRAFT = frozenset({HOME, SPACECRAFT_LIST, CONFIGURATION, AGENCY, STATUS})  # pages made of cards
 
 
@@ -146,11 +147,28 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
         if len(licensed.credits) > preview:  # the first page shows them all otherwise
             for chunk, pager in paged(licensed.credits, CREDITS_PAGE_SIZE, partial(Urls.license_page, licensed.slug)):
                 yield page(LICENSES, pager.path, "license.html", {"group": licensed, "credits": chunk, "pager": pager})
+    yield from quality_pages(catalog, page)
     for listed in changes.pages():
         yield page(CHANGES, listed.path, "changes.html", {"changes": changes, "listed": listed})
     for md in pages:
         yield page(MARKDOWN, md.path, "markdown.html", {"page": md})
     yield page(NOT_FOUND, Urls.not_found, "404.html", {})
+
+
+QUALITY_PREVIEW = 10  # records quality.html lists under each check: 7 checks of ~10 elements a row, under 1,500
+QUALITY_PAGE_SIZE = 100  # records on each of a long check's own pages (~10 elements a row)
+
+
+def quality_pages(catalog: Catalog, page: Callable[..., Page]) -> Iterator[Page]:
+    """quality.html (every check, its count and first records), and the own pages of a longer check."""
+    found = quality.checks(catalog)  # once per build
+    yield page(QUALITY, Urls.quality, "quality.html", {"checks": found, "preview": QUALITY_PREVIEW,
+                                                       "crew_source": catalog.crew.flights_source})
+    for check in found:
+        if check.count > QUALITY_PREVIEW:
+            for chunk, pager in paged(check.findings, QUALITY_PAGE_SIZE, partial(Urls.quality_page, check.slug)):
+                yield page(QUALITY, pager.path, "quality-check.html", {
+                    "check": check, "findings": chunk, "pager": pager, "start": (pager.number - 1) * QUALITY_PAGE_SIZE + 1})
 
 
 def image_credits(catalog: Catalog) -> list[Credit]:
