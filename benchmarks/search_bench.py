@@ -37,9 +37,11 @@ import synth  # noqa: E402
 
 from catalog.build import build  # noqa: E402
 from catalog.config import BuildOptions  # noqa: E402
+from catalog.data.crew import Source  # noqa: E402
+from catalog.data.crewdata import join  # noqa: E402
 from catalog.data.groups import build_catalog  # noqa: E402
 from catalog.data.models import FetchMeta  # noqa: E402
-from catalog.data.normalize import normalize_all  # noqa: E402
+from catalog.data.normalize import Normalizer, normalize_all  # noqa: E402
 from catalog.site import search_index as search  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -74,8 +76,13 @@ def thumbnailer(craft) -> str | None:
 
 def index_figures(n: int) -> tuple[dict[str, bytes], dict[str, float]]:
     records = list(synth.make_records(n))
+    flights, stations = list(synth.make_flights(n, records=records)), synth.make_stations()
     started = time.perf_counter()
-    catalog = build_catalog(normalize_all(records), FetchMeta(None, n, None, n))
+    normalizer = Normalizer()  # as a build reads them: the spacecraft, then their flights and the stations
+    spacecraft = normalize_all(records, normalizer=normalizer)
+    crew = join(flights, stations, spacecraft, normalizer, flights_source=Source("flights", True, "2025-01-01"),
+                stations_source=Source("stations", True, "2025-01-01"))
+    catalog = build_catalog(spacecraft, FetchMeta(None, n, None, n), crew=crew)
     gathered = time.perf_counter()
     index = search.build_index(catalog, thumbnail=thumbnailer)
     built = time.perf_counter()

@@ -5,16 +5,25 @@ configurations from 25 agencies, 5 statuses, images shared by id between many re
 API shares a configuration's image), descriptions of 100-400 characters, and one record in twenty
 in detailed mode with its flights. The same (n, seed) always gives the same records.
 
+Beside them, the flights and stations endpoints (issue 26; 2.3.0's SpacecraftFlightDetailed and
+SpaceStationDetailed): each spacecraft's `flights_count` flights (about 2 per spacecraft; the ids a
+detailed record lists), 30 % of them crewed by people drawn from a pool much smaller than the
+flights (so people fly again), about a third docking at one of a handful of stations (a few still
+docked), and 1 flight in 20 with its crew lists not given (unknown).
+
     python benchmarks/synth.py 10000 --cache benchmarks/.work/cache-10000
 
-Other benchmark scripts import it: `write_dataset`, `make_records`, `make_source_images`.
+Other benchmark scripts import it: `write_dataset`, `make_records`, `make_flights`, `make_stations`,
+`make_source_images`.
 """
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +164,140 @@ def _flight(craft: int, k: int, name: str, rng: random.Random) -> dict[str, Any]
             "spacecraft": {"id": craft, "name": name}}
 
 
+STATIONS = ("Orbital Station Alpha", "Salyut Test", "Tiangong Synth", "Mir Synth", "Gateway Synth", "Skylab Synth")
+PORTS = ("Forward", "Aft", "Zenith", "Nadir")  # the same names at every station, as in LL2
+ROLES = (("Commander", 1), ("Pilot", 2), ("Flight Engineer", 3), ("Mission Specialist", 4),
+         ("Payload Specialist", 5), ("Spaceflight Participant", 6))
+CREWED_SHARE = 0.3
+DOCKING_SHARE = 0.35
+UNKNOWN_CREW_SHARE = 0.05
+
+
+def make_stations(*, seed: int = 1) -> list[dict[str, Any]]:
+    """The handful of stations the synthetic flights dock at (SpaceStationDetailed), sorted by id."""
+    rng = random.Random(seed * 7919)
+    agencies = _World(random.Random(seed)).agencies
+    stations = []
+    for number, name in enumerate(STATIONS, start=1):
+        stations.append({
+            "response_mode": "detailed", "id": number, "url": f"{API}space_stations/{number}/", "name": name,
+            "status": {"id": 1, "name": "Active"} if number < 4 else {"id": 2, "name": "De-Orbited"},
+            "founded": f"{1971 + 5 * number}-04-19", "deorbited": None if number < 4 else f"{1990 + number}-10-11",
+            "description": _sentence(rng, 100, 300), "orbit": "Low Earth Orbit",
+            "type": {"id": 1, "name": "Government"}, "owners": [_mini_agency(agencies[number % AGENCIES])],
+            "image": _image(9000 + number, name, rng) if number % 3 else None,
+            "docking_location": [{"id": number * 10 + k, "name": port, "currently_docked": None}
+                                 for k, port in enumerate(PORTS)],
+            "active_docking_events": [], "active_expeditions": [], "onboard_crew": None, "docked_vehicles": None,
+        })
+    return stations
+
+
+def _mini_agency(agency: dict[str, Any]) -> dict[str, Any]:
+    return {key: agency[key] for key in ("id", "url", "name", "abbrev", "type")}
+
+
+class _People:
+    """A pool of astronauts, drawn with a skew so that some fly often (ids from 1)."""
+
+    def __init__(self, size: int, agencies: list[dict[str, Any]], seed: int) -> None:
+        rng = random.Random(seed * 104729)
+        self.cumulative = list(itertools.accumulate(1.0 / (1 + i % 50) for i in range(size)))  # drawn in O(log n)
+        self.people = [self._person(i + 1, rng, agencies) for i in range(size)]
+        self.seated: set[int] = set()
+
+    @staticmethod
+    def _person(ident: int, rng: random.Random, agencies: list[dict[str, Any]]) -> dict[str, Any]:
+        name = f"{_name(rng, 2)} {_name(rng, 3)}"
+        nation = rng.choice(("American", "Russian", "Chinese", "Japanese", "French", "Canadian"))
+        return {
+            "response_mode": "detailed", "id": ident, "url": f"{API}astronauts/{ident}/", "name": name,
+            "status": {"id": 2, "name": "Retired"} if ident % 3 else {"id": 1, "name": "Active"},
+            "agency": _mini_agency(rng.choice(agencies)),
+            "image": _image(20000 + ident, name, rng) if ident % 4 else None,
+            "type": {"id": 2, "name": "Government"} if ident % 97 else {"id": 5, "name": "Non-Human"},
+            "date_of_birth": f"{1930 + ident % 60}-0{1 + ident % 9}-1{ident % 10}" if ident % 11 else None,
+            "date_of_death": None, "nationality": [{"id": 1 + ident % 6, "name": nation, "nationality_name": nation}],
+            "bio": _sentence(rng, 60, 160), "wiki": None,
+        }
+
+    def crew(self, rng: random.Random) -> list[dict[str, Any]]:
+        """One crew list: one to seven people, no one twice, by role."""
+        size = rng.choices((1, 2, 3, 4, 6, 7), weights=(5, 20, 40, 15, 10, 10))[0]
+        chosen: dict[int, dict[str, Any]] = {}
+        while len(chosen) < min(size, len(self.people)):
+            person = rng.choices(self.people, cum_weights=self.cumulative)[0]
+            chosen.setdefault(person["id"], person)
+        return [{"id": 1 + n, "role": {"id": role[1], "role": role[0], "priority": role[1]}, "astronaut": self.copy(person)}
+                for n, (person, role) in enumerate(zip(chosen.values(), _roles(len(chosen)), strict=True))]
+
+    def copy(self, person: dict[str, Any]) -> dict[str, Any]:
+        """The whole record (AstronautDetailed) at a person's first seat, a short one after: the build keeps
+        the fullest copy, and the file stays a size a benchmark can write quickly."""
+        if person["id"] in self.seated:
+            return {key: person[key] for key in ("id", "url", "name", "status")}
+        self.seated.add(person["id"])
+        return person
+
+
+def _roles(size: int) -> list[tuple[str, int]]:
+    return [ROLES[min(n, 3 if n < 4 else 3 + n % 3)] for n in range(size)]
+
+
+def make_flights(n: int, *, seed: int = 1, records: Iterable[dict[str, Any]] | None = None,
+                 ) -> Iterator[dict[str, Any]]:
+    """Yield the flights endpoint's records of make_records(n, seed) (or of those records), by
+    spacecraft then flight."""
+    people = _People(max(60, n // 8), _World(random.Random(seed)).agencies, seed)
+    stations = make_stations(seed=seed)
+    for record in records if records is not None else make_records(n, seed=seed):
+        rng = random.Random(seed * 1_000_003 + record["id"])
+        listed = record.get("flights")
+        for k in range(record["flights_count"]):
+            flight = dict(listed[k]) if listed else _flight(record["id"], k, record["name"], rng)
+            yield _detailed(flight, record, rng, people, stations)
+
+
+def _detailed(flight: dict[str, Any], craft: dict[str, Any], rng: random.Random, people: _People,
+              stations: list[dict[str, Any]]) -> dict[str, Any]:
+    """A flight as SpacecraftFlightDetailed: crews (30 % crewed) and docking events (about a third)."""
+    flight.update(response_mode="detailed", spacecraft={"id": craft["id"], "url": craft["url"], "name": craft["name"]})
+    roll = rng.random()
+    if roll < UNKNOWN_CREW_SHARE:
+        crews: list[Any] = [None, None, None]
+    elif roll < UNKNOWN_CREW_SHARE + CREWED_SHARE:
+        crew = people.crew(rng)
+        crews = [crew, [], crew]
+    else:
+        crews = [[], [], []]
+    flight["launch_crew"], flight["onboard_crew"], flight["landing_crew"] = crews
+    flight["docking_events"] = _dockings(flight, rng, stations) if rng.random() < DOCKING_SHARE else []
+    return flight
+
+
+def _dockings(flight: dict[str, Any], rng: random.Random, stations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One docking event, now and then two (a port relocation); a few still docked."""
+    station = rng.choice(stations)
+    start = flight["launch"]["net"][:10]
+    events = []
+    for j in range(1 if rng.random() < 0.9 else 2):
+        port = rng.choice(station["docking_location"])
+        day = 2 + 20 * j
+        ident = flight["id"] * 2 + j
+        events.append({
+            "id": ident, "url": f"{API}docking_events/{ident}/", "docking": f"{_later(start, day)}T06:30:00Z",
+            "departure": None if rng.random() < 0.02 else f"{_later(start, day + 10 + rng.randrange(60))}T12:00:00Z",
+            "docking_location": {"id": port["id"], "name": port["name"],
+                                 "spacestation": {"id": station["id"], "url": station["url"], "name": station["name"]}},
+            "space_station_target": {"id": station["id"], "url": station["url"], "name": station["name"]},
+            "flight_vehicle_target": None, "payload_flight_target": None})
+    return events
+
+
+def _later(day: str, days: int) -> str:
+    return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
+
+
 def image_urls(records: list[dict[str, Any]] | None = None, *, n: int = 0, seed: int = 1) -> list[str]:
     """Every distinct image URL the records use, sorted (records, or make_records(n, seed))."""
     urls: set[str] = set()
@@ -166,14 +309,23 @@ def image_urls(records: list[dict[str, Any]] | None = None, *, n: int = 0, seed:
 
 
 def write_dataset(cache: Path, n: int, *, seed: int = 1) -> Path:
-    """Write n records as the cache's fetched data (what an offline build reads); return the file."""
+    """Write n records as the cache's fetched data (what an offline build reads), their flights and
+    the stations beside them (the flights and stations endpoints' data); return the spacecraft file."""
     from catalog.config import CacheLayout
     from catalog.data import snapshot
+    from catalog.data.crawl import write_data
     from catalog.data.models import FetchMeta
 
     meta = FetchMeta(api_url=API, count=n, fetched_at="2025-01-01T00:00:00Z", records=n)
-    target = CacheLayout(cache).data_file
-    snapshot.write_records(target, make_records(n, seed=seed), meta)
+    layout = CacheLayout(cache)
+    target = layout.data_file
+    spacecraft = list(make_records(n, seed=seed))
+    snapshot.write_records(target, spacecraft, meta)
+    flights = list(make_flights(n, seed=seed, records=spacecraft))
+    for name, records in (("flights", flights), ("stations", make_stations(seed=seed))):
+        write_data(layout.endpoint_data(name), records, {
+            "api_url": API, "count": len(records), "fetched_at": "2025-01-01T00:00:00Z",
+            "full_at": "2025-01-01T00:00:00Z", "pending": []})
     return target
 
 
@@ -216,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     target = write_dataset(args.cache, args.n, seed=args.seed)
-    print(f"wrote {args.n} records to {target}")
+    print(f"wrote {args.n} records to {target}, their flights and the stations beside it")
     return 0
 
 

@@ -7,7 +7,7 @@ the kind; nothing downstream guesses a page's kind from the names its context ha
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, NamedTuple
@@ -17,7 +17,7 @@ from ..data.crew import Astronaut, Station
 from ..data.groups import Catalog
 from ..data.history import EMPTY
 from ..data.models import Configuration, FetchMeta, Group, Image, License, Spacecraft
-from . import search_index
+from . import quality, search_index
 from .changes import Changes
 from .content import MarkdownPage
 from .crewpages import craft_crew, no_crew_of
@@ -49,9 +49,10 @@ COMPARE = "compare"  # compare.html: spacecraft or configurations side by side, 
 # The crew data's pages (issue 26, site/crewpages.py): a flight, a person and the paged People index, a station
 # and the stations index. Not keyed (render/__init__.py KEYED): each shows values looked up in the crew data.
 FLIGHT, ASTRONAUT, ASTRONAUT_LIST, STATION, STATION_LIST = "flight", "astronaut", "astronaut-list", "station", "station-list"
+QUALITY = "quality"  # quality.html: the data-quality checks (site/quality.py), and each long check's own pages
 KINDS = frozenset({HOME, SPACECRAFT_LIST, SPACECRAFT_PAGE, GROUP_INDEX, CONFIGURATION, AGENCY, STATUS,
                    SEARCH, CREDITS, MARKDOWN, NOT_FOUND, DATA, LICENSES, STATS, CHANGES, COMPARE,
-                   FLIGHT, ASTRONAUT, ASTRONAUT_LIST, STATION, STATION_LIST})
+                   FLIGHT, ASTRONAUT, ASTRONAUT_LIST, STATION, STATION_LIST, QUALITY})
 LISTS_SPACECRAFT = frozenset({HOME, SPACECRAFT_LIST, CONFIGURATION, AGENCY, STATUS})  # pages made of cards
 
 
@@ -178,6 +179,7 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
         if len(licensed.credits) > preview:  # the first page shows them all otherwise
             for chunk, pager in paged(licensed.credits, credits_size, partial(Urls.license_page, licensed.slug)):
                 yield page(LICENSES, pager.path, "license.html", {"group": licensed, "credits": chunk, "pager": pager})
+    yield from quality_pages(catalog, page)
     for listed in changes.pages():
         yield page(CHANGES, listed.path, "changes.html", {"changes": changes, "listed": listed})
     for md in pages:
@@ -208,6 +210,22 @@ def crew_pages(catalog: Catalog, seo: Seo, list_size: int = LIST_PAGE_SIZE) -> I
     for station in stations:
         path = path_for(station)
         yield Page(STATION, path, "station.html", {"station": station, **shared}, Head(seo, path))
+
+
+QUALITY_PREVIEW = 10  # records quality.html lists under each check: 7 checks of ~10 elements a row, under 1,500
+QUALITY_PAGE_SIZE = 100  # records on each of a long check's own pages (~10 elements a row)
+
+
+def quality_pages(catalog: Catalog, page: Callable[..., Page]) -> Iterator[Page]:
+    """quality.html (every check, its count and first records), and the own pages of a longer check."""
+    found = quality.checks(catalog)  # once per build
+    yield page(QUALITY, Urls.quality, "quality.html", {"checks": found, "preview": QUALITY_PREVIEW,
+                                                       "crew_source": catalog.crew.flights_source})
+    for check in found:
+        if check.count > QUALITY_PREVIEW:
+            for chunk, pager in paged(check.findings, QUALITY_PAGE_SIZE, partial(Urls.quality_page, check.slug)):
+                yield page(QUALITY, pager.path, "quality-check.html", {
+                    "check": check, "findings": chunk, "pager": pager, "start": (pager.number - 1) * QUALITY_PAGE_SIZE + 1})
 
 
 def image_credits(catalog: Catalog) -> list[Credit]:

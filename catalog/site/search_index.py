@@ -15,6 +15,8 @@ Files (format version 4, VERSION; compact JSON, no spaces, UTF-8, keys sorted):
      "configurations": {"fields": ["id", "name", "type", "agency", "url"],
                         "rows": [[6, "Crew Dragon 2", "Capsule", 0, "configurations/crew-dragon-2.html"], ...]},
      "statuses":       {"fields": ["id", "name"], "rows": [[1, "Active"], ...]},
+     "astronauts":     {"fields": ["id", "name", "url"], "rows": [[25, "John Glenn", "astronauts/john-glenn.html"], ...]},
+     "stations":       {"fields": ["id", "name", "url"], "rows": [[4, "International Space Station", "stations/…html"], ...]},
      "thumbnails":     ["thumbs/…webp", ...],
      "stopwords":      ["a", "an", "and", ...],
      "spacecraft":     {"fields": [...SPACECRAFT_FIELDS], "rows": [[...], ...]}}
@@ -51,15 +53,27 @@ Rows:
   description, in order, lowercased, less ``STOPWORDS`` ("" in a catalog of ``DESCRIPTIONS_BELOW``
   spacecraft or more). The page ranks a match in a name above one in a mission or its terms, and
   those above one in the words.
+- Crew and dockings (from ``catalog.crew``, the flights data): ``crew`` lists the positions, in the
+  astronauts table, of everyone aboard any of the spacecraft's flights (any phase), by the first
+  flight they flew on it: ``[]`` when every one of its flights is given with no crew (uncrewed),
+  null when that is unknown (no flights data for it, or a crew list not given and no one named).
+  The page reads crewed (yes, no, unknown) and the number of people aboard from it, so neither is
+  sent. ``stations`` lists the positions, in the stations table, of the stations it docked at, and
+  ``docking_count`` counts its docking events (null when the flights data has none of its flights).
+  The page finds a spacecraft by a crew member's name or a station it docked at (ranked as a
+  mission), filters it by crewed, station and crew member, and shows the astronauts and stations a
+  query names as results of their own.
 - ``known_license`` is 1 when the image the spacecraft's page shows (its own, else its
   configuration's) has a known license, 0 when its license is "Unknown", null when it has no image.
 - ``url`` and ``thumbnail`` paths are relative to the site root (where search.html lives).
-- Rows follow the catalog's order (name, then id); lookup tables follow the group order.
+- Rows follow the catalog's order (name, then id); lookup tables follow the group order; the
+  astronauts and stations tables are by name, then id.
 - Readers look fields up by name, so an added field breaks none.
 
 Versions: 2 added ``known_license`` and later a configuration's ``url``; 3 split what the pages
 load into the head and its parts (``search-index.json`` kept its shape); 4 added ``missions``,
-``terms`` and ``words``, and the head's ``stopwords`` (the words a query needs not find). The pages refuse an
+``terms`` and ``words``, and the head's ``stopwords`` (the words a query needs not find); 5 added the
+``astronauts`` and ``stations`` tables and ``crew``, ``stations`` and ``docking_count`` (issue 26). The pages refuse an
 index of another version than the build that wrote them (the version reaches them from here,
 through the templates' ``index`` view).
 """
@@ -77,7 +91,7 @@ from ..files import Writer
 from . import figures
 from .urls import Urls, path_for
 
-VERSION = 4
+VERSION = 5
 JSON_PATH = Urls.search_index_json
 JS_PATH = Urls.search_index_js
 JS_GLOBAL = "SPACECRAFT_INDEX"
@@ -94,8 +108,10 @@ STATUS_FIELDS = ("id", "name")
 SPACECRAFT_FIELDS = (
     "id", "name", "serial", "configuration", "status", "in_space", "is_placeholder",
     "flights_count", "mission_ends_count", "time_in_space", "time_docked", "url", "thumbnail", "known_license",
-    "figure_sources", "missions", "terms", "words",
+    "figure_sources", "missions", "terms", "words", "crew", "stations", "docking_count",
 )
+PEOPLE_FIELDS = ("id", "name", "url")  # the astronauts table
+STATION_FIELDS = ("id", "name", "url")
 # A description is searched by its first distinct words only: they name what the record is (its
 # missions, callsign, maker), and the bound keeps the index small at 100,000 records, where
 # descriptions of 400 characters would otherwise double it (benchmarks/README.md, issue 25).
@@ -207,12 +223,33 @@ def _words(text: str) -> list[str]:
     return text.translate(_ASCII_SPACES).split() if text.isascii() else _WORD.findall(text)
 
 
+def crew_columns(catalog: Catalog, people: Mapping[int, int], stations: Mapping[int, int],
+                 craft: Spacecraft) -> list[Any]:
+    """A spacecraft's crew, stations and docking_count (see the module docstring)."""
+    crew = catalog.crew
+    flights = crew.flights_of_spacecraft(craft.id)
+    if not flights:
+        return [None, [], None]
+    aboard: dict[int, None] = {}
+    for flight in flights:
+        for seats in (flight.launch_crew, flight.onboard_crew, flight.landing_crew):
+            aboard.update(dict.fromkeys(people[s.astronaut] for s in seats or ()))
+    known = aboard or all(f.crewed is False for f in flights)  # someone named, or every flight said none
+    events = crew.dockings_of_spacecraft(craft.id)
+    visited = dict.fromkeys(stations[e.station] for e in events if e.station is not None and e.station in stations)
+    return [list(aboard) if known else None, list(visited), len(events)]
+
+
 def build_index(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> dict[str, Any]:
     """Build the index as plain data; `thumbnail` maps a spacecraft to its thumbnail path, or None."""
     agencies = {g.subject.id: i for i, g in enumerate(catalog.agencies)}
     configs = {g.subject.id: i for i, g in enumerate(catalog.configurations)}
     statuses = {g.subject.id: i for i, g in enumerate(catalog.statuses)}
     thumbs: dict[str, int] = {}
+    people = sorted(catalog.crew.astronauts.values(), key=lambda a: (a.name.casefold(), a.id))
+    places = sorted(catalog.crew.stations.values(), key=lambda s: (s.name.casefold(), s.id))
+    person_at = {a.id: n for n, a in enumerate(people)}
+    station_at = {s.id: n for n, s in enumerate(places)}
     words = description_words(catalog) if len(catalog.spacecraft) < DESCRIPTIONS_BELOW else _no_words
     rows = []
     for craft in catalog.spacecraft:
@@ -224,6 +261,7 @@ def build_index(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> di
             None if thumb is None else thumbs.setdefault(thumb, len(thumbs)),
             None if (image := craft.shown_image) is None else int(image.license.known),
             "".join(f.source[0] for f in fig), mission_names(craft), flight_terms(craft), words(craft),
+            *crew_columns(catalog, person_at, station_at, craft),
         ])
     return {
         "version": VERSION,
@@ -234,6 +272,8 @@ def build_index(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> di
             for c in (g.subject for g in catalog.configurations)]},
         "statuses": {"fields": list(STATUS_FIELDS), "rows": [
             [s.id, s.name] for s in (g.subject for g in catalog.statuses)]},
+        "astronauts": {"fields": list(PEOPLE_FIELDS), "rows": [[a.id, a.name, path_for(a)] for a in people]},
+        "stations": {"fields": list(STATION_FIELDS), "rows": [[s.id, s.name, path_for(s)] for s in places]},
         "thumbnails": list(thumbs),
         "stopwords": sorted(STOPWORDS),
         "spacecraft": {"fields": list(SPACECRAFT_FIELDS), "rows": rows},

@@ -199,6 +199,11 @@ class Urls:
         return f"licenses-{slug}.html" if number == 1 else f"licenses-{slug}-{number}.html"
 
     @staticmethod
+    def quality_page(slug: str, number: int = 1) -> str:
+        """The n-th page of one data-quality check's records: quality-<slug>.html, then quality-<slug>-2.html..."""
+        return f"quality-{slug}.html" if number == 1 else f"quality-{slug}-{number}.html"
+
+    @staticmethod
     def search_for(params: tuple[tuple[str, object], ...]) -> str:
         """The search page showing the results of these URL parameters (the API's names), in order."""
         return Urls.search + ("?" + urlencode(params) if params else "")

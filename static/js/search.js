@@ -30,14 +30,18 @@ function start(data) {
 
   var PAGE = 50; // results rendered at a time: five screens or so, and few enough to build within a frame
   // Facets: filters on one value each, every value shown with the number of matches it would give.
-  var FACETS = ["status", "spacecraft_config", "agency", "type", "in_space", "is_placeholder", "known_license"];
+  // crewed is yes, no or unknown (crewed=unknown); station is any of the stations a spacecraft docked at.
+  var FACETS = ["status", "spacecraft_config", "agency", "type", "in_space", "is_placeholder", "known_license",
+    "crewed", "station"];
+  var MULTI = { station: true }; // a facet whose value per spacecraft is a list (each value counts)
   // Ranges in django-filter's spelling, as LL2 spells its own (flights_count__gte=5): counts are
   // integers, durations ISO 8601 ("P30D", "PT12H") or seconds, as Django's DurationField takes them.
-  var RANGES = ["flights_count", "mission_ends_count", "time_in_space", "time_docked"];
+  var RANGES = ["flights_count", "mission_ends_count", "time_in_space", "time_docked", "crew_count", "docking_count"];
   var DURATIONS = { time_in_space: true, time_docked: true };
   var BOUNDS = [];
   RANGES.forEach(function (key) { BOUNDS.push(key + "__gte", key + "__lte"); });
-  var PARAMS = ["search"].concat(FACETS, BOUNDS, ["ordering", "view", "compare"]);
+  // crew: the spacecraft some of whose crew a name finds (crew=glenn), as the search box finds spacecraft.
+  var PARAMS = ["search"].concat(FACETS, ["crew"], BOUNDS, ["ordering", "view", "compare"]);
   var ORDERINGS = ["flights_count", "id", "mission_ends_count", "time_docked", "time_in_space",
     "name", "spacecraft_config__name", "spacecraft_config__agency__name", "status__name"];
   var MAX_COMPARED = 4;
@@ -73,6 +77,7 @@ function start(data) {
   var TOTAL = data.total, N = 0, complete = false, failure = ""; // N: the rows in so far
   var fields = data.spacecraft.fields, col = {};
   fields.forEach(function (name) { col[name] = []; });
+  col.crewed = []; col.crew_count = []; // read from crew: 1, 0 or null; how many aboard (null: unknown)
   var configs = data.configurations, agencies = data.agencies, statuses = data.statuses;
   var configName = column(configs, "name"), configAgency = column(configs, "agency");
   var statusName = column(statuses, "name");
@@ -86,6 +91,12 @@ function start(data) {
   configType.forEach(function (t) { if (t !== null && types.indexOf(t) < 0) types.push(t); });
   var configTypeAt = configType.map(function (t) { return t === null ? -1 : types.indexOf(t); });
   var configFolded = configName.map(fold);
+  // The people and stations (search-index.js: astronauts, stations), as results of their own.
+  var people = data.astronauts || { fields: ["id", "name", "url"], rows: [] };
+  var places = data.stations || { fields: ["id", "name", "url"], rows: [] };
+  var personName = column(people, "name"), personFolded = personName.map(fold), personUrl = column(people, "url");
+  var stationName = column(places, "name"), stationFolded = stationName.map(fold), stationUrl = column(places, "url");
+  ids.station = column(places, "id");
   // One string per spacecraft, fields separated by spaces: a query word is a substring of it.
   var haystack = new Array(TOTAL);
   // And two more, ranked lower: the missions (" | " between them, so that no phrase spans two) and
@@ -178,10 +189,11 @@ function start(data) {
     PARAMS.forEach(function (name) { state[name] = (params.get(name) || "").trim(); });
     state.search = params.has("search") ? params.get("search") : params.get("q") || ""; // q: the usual name elsewhere
     state.view = state.view === "table" ? "table" : "";
-    ["in_space", "is_placeholder", "known_license"].forEach(function (name) { // the API also takes True, 1, False, 0
+    ["in_space", "is_placeholder", "known_license", "crewed"].forEach(function (name) { // the API also takes True, 1, False, 0
       var flag = bool(state[name]);
       if (flag >= 0) state[name] = flag ? "true" : "false";
     });
+    state.crew = params.get("crew") || "";
     return state;
   }
   function queryOf(state) {
@@ -197,6 +209,7 @@ function start(data) {
       if (DURATIONS[name.split("__")[0]] && state[name]) state[name] = "P" + state[name] + "D";
     });
     state.search = form.elements.search.value;
+    state.crew = form.elements.crew.value;
     return state;
   }
   function showState(state) {
@@ -237,12 +250,14 @@ function start(data) {
   // Each facet's value per spacecraft, as a position in that facet's list of values (-1: none).
   var facetValues = {
     status: ids.status, spacecraft_config: ids.spacecraft_config, agency: ids.agency, type: types,
-    in_space: [false, true], is_placeholder: [false, true], known_license: [false, true]
+    in_space: [false, true], is_placeholder: [false, true], known_license: [false, true],
+    crewed: [false, true, null], station: ids.station // crewed: no, yes, unknown
   };
   var facetCol = FACETS.map(function () { return new Int32Array(TOTAL); });
   function facetOf(name, i) {
     var cfg = col.configuration[i], v = name === "status" ? col.status[i] : name === "spacecraft_config" ? cfg
       : name === "agency" ? configAgency[cfg] : name === "type" ? configTypeAt[cfg] : col[name][i];
+    if (name === "crewed") return v === null || v === undefined ? 2 : v;
     return v === null || v === undefined ? -1 : v;
   }
 
@@ -259,9 +274,16 @@ function start(data) {
       haystack[i] = " " + fold(col.name[i]) + " " + (col.serial[i] ? fold(col.serial[i]) : "") + " " +
         configFolded[col.configuration[i]] + " ";
       var missions = col.missions[i], terms = col.terms[i], described = col.words[i];
-      flightText[i] = missions.length || terms ? " " + missions.map(fold).join(" | ") + " | " + fold(terms) + " " : " ";
+      // The crew's names and the stations docked at are searched as the flights' words are.
+      var aboard = col.crew[i] || [], visited = col.stations[i] || [];
+      var crewText = aboard.map(function (p) { return personFolded[p]; }).concat(
+        visited.map(function (s) { return stationFolded[s]; })).join(" | ");
+      col.crewed.push(col.crew[i] === null || col.crew[i] === undefined ? null : aboard.length ? 1 : 0);
+      col.crew_count.push(col.crewed[i] === null ? null : aboard.length);
+      flightText[i] = missions.length || terms || crewText
+        ? " " + missions.map(fold).join(" | ") + " | " + fold(terms) + " | " + crewText + " " : " ";
       wordText[i] = described ? " " + fold(described) + " " : " ";
-      for (f = 0; f < FACETS.length; f++) facetCol[f][i] = facetOf(FACETS[f], i);
+      for (f = 0; f < FACETS.length; f++) if (!MULTI[FACETS[f]]) facetCol[f][i] = facetOf(FACETS[f], i);
     }
     orders = {};
     return from;
@@ -269,8 +291,8 @@ function start(data) {
   // The position a URL value selects: -1 for no filter, -2 for a value no spacecraft has.
   function wanted(name, value) {
     if (!value) return -1;
-    var at = name === "type" ? types.indexOf(value) : facetValues[name] && facetValues[name][0] === false
-      ? bool(value) : ids[name].indexOf(Number(value));
+    var at = name === "type" ? types.indexOf(value) : name === "crewed" && value === "unknown" ? 2
+      : facetValues[name] && facetValues[name][0] === false ? bool(value) : ids[name].indexOf(Number(value));
     return at < 0 ? -2 : at;
   }
 
@@ -325,6 +347,17 @@ function start(data) {
     for (k = 0; k < n; k++) out[k] = found[packed[k] % slots];
     return out;
   }
+  // Whether a person's folded name has every word of a query at the start of one of its words.
+  function named(folded, query) {
+    var text = " " + folded + " ";
+    return query.words.every(function (w, at) { return query.optional[at] || text.indexOf(" " + w) >= 0; });
+  }
+  // The first of spacecraft i's crew whose name has every word of the query (position in the astronauts table), or -1.
+  function personOf(i, query) {
+    var aboard = col.crew[i] || [];
+    for (var k = 0; k < aboard.length; k++) if (named(personFolded[aboard[k]], query)) return aboard[k];
+    return -1;
+  }
   // The first mission of spacecraft i a query names (its phrase, else one of its words), for its result.
   function missionOf(i, query) {
     var missions = col.missions[i], best = null;
@@ -354,27 +387,35 @@ function start(data) {
     if (invalid) return { results: out, counts: counts, totals: totals };
     var perm = since === undefined ? order(state.ordering || "") : null, nranges = ranges.length;
     var ranking = ranked(state), scores = [], score = 0;
+    var crewQuery = parse(state.crew || ""), ncrew = crewQuery.words.length;
+    var multi = FACETS.map(function (name) { return MULTI[name] ? col.stations : null; });
+    function has(f, i, w) { return multi[f] ? multi[f][i].indexOf(w) >= 0 : facetCol[f][i] === w; }
+    function tally(f, i) {
+      if (multi[f]) { for (var at = 0, list = multi[f][i]; at < list.length; at++) counts[f][list[at]]++; }
+      else if (facetCol[f][i] >= 0) counts[f][facetCol[f][i]]++;
+    }
     outer: for (var k = since || 0; k < N; k++) {
       var i = perm ? perm[k] : k, f, r, v;
       for (r = 0; r < nranges; r++) {
         v = ranges[r][0][i];
         if (v === null || v < ranges[r][1] || v > ranges[r][2]) continue outer; // no value is in no range
       }
+      if (ncrew && personOf(i, crewQuery) < 0) continue outer;
       if (nwords && !(score = scoreOf(i, query))) continue outer;
       var fails = 0, failed = -1;
       for (f = 0; f < F; f++) {
-        if (want[f] !== -1 && facetCol[f][i] !== want[f]) { if (++fails > 1) continue outer; failed = f; }
+        if (want[f] !== -1 && !has(f, i, want[f])) { if (++fails > 1) continue outer; failed = f; }
       }
       if (fails === 1) {
         totals[failed]++;
-        if ((v = facetCol[failed][i]) >= 0) counts[failed][v]++;
+        tally(failed, i);
         continue;
       }
       out.push(i);
       if (ranking) scores.push(score);
       for (f = 0; f < F; f++) {
         totals[f]++;
-        if ((v = facetCol[f][i]) >= 0) counts[f][v]++;
+        tally(f, i);
       }
     }
     return { results: ranking ? byScore(out, scores) : out, counts: counts, totals: totals };
@@ -409,7 +450,7 @@ function start(data) {
   function item(i) {
     var cfg = col.configuration[i], thumb = col.thumbnail[i], serial = col.serial[i], flights = col.flights_count[i];
     var sub = configName[cfg] + (serial && serial !== col.name[i] ? " · " + serial : "");
-    var mission = missionOf(i, shownQuery);
+    var mission = missionOf(i, shownQuery), person = mission || !shownQuery.words.length ? -1 : personOf(i, shownQuery);
     return '<li class="result"><a class="result-link" href="' + escape(col.url[i]) + '">' +
       (thumb === null || thumb === undefined
         ? '<span class="result-thumb placeholder" aria-hidden="true">' + escape(configInitials[cfg]) + "</span>"
@@ -417,6 +458,7 @@ function start(data) {
       '<span class="result-body"><span class="result-name">' + escape(col.name[i]) + "</span>" +
       '<span class="result-sub">' + escape(sub) + "</span>" +
       (mission ? '<span class="result-mission">Mission: ' + escape(mission) + "</span>" : "") +
+      (person >= 0 ? '<span class="result-mission">Crew: ' + escape(personName[person]) + "</span>" : "") +
       '<span class="result-facts"><span class="badge status-' + ids.status[col.status[i]] + '">' +
       escape(statusName[col.status[i]]) + "</span>" +
       (col.in_space[i] ? ' <span class="badge in-space">In space</span>' : "") +
@@ -439,6 +481,25 @@ function start(data) {
       "</td>" + SpacecraftIndex.FIGURES.map(function (key) { // each with its source, as pages say it
         return '<td class="num">' + escape(SpacecraftIndex.figureCell(key, col[key][i], col.figure_sources[i])) + "</td>";
       }).join("") + "</tr>";
+  }
+
+  // The people and stations whose names have every word of the query (at a word's start), up to
+  // OTHERS of them, above the spacecraft: "Glenn" finds John Glenn, and the spacecraft he flew below.
+  var OTHERS = 12;
+  var othersBox = document.getElementById("search-others"), othersList = document.getElementById("search-others-list");
+  function showOthers(query) {
+    var html = "", n = 0, k;
+    function add(url, name, kind) {
+      n++;
+      if (n <= OTHERS) html += '<li><a href="' + escape(url) + '">' + escape(name) + '</a> <span class="result-kind">' + kind + "</span></li>";
+    }
+    if (query.words.length) {
+      for (k = 0; k < personFolded.length; k++) if (named(personFolded[k], query)) add(personUrl[k], personName[k], "astronaut");
+      for (k = 0; k < stationFolded.length; k++) if (named(stationFolded[k], query)) add(stationUrl[k], stationName[k], "space station");
+    }
+    if (othersList.innerHTML !== html) othersList.innerHTML = html;
+    othersBox.hidden = n === 0;
+    document.getElementById("search-others-more").textContent = n > OTHERS ? "and " + grouped(n - OTHERS) + " more: add a word to narrow them." : "";
   }
 
   var results = [], shown = 0, pages = 1, table = false, picked = [], shownQuery = parse("");
@@ -468,6 +529,7 @@ function start(data) {
     last = { state: state, found: evaluate(state) };
     results = last.found.results;
     shownQuery = parse(state.search);
+    showOthers(shownQuery);
     pages = 1;
     table = state.view === "table";
     list.hidden = table;
@@ -506,7 +568,7 @@ function start(data) {
   // The line that folds the filters away on a phone: how many filters and ranges are set.
   var activeEl = document.getElementById("search-filters-active");
   function showActive(state) {
-    var n = FACETS.filter(function (name) { return state[name]; }).length +
+    var n = FACETS.filter(function (name) { return state[name]; }).length + (state.crew ? 1 : 0) +
       RANGES.filter(function (key) { return state[key + "__gte"] || state[key + "__lte"]; }).length;
     activeEl.textContent = " (" + (n ? n + " active" : "none active") + ")";
   }
@@ -538,13 +600,16 @@ function start(data) {
     run(state);
   }
 
-  input.addEventListener("input", function () {
-    commit(!typing); // the first keystroke makes a history entry; the rest update it
-    typing = true;
+  var crewInput = form.elements.crew; // a crew member's name searches as one types too
+  [input, crewInput].forEach(function (box) {
+    box.addEventListener("input", function () {
+      commit(!typing); // the first keystroke makes a history entry; the rest update it
+      typing = true;
+    });
+    box.addEventListener("change", function () { typing = false; });
   });
-  input.addEventListener("change", function () { typing = false; });
   form.addEventListener("change", function (event) {
-    if (event.target !== input) { typing = false; commit(true); }
+    if (event.target !== input && event.target !== crewInput) { typing = false; commit(true); }
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
