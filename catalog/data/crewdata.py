@@ -199,8 +199,7 @@ class _Joiner:
                 self.no_role.append(f"{flight} ({who})")
             seats[who] = Seat(flight, who, phase, role, priority, integer(item.get("id")))
             self.keep_person(person, flight)
-        ordered = sorted(seats.values(), key=lambda s: (s.priority is None, s.priority or 0,
-                                                         self.person_name(s.astronaut).casefold(), s.astronaut))
+        ordered = sorted(seats.values(), key=lambda s: (*_rank(s), self.person_name(s.astronaut).casefold(), s.astronaut))
         self.seats.extend(ordered)
         return tuple(ordered)
 
@@ -354,6 +353,20 @@ def _docking_order(e: DockingEvent) -> tuple[str, int]:
 def _name(value: Any) -> str | None:
     """A value's name: LL2 sends {"id", "name"} objects, older versions and some fields a string."""
     return text(value.get("name")) if isinstance(value, dict) else text(value)
+
+
+# Where the API gives a role as a plain string (2.0.0) or with no priority: the common roles in the
+# order LL2's priorities put them, commanders first; any other role after them, by name.
+ROLE_ORDER = {name.casefold(): n for n, name in enumerate((
+    "Commander", "Spacecraft Commander", "Joint Operations Commander", "Pilot", "Flight Engineer",
+    "Mission Specialist", "Payload Specialist", "Spaceflight Participant", "Tourist"))}
+
+
+def _rank(seat: Seat) -> tuple[int, int]:
+    """A seat's place in its crew: the API's role priority, else its role's place in ROLE_ORDER."""
+    if seat.priority is not None:
+        return 0, seat.priority
+    return 1, ROLE_ORDER.get((seat.role or "").casefold(), len(ROLE_ORDER))
 
 
 def _role(value: Any) -> tuple[str | None, int | None]:

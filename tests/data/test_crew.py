@@ -66,6 +66,15 @@ def test_seats_are_ordered_by_role_priority_then_name():
         ("Commander", "Al"), ("Flight Engineer", "Bea"), ("Flight Engineer", "Zed")]
 
 
+def test_roles_with_no_priority_are_ordered_as_ll2_ranks_them_commander_first():
+    crew = crew_of([spacecraft(8)], [crewed_flight(6, 8, launch=[
+        astronaut(1, "Alexander", role="Mission Specialist", priority=None, seat=1),
+        astronaut(2, "Zed", role="Commander", priority=None, seat=2),
+        astronaut(3, "Yann", role="Pilot", priority=None, seat=3),
+        astronaut(4, "Bob", role="Anthropomorphic Test Device", priority=None, seat=4)])])
+    assert [crew.astronauts[s.astronaut].name for s in crew.seats(6, "launch")] == ["Zed", "Yann", "Alexander", "Bob"]
+
+
 def test_role_as_a_plain_string_of_2_0_0_and_an_unreadable_role(caplog):
     crew = crew_of([spacecraft(8)], [crewed_flight(2, 8, launch=[astronaut(10, role="Pilot", priority=None),
                                                                  astronaut(11, role={"id": 9}, seat=2)])])
