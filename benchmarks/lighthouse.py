@@ -85,7 +85,7 @@ def pages_of(site: Path) -> list[tuple[str, str]]:
     # The crew data's pages (issue 26), when the data has flights and stations.
     for label, path in (("flight page", first("flights")), ("astronaut page", first("astronauts")),
                         ("people index", "astronauts/index.html"), ("station page", first("stations", largest=True)),
-                        ("stations index", "stations/index.html")):
+                        ("stations index", "stations/index.html"), ("quality page", "quality.html")):
         if path and (site / path).exists():
             wanted.append((label, path))
     licensed = sorted(p.name for p in site.glob("licenses-*.html"))  # a license's own pages (issue 16)

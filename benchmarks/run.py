@@ -338,11 +338,79 @@ def hugo_prepare(cache: Path, n: int) -> Path | None:
     shutil.copy(HERE / "hugo" / "hugo.toml", site / "hugo.toml")
     shutil.copy(HERE / "hugo" / "_content.gotmpl", site / "content" / "spacecraft" / "_content.gotmpl")
     (site / "content" / "spacecraft" / "_index.md").write_text('{"title": "Spacecraft"}\n')
-    with data.open(encoding="utf-8") as src:
-        next(src)  # the meta line
-        rows = [json.loads(line) for line in src if line.strip()]
+    rows = jsonl(data)
     records.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    flights_file, stations_file = data.with_name("flights.jsonl"), data.with_name("stations.jsonl")
+    if flights_file.is_file():  # the crew data's pages too: a flight, a person, a station (hugo/crew/)
+        for name, pages in hugo_crew(jsonl(flights_file), jsonl(stations_file) if stations_file.is_file() else [],
+                                     {row["id"] for row in rows}).items():
+            (site / "content" / name).mkdir()
+            shutil.copy(HERE / "hugo" / "crew" / f"{name}.gotmpl", site / "content" / name / "_content.gotmpl")
+            (site / "content" / name / "_index.md").write_text(f'{{"title": "{name.title()}"}}\n')
+            (site / "assets" / f"{name}.json").write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
     return site
+
+
+def jsonl(path: Path) -> list[dict]:
+    """The records of one of the cache's JSON Lines files (after its meta line)."""
+    import json
+
+    with path.open(encoding="utf-8") as src:
+        next(src)  # the meta line
+        return [json.loads(line) for line in src if line.strip()]
+
+
+def hugo_crew(flights: list[dict], stations: list[dict], catalog: set[int]) -> dict[str, list[dict]]:
+    """The flight, astronaut and station pages' values for Hugo's content adapters, the joins made
+    here (people to their flights, stations to their dockings), so Hugo only lays them out: that
+    makes its work lighter than ours, never heavier."""
+    pages: dict[str, list[dict]] = {"flights": [], "astronauts": [], "stations": []}
+    people: dict[int, dict] = {}
+    by_station: dict[int, list[dict]] = {}
+    for f in flights:
+        craft = f.get("spacecraft") or {}
+        if craft.get("id") not in catalog:
+            continue
+        launch = f.get("launch") or {}
+        name, net = launch.get("name") or f"Flight {f['id']}", launch.get("net")
+        crew: dict[str, list[dict]] = {}
+        for phase in ("launch", "onboard", "landing"):
+            seats = f.get(f"{phase}_crew")
+            if not isinstance(seats, list):
+                continue
+            crew[phase] = []
+            for seat in seats:
+                person, role = seat.get("astronaut") or {}, seat.get("role")
+                role = role.get("role") if isinstance(role, dict) else role
+                crew[phase].append({"id": person.get("id"), "name": person.get("name"), "role": role})
+                kept = people.setdefault(person.get("id"), {
+                    "id": person.get("id"), "name": person.get("name"), "image": person.get("image"),
+                    "agency": (person.get("agency") or {}).get("name"), "status": (person.get("status") or {}).get("name"),
+                    "nationality": str(person.get("nationality")), "date_of_birth": person.get("date_of_birth"),
+                    "flights": []})
+                kept["flights"].append({"id": f["id"], "name": name, "date": net, "role": role})
+        dockings = []
+        for event in f.get("docking_events") or []:
+            where = (event.get("docking_location") or {})
+            station = where.get("spacestation") or event.get("space_station_target") or {}
+            row = {"docking": event.get("docking"), "departure": event.get("departure"), "port": where.get("name"),
+                   "station": station.get("name"), "station_id": station.get("id"), "flight": name, "flight_id": f["id"]}
+            dockings.append(row)
+            by_station.setdefault(station.get("id"), []).append(row)
+        landing = f.get("landing") or {}
+        pages["flights"].append({"id": f["id"], "name": name, "net": net, "spacecraft_id": craft.get("id"),
+                                 "spacecraft_name": craft.get("name"), "mission_end": f.get("mission_end"),
+                                 "duration": f.get("duration"), "turnaround": f.get("turn_around_time"),
+                                 "landing": (landing.get("landing_location") or {}).get("name"), "crew": crew,
+                                 "dockings": dockings})
+    pages["astronauts"] = [people[k] for k in sorted(people, key=lambda k: k or 0)]
+    for st in stations:
+        pages["stations"].append({"id": st["id"], "name": st.get("name"), "status": (st.get("status") or {}).get("name"),
+                                  "orbit": (st.get("orbit") or {}).get("name") if isinstance(st.get("orbit"), dict) else st.get("orbit"),
+                                  "founded": st.get("founded"),
+                                  "ports": [p.get("name") for p in st.get("docking_location") or []],
+                                  "dockings": by_station.get(st["id"], [])})
+    return pages
 
 
 def hugo_build(site: Path, n: int) -> float:

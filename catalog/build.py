@@ -125,7 +125,7 @@ def _build(options: BuildOptions) -> BuildReport:
         #    then the outputs made from what is written; the new tree replaces the old site only
         #    when complete. Under --debug each output is stamped with the time it was done.
         writer = SiteWriter(options.out, rewrite=options.force)
-        exports = Exports(catalog, urls)  # CSV, JSON and datapackage.json, from the models
+        exports = Exports(catalog, urls, options.title)  # CSV, JSON and datapackage.json, from the models
         alongside = [
             Output("search index", search_index.publisher(catalog, images.pictures), anywhere=True),
             Output("static files", lambda w: copy_static(w, static)),
@@ -133,10 +133,10 @@ def _build(options: BuildOptions) -> BuildReport:
             # The exports, then the data page, which shows each file's size and SHA-256.
             *([Output("exports and the data page", lambda w: publish_exports(w, exports, renderer, heads),
                       anywhere=True)] if options.exports else []),
-            Output("history", changes.publisher(urls)),  # changes.json and the Atom feed changes.xml
+            Output("history", changes.publisher(urls, options.title)),  # changes.json and the Atom feed changes.xml
         ]
         if options.exports:  # Every record's BibTeX and CSL-JSON in two files: a page carries only its text citation.
-            alongside.append(Output("citation files", Citer(urls, site.data_as_of).publisher(catalog), anywhere=True))
+            alongside.append(Output("citation files", Citer(urls, site.data_as_of, options.title).publisher(catalog), anywhere=True))
         if gathered.keep:
             alongside.append(Output("gathered catalog (cache)", gathered.keep, anywhere=True))
         after = [
@@ -277,7 +277,7 @@ def publish_exports(writer: Writer, exports: Exports, renderer: Renderer, heads:
     from .site.urls import Urls
 
     exports.publish(writer)
-    writer.write(Urls.data_page, renderer.render(data_page(exports.files, exports.catalog, heads)))
+    writer.write(Urls.data_page, renderer.render(data_page(exports.files, exports.catalog, heads, exports.title)))
 
 
 def write_each(writer: Writer, files: dict[str, bytes]) -> None:

@@ -86,7 +86,8 @@ def _nav(value: list[Any]) -> str | None:
 
 # Every key of spacecraft-catalog.toml, in the order `new` writes them.
 KEYS = (
-    Key("title", str, DEFAULT_TITLE, "the site's name: in every page's header and title, and the installed app's name",
+    Key("title", str, DEFAULT_TITLE, "the site's name: in every page's header and title, the installed app's name, "
+        "the feed's title, the citations and the data package",
         _text),
     Key("description", str, DEFAULT_DESCRIPTION, "the pages' meta description (and link previews') where a page has "
         "none of its own", _text),

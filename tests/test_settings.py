@@ -3,9 +3,12 @@ overridden by the command line, refused in one line when wrong, part of the up-t
 each optional output it switches off really left out (and not linked)."""
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from base import ROOT, broken_links, fleet, parse, site_files, write_data
@@ -125,3 +128,41 @@ def test_the_defaults_publish_both(site):  # the canary of the two above: on, th
     assert (out / "sw.js").is_file() and (out / "data.html").is_file() and (out / "data" / "spacecraft.csv").is_file()
     assert "offline.js" in (out / "index.html").read_text(encoding="utf-8")
 
+
+
+def one_event_history(cache: Path) -> None:
+    """A history of one event in the cache, so the build publishes changes.xml (data/history.py's format)."""
+    event = ["2026-11-21T06:00:00Z", 1, "status", "Active", "Retired"]
+    ident = hashlib.sha256(json.dumps(event, separators=(",", ":"), sort_keys=True).encode()).hexdigest()[:16]
+    (cache / "history").mkdir(parents=True, exist_ok=True)
+    (cache / "history" / "events.json").write_text(json.dumps({
+        "events": [{"after": "Retired", "before": "Active", "date": event[0], "id": ident, "kind": "status",
+                    "name": "Craft 1", "spacecraft_id": 1}],
+        "since": "2026-11-20T06:00:00Z", "updated": "2026-11-22T06:00:00Z", "version": 1}), encoding="utf-8")
+
+
+@pytest.mark.parametrize("title", ["Orbiters & <Ours>", None])  # None: the default title (the canary)
+def test_the_title_names_the_site_in_the_feed_the_citations_and_the_data_package(site, title, page):
+    one_event_history(site / ".cache")
+    if title:
+        configure(site, f'title = "{title}"\n')
+    done = run(cwd=site)
+    assert done.returncode == 0, done.stderr
+    name, out = title or "Spacecraft Catalog", site / "output"
+    feed = ElementTree.parse(out / "changes.xml").getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert feed.findtext(f"{atom}title") == f"{name}: changes"
+    assert feed.findtext(f"{atom}author/{atom}name") == name
+    assert json.loads((out / "datapackage.json").read_text())["title"] == f"{name}: every spacecraft in Launch Library 2"
+    assert json.loads(parse(out / "data.html").json_ld[0])["name"] == f"{name}: every spacecraft in Launch Library 2"
+    craft = parse(out / "spacecraft" / "craft-1.html")
+    assert f"{name}, spacecraft/craft-1.html" in craft.one("pre", id="cite-text").text
+    assert craft.one("details", class_="cite")["data-site"] == name
+    bib = (out / "data" / "catalog.bib").read_text()
+    assert f"howpublished = {{Launch Library 2, via {name.replace('&', chr(92) + '&')}}}" in bib
+    assert all(item["note"].endswith(f"via {name}") for item in json.loads((out / "data" / "catalog.csl.json").read_text()))
+    # What cite.js makes in Chromium says the same.
+    page.goto((out / "spacecraft" / "craft-1.html").as_uri())
+    page.click("details.cite summary")
+    assert f"Launch Library 2, via {name.replace('&', chr(92) + '&')}" in page.text_content("#cite-bibtex")
+    assert json.loads(page.text_content("#cite-csl"))[0]["note"].endswith(f"via {name}")

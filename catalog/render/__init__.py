@@ -96,7 +96,7 @@ class Renderer:
         # Helpers are filters, not global functions: Jinja calls a filter directly, a global through
         # Context.call, which inspects it first (ten calls a spacecraft page; benchmarks/README.md).
         fragments = self.fragments = Fragments(self.templates, pictures, frozenset(path for path, _ in nav))
-        cite = Citer(urls, site.data_as_of)
+        cite = Citer(urls, site.data_as_of, site.title)
         env.filters.update(
             duration=duration_text, number=number, initials=initials,
             path=path_for,  # craft|path: "spacecraft/soyuz-29.html", site-relative

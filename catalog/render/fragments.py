@@ -49,7 +49,7 @@ class Fragments:
     """
 
     NAME = "\ue000"  # stands for the page's name in a cached picture (a private-use character)
-    CITE = tuple(chr(0xE001 + n) for n in range(6))  # stand for a citation's values in the cached block
+    CITE = tuple(chr(0xE001 + n) for n in range(7))  # stand for a citation's values in the cached block
 
     def __init__(self, templates: PageTemplates, pictures: Mapping[str, Any],
                  nav_paths: frozenset[str] = NAV_PATHS) -> None:
@@ -157,7 +157,7 @@ class Fragments:
         return found[1]
 
     def cite(self, citation: tuple[str | None, ...], root: str) -> Markup:
-        """The "Cite this" block of a citation (its text, key, ident, name, URL and date).
+        """The "Cite this" block of a citation (its text, key, ident, name, URL, date and site).
 
         The macro is rendered once per depth with stand-ins, and split around them: a page joins
         the pieces with its escaped values, one join where six replacements each copied the block.

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from ..config import DEFAULT_TITLE
 from ..data.groups import Catalog
 from ..data.history import CREW_KINDS, History, dumps
 from ..data.models import Spacecraft, format_seconds
@@ -29,7 +30,7 @@ PAGE_SIZE = 100  # events per page of changes.html
 FEED_SIZE = 50  # the most recent events in changes.xml (at most PAGE_SIZE: they are all on changes.html)
 LATEST = 8  # on the home page
 TAG = "tag:spacecraft-catalog,2026:"  # the feed's id and its entries' ids start with it
-FEED_TITLE = "Spacecraft Catalog: changes"
+FEED_TITLE = "{title}: changes"  # the site's configured title
 
 _DIGITS = re.compile(r"\d+")
 _SIMPLE_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
@@ -218,8 +219,8 @@ class Changes:
         """Whether the site publishes (and announces) changes.xml: once the history has started."""
         return self.since is not None
 
-    def feed(self, urls: Urls) -> bytes:
-        """changes.xml: the most recent events as an Atom 1.0 feed."""
+    def feed(self, urls: Urls, title: str = DEFAULT_TITLE) -> bytes:
+        """changes.xml: the most recent events as an Atom 1.0 feed, named after the site's title."""
         assert self.since is not None  # no feed before the history starts
 
         def href(path: str) -> str:  # site-relative paths are relative to the feed, at the site root
@@ -227,11 +228,11 @@ class Changes:
 
         entries = self.events[:FEED_SIZE]
         lines = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">',
-                 f"<id>{TAG}changes</id>", f"<title>{FEED_TITLE}</title>",
+                 f"<id>{TAG}changes</id>", f"<title>{_text(FEED_TITLE.format(title=title))}</title>",
                  "<subtitle>What changed in the spacecraft records of Launch Library 2 between the catalog's "
                  "fetches: new and removed spacecraft, launches and landings, names, statuses, flights.</subtitle>",
                  f"<updated>{entries[0].date if entries else self.since}</updated>",
-                 "<author><name>Spacecraft Catalog</name></author>",
+                 f"<author><name>{_text(title)}</name></author>",
                  f'<link rel="self" type="application/atom+xml" href="{href(Urls.changes_feed)}"/>',
                  f'<link rel="alternate" type="text/html" href="{href(Urls.changes)}"/>',
                  "<generator>Spacecraft Catalog</generator>"]
@@ -245,12 +246,12 @@ class Changes:
         lines.append("</feed>")
         return ("\n".join(lines) + "\n").encode()
 
-    def publisher(self, urls: Urls) -> Callable[[Writer], None]:
+    def publisher(self, urls: Urls, title: str = DEFAULT_TITLE) -> Callable[[Writer], None]:
         """The job that writes changes.json, and changes.xml once the history has started."""
         def publish(writer: Writer) -> None:
             writer.write(Urls.changes_json, dumps(self.history))
             if self.has_feed:
-                writer.write(Urls.changes_feed, self.feed(urls))
+                writer.write(Urls.changes_feed, self.feed(urls, title))
 
         return publish
 

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import orjson
 
+from ..config import DEFAULT_TITLE
 from ..data.groups import Catalog
 from ..data.models import Configuration, Spacecraft
 from ..files import Writer
@@ -25,7 +26,7 @@ from .urls import Urls, path_for, quote_path
 
 AUTHOR = "The Space Devs"
 SOURCE = "Launch Library 2"
-SITE = "Spacecraft Catalog"
+SITE = DEFAULT_TITLE  # the site's name in a citation: its configured title (Citer's site)
 # A brace is written as a command, never as \{ or \}: BibTeX counts braces before LaTeX sees a
 # backslash, so one unbalanced "\{" (a name like "Project {Alpha") made it read past the field's end.
 _BIBTEX = {"\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}", "%": "\\%", "&": "\\&",
@@ -42,6 +43,7 @@ class Citation(NamedTuple):
     name: str
     url: str
     date: str | None  # YYYY-MM-DD of the fetch; None for the undated sample
+    site: str = SITE  # the site cited: its title
 
 
 def bibtex_text(value: str) -> str:
@@ -53,11 +55,12 @@ def bibtex_text(value: str) -> str:
 
 
 class Citer:
-    """Citations of the pages of one build: the URL builder and the date of the data."""
+    """Citations of the pages of one build: the URL builder, the date of the data and the site's title."""
 
-    def __init__(self, urls: Urls, data_as_of: str | None) -> None:
+    def __init__(self, urls: Urls, data_as_of: str | None, site: str = SITE) -> None:
         self.urls = urls
         self.data_as_of = data_as_of  # YYYY-MM-DD of the fetch; None for the undated sample
+        self.site = site
 
     def __call__(self, subject: Spacecraft | Configuration | Dataset) -> Citation:
         """The citation of a spacecraft's or a configuration's page, or of the data as a whole (the data page)."""
@@ -69,8 +72,8 @@ class Citer:
             path, key = path_for(subject), f"ll2-configuration-{subject.id}"
             ident = f"{SOURCE} spacecraft configuration id {subject.id}"
         url = self.urls.absolute(path) or quote_path(path)
-        text = f"{AUTHOR}. \u201c{subject.name}\u201d ({ident}). {SOURCE}, {_as_of(self.data_as_of)}. {SITE}, {url}"
-        return Citation(text, key, ident, subject.name, url, self.data_as_of)
+        text = f"{AUTHOR}. \u201c{subject.name}\u201d ({ident}). {SOURCE}, {_as_of(self.data_as_of)}. {self.site}, {url}"
+        return Citation(text, key, ident, subject.name, url, self.data_as_of, self.site)
 
     def files(self, catalog: Catalog) -> dict[str, bytes]:
         """The citation files: the data, then every configuration and every spacecraft by id, as BibTeX and CSL-JSON."""
@@ -98,7 +101,7 @@ def _as_of(date: str | None) -> str:
 def bibtex(c: Citation) -> str:
     """The citation as a BibTeX @misc entry."""
     fields = [("author", f"{{{AUTHOR}}}"), ("title", f"{{{bibtex_text(c.name)}}}"),
-              ("howpublished", f"{SOURCE}, via {SITE}"), ("note", bibtex_text(f"{c.ident}; {_as_of(c.date)}")),
+              ("howpublished", f"{SOURCE}, via {bibtex_text(c.site)}"), ("note", bibtex_text(f"{c.ident}; {_as_of(c.date)}")),
               ("url", c.url)]
     if c.date:
         fields += [("year", c.date[:4]), ("urldate", c.date)]
@@ -109,7 +112,7 @@ def csl(c: Citation) -> dict[str, object]:
     """The citation as one CSL-JSON item."""
     item: dict[str, object] = {"id": c.key, "type": "dataset", "title": c.name,
                                "author": [{"literal": AUTHOR}], "publisher": AUTHOR, "container-title": SOURCE,
-                               "note": f"{c.ident}; {_as_of(c.date)}; via {SITE}", "URL": c.url}
+                               "note": f"{c.ident}; {_as_of(c.date)}; via {c.site}", "URL": c.url}
     if c.date:
         item["issued"] = {"date-parts": [[int(part) for part in c.date.split("-")]]}
     return item

@@ -55,6 +55,7 @@ from urllib.parse import quote
 
 import orjson
 
+from ..config import DEFAULT_TITLE
 from ..data.crew import PHASES
 from ..data.groups import Catalog
 from ..data.models import Agency, Configuration, Duration, FetchMeta, Flight, Group, Image, Spacecraft
@@ -332,6 +333,7 @@ class Dataset(NamedTuple):
     files: tuple[ExportFile, ...]
     meta: FetchMeta
     name: str = "Launch Library 2 spacecraft data"
+    site: str = DEFAULT_TITLE  # the site's title
 
     def json_ld(self, urls: Urls, page_path: str) -> str:
         """schema.org Dataset: each file a DataDownload; URLs absolute with a base URL, else relative."""
@@ -340,7 +342,7 @@ class Dataset(NamedTuple):
 
         dataset: dict[str, Any] = {
             "@context": "https://schema.org", "@type": "Dataset",
-            "name": "Spacecraft Catalog: every spacecraft in Launch Library 2",
+            "name": f"{self.site}: every spacecraft in Launch Library 2",
             "description": ("Every spacecraft of Launch Library 2 with its configuration, agency, status and flights, "
                             "as CSV and JSON files with a Frictionless Data Package."),
             "url": link(page_path),
@@ -433,9 +435,10 @@ class Exports:
     """Every export of one catalog, each made on first use and kept: the data page reads the main
     files' sizes and digests, `publish` writes every file."""
 
-    def __init__(self, catalog: Catalog, urls: Urls) -> None:
+    def __init__(self, catalog: Catalog, urls: Urls, title: str = DEFAULT_TITLE) -> None:
         self.catalog = catalog
         self.urls = urls
+        self.title = title  # the site's, in datapackage.json and the data page's JSON-LD
 
     @cached_property
     def by_id(self) -> list[Spacecraft]:
@@ -636,7 +639,7 @@ class Exports:
         files: dict[str, tuple[bytes, int | None]] = {t.path: self.table_bytes(t) for t in TABLES}
         everything, spans = self.records
         files[Urls.spacecraft_json] = (everything, len(spans))
-        files[Urls.datapackage] = (datapackage(self.catalog, self.urls, files), None)
+        files[Urls.datapackage] = (datapackage(self.catalog, self.urls, files, self.title), None)
         files[Urls.sqlite] = (database.database(TABLES, self.rows), None)
         return files
 
@@ -705,7 +708,8 @@ def flight_record(f: Flight) -> dict[str, Any]:
             "mission_end_before_launch": f.ends_before_launch}
 
 
-def datapackage(catalog: Catalog, urls: Urls, files: dict[str, tuple[bytes, int | None]]) -> bytes:
+def datapackage(catalog: Catalog, urls: Urls, files: dict[str, tuple[bytes, int | None]],
+                title: str = DEFAULT_TITLE) -> bytes:
     """datapackage.json: a Frictionless Data Package over the CSVs and spacecraft.json (files: path -> bytes, rows)."""
     meta = catalog.meta
     endpoint = source_url(meta)
@@ -739,7 +743,7 @@ def datapackage(catalog: Catalog, urls: Urls, files: dict[str, tuple[bytes, int 
     package: dict[str, Any] = {
         "profile": "data-package",
         "name": "spacecraft-catalog",
-        "title": "Spacecraft Catalog: every spacecraft in Launch Library 2",
+        "title": f"{title}: every spacecraft in Launch Library 2",
         "description": (f"Every spacecraft of the Launch Library 2 spacecraft endpoint ({fetched}), with its "
                         f"configuration, agency, status and flights. {CSV_SAFETY} {TERMS}"),
         "keywords": ["spacecraft", "spaceflight", "Launch Library 2"],

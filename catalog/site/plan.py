@@ -293,9 +293,9 @@ def _license_of(credited: list[Credit]) -> License:
     return next((c.image.license for c in credited if c.image.license.link), credited[0].image.license)
 
 
-def data_page(files: tuple[ExportFile, ...], catalog: Catalog, seo: Seo) -> Page:
+def data_page(files: tuple[ExportFile, ...], catalog: Catalog, seo: Seo, title: str = DEFAULT_TITLE) -> Page:
     """The data page: what each export holds, its size and SHA-256; planned once the exports are made."""
-    dataset = Dataset(files, catalog.meta)
+    dataset = Dataset(files, catalog.meta, site=title)
     return Page(DATA, Urls.data_page, "data.html", {"files": files, "tables": TABLES, "safety": CSV_SAFETY,
                                                     "terms": TERMS, "catalog": catalog, "dataset": dataset,
                                                     "source": source_url(catalog.meta)},

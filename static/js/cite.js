@@ -2,7 +2,7 @@
 // button for each citation that works also from file://.
 //
 // The page carries the text citation and, on <details class="cite">, the few values the other two
-// need (data-key, data-ident, data-name, data-url, data-date): a page stays light, and no fetch is
+// need (data-key, data-ident, data-name, data-url, data-date, data-site: the site's title): a page stays light, and no fetch is
 // needed (file:// refuses one). catalog/site/cite.py is the one source of these formats; it writes
 // the same entries into the catalog's citation files (for readers without script), and
 // tests/site/test_cite_print.py checks that this script's output equals Python's for hostile names.
@@ -15,7 +15,6 @@
 
   var AUTHOR = "The Space Devs";
   var SOURCE = "Launch Library 2";
-  var SITE = "Spacecraft Catalog";
   // cite.py's _BIBTEX, character for character (tests/site/test_cite_print.py runs both on the same names):
   // a brace is a command, never \{ (BibTeX counts braces before LaTeX reads a backslash).
   var BIBTEX = {"\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}", "%": "\\%",
@@ -31,7 +30,7 @@
 
   function bibtex(c) {
     var fields = [["author", "{" + AUTHOR + "}"], ["title", "{" + bibtexText(c.name) + "}"],
-                  ["howpublished", SOURCE + ", via " + SITE], ["note", bibtexText(c.ident + "; " + asOf(c.date))],
+                  ["howpublished", SOURCE + ", via " + bibtexText(c.site)], ["note", bibtexText(c.ident + "; " + asOf(c.date))],
                   ["url", c.url]];
     if (c.date) fields.push(["year", c.date.slice(0, 4)], ["urldate", c.date]);
     return "@misc{" + c.key + ",\n" + fields.map(function (f) { return "  " + f[0] + " = {" + f[1] + "}"; })
@@ -40,7 +39,7 @@
 
   function cslJson(c) {
     var csl = {"id": c.key, "type": "dataset", "title": c.name, "author": [{"literal": AUTHOR}], "publisher": AUTHOR,
-               "container-title": SOURCE, "note": c.ident + "; " + asOf(c.date) + "; via " + SITE, "URL": c.url};
+               "container-title": SOURCE, "note": c.ident + "; " + asOf(c.date) + "; via " + c.site, "URL": c.url};
     if (c.date) csl.issued = {"date-parts": [c.date.split("-").map(Number)]};
     var names = Object.keys(csl).sort(); // ASCII names: the order of Python's sorted()
     return "[{\n" + names.map(function (name) {
@@ -50,7 +49,7 @@
 
   function citation(block) {
     var d = block.dataset;
-    return {key: d.key, ident: d.ident, name: d.name, url: d.url, date: d.date || ""};
+    return {key: d.key, ident: d.ident, name: d.name, url: d.url, date: d.date || "", site: d.site};
   }
 
   // One format's figure, as the text citation's: a caption with its copy button, and the code.

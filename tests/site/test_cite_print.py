@@ -145,7 +145,7 @@ def opened(page, url: str) -> dict[str, str]:
 def python_citation(block: dict[str, str]) -> cite.Citation:
     """The Citation cite.py makes of a block's values (the data- attributes)."""
     return cite.Citation("", block["data-key"], block["data-ident"], block["data-name"], block["data-url"],
-                         block["data-date"] or None)
+                         block["data-date"] or None, block["data-site"])
 
 
 # Names that BibTeX, JSON or HTML read specially: braces, backslashes, quotes, control characters,
