@@ -109,7 +109,7 @@ def _build(options: BuildOptions) -> BuildReport:
         heads = seo.Seo(urls, images.pictures)
         changes = Changes(recorded, catalog)
         planned = plan(catalog, pages, heads, changes, list_size=options.list_page_size,
-                       credits_size=options.credits_page_size)
+                       credits_size=options.credits_page_size, changes_size=options.changes_page_size)
         static = static_files(options.theme)
         site = site_info(catalog, urls, licensed_only=options.licensed_only, feed=changes.has_feed, sources=sources,
                          download=Urls.zip if options.zip else None,  # --zip: the About page links to it

@@ -295,6 +295,7 @@ def build_options(args: argparse.Namespace) -> BuildOptions:
         title=values["title"], description=values["description"],
         nav=tuple((label, path) for label, path in values["nav"]),
         list_page_size=values["list_page_size"], credits_page_size=values["credits_page_size"],
+        changes_page_size=values["changes_page_size"],
         exports=values["exports"], offline_app=values["offline_app"], theme=theme,
         pages=own_pages if own_pages.is_dir() else PAGES,
     )

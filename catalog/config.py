@@ -18,6 +18,7 @@ DEFAULT_DESCRIPTION = ("Every spacecraft in Launch Library 2: configurations, ag
                        "and time in space.")
 LIST_PAGE_SIZE = 100  # cards per list or group page: ~1,300 DOM elements, under 1,500 (benchmarks/README.md)
 CREDITS_PAGE_SIZE = 50  # images per credits page: each row has a picture and up to 20 links
+CHANGES_PAGE_SIZE = 100  # events per page of changes.html
 
 
 PACKAGE = Path(__file__).resolve().parent
@@ -169,6 +170,7 @@ class BuildOptions(NamedTuple):
     nav: tuple[tuple[str, str], ...] = ()  # the header's [label, path] entries; empty: the built-in sections
     list_page_size: int = LIST_PAGE_SIZE
     credits_page_size: int = CREDITS_PAGE_SIZE
+    changes_page_size: int = CHANGES_PAGE_SIZE
     exports: bool = True  # data.html, data/*, datapackage.json and the citation files
     offline_app: bool = True  # manifest.webmanifest, the service worker and the script registering it
     theme: Path | None = None  # a folder whose templates/ and static/ override the built-in ones by name
@@ -176,7 +178,7 @@ class BuildOptions(NamedTuple):
 
     def settings_key(self) -> str:
         """The settings a page's bytes depend on, as one line for the up-to-date check."""
-        return repr((self.title, self.description, self.nav, self.list_page_size, self.credits_page_size,
+        return repr((self.title, self.description, self.nav, self.list_page_size, self.credits_page_size, self.changes_page_size,
                      self.exports, self.offline_app))
 
     @property

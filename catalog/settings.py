@@ -101,6 +101,7 @@ KEYS = (
         _nav),
     Key("list_page_size", int, 100, "spacecraft cards per list or group page", _page_size),
     Key("credits_page_size", int, 50, "images per page of the credits and license pages", _page_size),
+    Key("changes_page_size", int, 100, "events per page of changes.html (the history)", _page_size),
     Key("zip", bool, False, "also publish spacecraft-catalog.zip, the whole site in one file (--zip)"),
     Key("exports", bool, True, "publish the data downloads: data.html, data/*.csv and *.json, datapackage.json, "
         "the citation files"),

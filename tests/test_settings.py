@@ -166,3 +166,20 @@ def test_the_title_names_the_site_in_the_feed_the_citations_and_the_data_package
     page.click("details.cite summary")
     assert f"Launch Library 2, via {name.replace('&', chr(92) + '&')}" in page.text_content("#cite-bibtex")
     assert json.loads(page.text_content("#cite-csl"))[0]["note"].endswith(f"via {name}")
+
+
+def test_the_changes_page_size_pages_the_history(site):
+    one_event_history(site / ".cache")
+    events = json.loads((site / ".cache" / "history" / "events.json").read_text())
+    second = ["2026-11-22T06:00:00Z", 2, "status", "Active", "Retired"]
+    ident = hashlib.sha256(json.dumps(second, separators=(",", ":"), sort_keys=True).encode()).hexdigest()[:16]
+    events["events"].append({"after": "Retired", "before": "Active", "date": second[0], "id": ident, "kind": "status",
+                             "name": "Craft 2", "spacecraft_id": 2})
+    (site / ".cache" / "history" / "events.json").write_text(json.dumps(events), encoding="utf-8")
+    assert run(cwd=site).returncode == 0
+    assert not (site / "output" / "changes-2.html").exists()  # the canary: 2 events fit the default 100
+    configure(site, "changes_page_size = 1\n")
+    done = run(cwd=site)
+    assert done.returncode == 0, done.stderr
+    assert "Craft 2" in parse(site / "output" / "changes.html").text  # newest first
+    assert "Craft 1" in parse(site / "output" / "changes-2.html").text

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from ..config import DEFAULT_TITLE
+from ..config import CHANGES_PAGE_SIZE, DEFAULT_TITLE
 from ..data.groups import Catalog
 from ..data.history import CREW_KINDS, History, dumps
 from ..data.models import Spacecraft, format_seconds
@@ -26,8 +26,8 @@ from ..files import Writer
 from .seo import xml_text
 from .urls import Urls, path_for
 
-PAGE_SIZE = 100  # events per page of changes.html
-FEED_SIZE = 50  # the most recent events in changes.xml (at most PAGE_SIZE: they are all on changes.html)
+PAGE_SIZE = CHANGES_PAGE_SIZE  # events per page of changes.html, unless the config says (changes_page_size)
+FEED_SIZE = 50  # the most recent events in changes.xml
 LATEST = 8  # on the home page
 TAG = "tag:spacecraft-catalog,2026:"  # the feed's id and its entries' ids start with it
 FEED_TITLE = "{title}: changes"  # the site's configured title
@@ -198,9 +198,9 @@ class Changes:
     def label(self, date: str) -> str:
         return f"{date[:10]}, {date[11:16]} UTC" if date[:10] in self._shared_days else date[:10]
 
-    def pages(self) -> list[ChangesPage]:
-        """changes.html, then changes-2.html... newest first, each event under its fetch's date."""
-        chunks = [self.events[n:n + PAGE_SIZE] for n in range(0, len(self.events), PAGE_SIZE)] or [()]
+    def pages(self, size: int = PAGE_SIZE) -> list[ChangesPage]:
+        """changes.html, then changes-2.html... newest first, `size` events a page, each under its fetch's date."""
+        chunks = [self.events[n:n + size] for n in range(0, len(self.events), size)] or [()]
         total = len(chunks)
         out = []
         for number, chunk in enumerate(chunks, start=1):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, NamedTuple
 
-from ..config import DEFAULT_DESCRIPTION, DEFAULT_TITLE
+from ..config import CHANGES_PAGE_SIZE, DEFAULT_DESCRIPTION, DEFAULT_TITLE
 from ..data.crew import Astronaut, Station
 from ..data.groups import Catalog
 from ..data.history import EMPTY
@@ -136,7 +136,8 @@ def recently_changed(catalog: Catalog, changes: Changes) -> list[tuple[Spacecraf
 
 
 def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes | None = None, *,
-         list_size: int = LIST_PAGE_SIZE, credits_size: int = CREDITS_PAGE_SIZE) -> Iterator[Page]:
+         list_size: int = LIST_PAGE_SIZE, credits_size: int = CREDITS_PAGE_SIZE,
+         changes_size: int = CHANGES_PAGE_SIZE) -> Iterator[Page]:
     """Yield every page of the site: its kind, where it goes, what it shows (list_size cards a list page,
     credits_size images a credits page)."""
     changes = changes or Changes(EMPTY, catalog)
@@ -180,7 +181,7 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
             for chunk, pager in paged(licensed.credits, credits_size, partial(Urls.license_page, licensed.slug)):
                 yield page(LICENSES, pager.path, "license.html", {"group": licensed, "credits": chunk, "pager": pager})
     yield from quality_pages(catalog, page)
-    for listed in changes.pages():
+    for listed in changes.pages(changes_size):
         yield page(CHANGES, listed.path, "changes.html", {"changes": changes, "listed": listed})
     for md in pages:
         yield page(MARKDOWN, md.path, "markdown.html", {"page": md})
