@@ -182,6 +182,7 @@ class Normalizer:
         self._statuses: dict[int, Status] = {}
         self._images: dict[Any, Image] = {}
         self._refused: set[Any] = set()  # keys of images with no http(s) URL, warned about once
+        self._contradicted: set[str] = set()  # flights warned about (a flight read again from the flights data)
         self._slugs: dict[str, set[str]] = {"spacecraft": set(), "configuration": set(), "agency": set(),
                                              "status": set(), "flight": set(), "astronaut": set(), "station": set()}
         self._reserved = reserved
@@ -385,6 +386,8 @@ class Normalizer:
                 launch_id=text(launch.get("id")),
                 **_launch_details(launch, item, contradicted),
             )
+        contradicted = [c for c in contradicted if c not in self._contradicted]  # once per flight and build
+        self._contradicted.update(contradicted)
         if contradicted:
             log.warning("spacecraft %s (%s): %s; shown as the API gives %s, with no duration computed", owner,
                         shown(name or "?"), "; ".join(contradicted), "it" if len(contradicted) == 1 else "them")

@@ -245,3 +245,14 @@ def test_the_gathered_catalog_carries_the_crew_and_is_kept_by_the_flights_digest
     assert [p.name for p in catalog.crew.astronauts.values()] == ["Oleg Kononenko"]
     assert catalog.crew.flights_source.text == "crew and docking data as of 2026-11-20"
     assert catalog.crew.stations[4].name == "International Space Station"
+
+
+def test_a_flight_in_both_the_spacecraft_and_the_flights_data_is_warned_about_once(caplog):
+    caplog.set_level(logging.WARNING)
+    backwards = {"net": "1996-01-11T09:41:00Z", "end": "1966-01-20T07:41:00Z"}  # as LL2 has STS-72
+    crew_of([spacecraft(8, flights=[flight(119, **backwards)])], [crewed_flight(119, 8, **backwards),
+                                                                 crewed_flight(120, 8, net="1996-02-01T00:00:00Z",
+                                                                               end="1966-02-02T00:00:00Z")])
+    said = [w for w in warnings(caplog) if "before its launch" in w]
+    assert len([w for w in said if "flight 119" in w]) == 1
+    assert len([w for w in said if "flight 120" in w]) == 1  # the canary: another flight is still warned about
