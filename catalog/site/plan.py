@@ -25,7 +25,7 @@ from .exports import CSV_SAFETY, TABLES, TERMS, Dataset, ExportFile, source_url
 from .paging import paged
 from .seo import Head, Seo
 from .stats import compute as compute_stats
-from .stats import most_flown
+from .stats import most_flown, occupancy
 from .timelines import data_date
 from .urls import (
     ASTRONAUTS,
@@ -206,7 +206,7 @@ def crew_pages(catalog: Catalog, seo: Seo, list_size: int = LIST_PAGE_SIZE) -> I
         path = path_for(person)
         yield Page(ASTRONAUT, path, "astronaut.html", {"person": person, **shared}, Head(seo, path))
     stations = sorted(crew.stations.values(), key=lambda s: (s.name.casefold(), s.id))
-    yield Page(STATION_LIST, Urls.stations_index, "stations.html", {"stations": stations, **shared},
+    yield Page(STATION_LIST, Urls.stations_index, "stations.html", {"stations": stations, "occupancy": occupancy(catalog), **shared},
                Head(seo, Urls.stations_index))
     for station in stations:
         path = path_for(station)

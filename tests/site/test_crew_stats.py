@@ -1,6 +1,7 @@
 """The statistics page's people and dockings (issue 26): the people with the most flights aboard catalog
-spacecraft, the most-docked spacecraft and station occupancy per year (an SVG chart and its table),
-each saying how it was derived; built from the crew exports' fixture."""
+spacecraft and the most-docked spacecraft, and station occupancy per year (an SVG chart and its table,
+on the stations index, which the statistics page links), each saying how it was derived; built from
+the crew exports' fixture."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,8 +12,13 @@ from test_crew_exports import build
 
 
 @pytest.fixture(scope="module")
-def stats(tmp_path_factory):
-    return parse(build(tmp_path_factory.mktemp("crew-stats")) / "stats.html")
+def built(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("crew-stats"))
+
+
+@pytest.fixture(scope="module")
+def stats(built):
+    return parse(built / "stats.html")
 
 
 def rows(table) -> list[list[str]]:
@@ -29,8 +35,10 @@ def test_the_people_with_the_most_flights_and_the_most_docked_spacecraft(stats):
     assert "Derived: the flights in any crew list" in section.text and "Derived: the docking events" in section.text
 
 
-def test_station_occupancy_is_a_chart_with_its_table_of_days_docked_per_year(stats):
-    section = stats.one("section", aria_labelledby="crew-stats")
+def test_station_occupancy_is_a_chart_with_its_table_of_days_docked_per_year(stats, built):
+    link = stats.one("section", aria_labelledby="crew-stats").one("a", href="stations/index.html#occupancy")
+    assert link.text == "Space stations"
+    section = parse(built / "stations/index.html").one("section", aria_labelledby="occupancy")
     svg = section.one("svg")
     assert svg["role"] == "img" and svg.find_all("title")[0].text == "Station occupancy per year"
     assert all(mark.find_all("title") for mark in svg.find_all(class_="mark"))
@@ -51,4 +59,5 @@ def test_without_crew_data_the_section_says_so_and_draws_no_chart(tmp_path: Path
     build_site(tmp_path / "out", tmp_path / "cache", records=[bare(1)])
     section = parse(tmp_path / "out/stats.html").one("section", aria_labelledby="crew-stats")
     assert not section.find_all("svg") and "crew and docking data not fetched yet" in section.text
-    assert "Too few docking events" in section.text
+    occupancy = parse(tmp_path / "out/stations/index.html").one("section", aria_labelledby="occupancy")
+    assert not occupancy.find_all("svg") and "Too few docking events" in occupancy.text
