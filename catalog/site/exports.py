@@ -453,7 +453,7 @@ class Exports:
     def spacecraft_lines(self) -> dict[int, str]:
         """Each spacecraft's CSV line, by id, in id order."""
         lines = _CsvLines()
-        return {craft.id: lines.line(self.spacecraft_row(craft)) for craft in self.by_id}
+        return {row[0]: lines.line(row) for row in self.rows(SPACECRAFT_TABLE)}
 
     def spacecraft_row(self, craft: Spacecraft) -> tuple[Any, ...]:
         config, agency, image = craft.config, craft.config.agency, craft.shown_image
@@ -558,12 +558,18 @@ class Exports:
             yield (agency.id, agency.name, agency.abbrev, agency.type, len(group.configurations),
                    len(group.spacecraft), self.page_url(path_for(group)))
 
-    def rows(self, table: Table) -> Iterator[tuple[Any, ...]]:
-        """A table's rows, as given (the CSV makes text cells spreadsheet-safe; SQLite keeps them as they are)."""
-        return {SPACECRAFT_TABLE.name: self.spacecraft_rows, FLIGHTS_TABLE.name: self.flight_rows,
-                CONFIGURATIONS_TABLE.name: self.configuration_rows, AGENCIES_TABLE.name: self.agency_rows,
-                CREW_TABLE.name: self.crew_rows, DOCKINGS_TABLE.name: self.docking_rows,
-                ASTRONAUTS_TABLE.name: self.astronaut_rows, STATIONS_TABLE.name: self.station_rows}[table.name]()
+    def rows(self, table: Table) -> list[tuple[Any, ...]]:
+        """A table's rows, as given (the CSV makes text cells spreadsheet-safe; SQLite keeps them as they are);
+        made once, for the CSV and the SQLite file both."""
+        return self.table_rows[table.name]
+
+    @cached_property
+    def table_rows(self) -> dict[str, list[tuple[Any, ...]]]:
+        makers = {SPACECRAFT_TABLE.name: self.spacecraft_rows, FLIGHTS_TABLE.name: self.flight_rows,
+                  CONFIGURATIONS_TABLE.name: self.configuration_rows, AGENCIES_TABLE.name: self.agency_rows,
+                  CREW_TABLE.name: self.crew_rows, DOCKINGS_TABLE.name: self.docking_rows,
+                  ASTRONAUTS_TABLE.name: self.astronaut_rows, STATIONS_TABLE.name: self.station_rows}
+        return {name: list(make()) for name, make in makers.items()}
 
     def table_bytes(self, table: Table) -> tuple[bytes, int]:
         """A CSV of the package and its number of rows."""
