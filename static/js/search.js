@@ -263,6 +263,7 @@ function start(data) {
 
   // Take in a part's rows: their columns, facet values and folded text. Orderings are sorted again
   // on their next use (after the last part, in idle time).
+  var NONE = [];
   function add(rows) {
     var from = N, f;
     fields.forEach(function (name, at) {
@@ -275,9 +276,10 @@ function start(data) {
         configFolded[col.configuration[i]] + " ";
       var missions = col.missions[i], terms = col.terms[i], described = col.words[i];
       // The crew's names and the stations docked at are searched as the flights' words are.
-      var aboard = col.crew[i] || [], visited = col.stations[i] || [];
-      var crewText = aboard.map(function (p) { return personFolded[p]; }).concat(
-        visited.map(function (s) { return stationFolded[s]; })).join(" | ");
+      // (Loops, not map/concat/join: this runs for every row as the parts load, most rows have none.)
+      var aboard = col.crew[i] || NONE, visited = col.stations[i] || NONE, crewText = "", k;
+      for (k = 0; k < aboard.length; k++) crewText += (k ? " | " : "") + personFolded[aboard[k]];
+      for (k = 0; k < visited.length; k++) crewText += (crewText ? " | " : "") + stationFolded[visited[k]];
       col.crewed.push(col.crew[i] === null || col.crew[i] === undefined ? null : aboard.length ? 1 : 0);
       col.crew_count.push(col.crewed[i] === null ? null : aboard.length);
       flightText[i] = missions.length || terms || crewText
@@ -389,9 +391,10 @@ function start(data) {
     var ranking = ranked(state), scores = [], score = 0;
     var crewQuery = parse(state.crew || ""), ncrew = crewQuery.words.length;
     var multi = FACETS.map(function (name) { return MULTI[name] ? col.stations : null; });
-    function has(f, i, w) { return multi[f] ? multi[f][i].indexOf(w) >= 0 : facetCol[f][i] === w; }
+    // Inlined by hand below for the facets of one value (all but station): this loop runs over every row.
+    function has(f, i, w) { return multi[f] ? (multi[f][i] || NONE).indexOf(w) >= 0 : facetCol[f][i] === w; }
     function tally(f, i) {
-      if (multi[f]) { for (var at = 0, list = multi[f][i]; at < list.length; at++) counts[f][list[at]]++; }
+      if (multi[f]) { for (var at = 0, list = multi[f][i] || NONE; at < list.length; at++) counts[f][list[at]]++; }
       else if (facetCol[f][i] >= 0) counts[f][facetCol[f][i]]++;
     }
     outer: for (var k = since || 0; k < N; k++) {
@@ -404,7 +407,10 @@ function start(data) {
       if (nwords && !(score = scoreOf(i, query))) continue outer;
       var fails = 0, failed = -1;
       for (f = 0; f < F; f++) {
-        if (want[f] !== -1 && !has(f, i, want[f])) { if (++fails > 1) continue outer; failed = f; }
+        if (want[f] !== -1 && (multi[f] ? !has(f, i, want[f]) : facetCol[f][i] !== want[f])) {
+          if (++fails > 1) continue outer;
+          failed = f;
+        }
       }
       if (fails === 1) {
         totals[failed]++;
@@ -415,7 +421,8 @@ function start(data) {
       if (ranking) scores.push(score);
       for (f = 0; f < F; f++) {
         totals[f]++;
-        tally(f, i);
+        if (multi[f]) tally(f, i);
+        else if ((v = facetCol[f][i]) >= 0) counts[f][v]++;
       }
     }
     return { results: ranking ? byScore(out, scores) : out, counts: counts, totals: totals };
