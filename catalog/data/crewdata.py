@@ -116,7 +116,9 @@ class _Joiner:
     def __init__(self, spacecraft: Sequence[Spacecraft], normalizer: Normalizer) -> None:
         self.norm = normalizer
         self.craft = {c.id: c for c in spacecraft}
-        self.listed = {f.id: c.id for c in spacecraft for f in (c.flights or ())}  # flight id -> spacecraft
+        # flight id -> (spacecraft id, the Flight its record gives): a flight the record lists is not
+        # normalized again from the flights data (the same shape, and the pages then agree).
+        self.listed = {f.id: (c.id, f) for c in spacecraft for f in (c.flights or ())}
         self.flights: dict[int, CrewedFlight] = {}
         self.astronauts: dict[int, tuple[dict[str, Any], int]] = {}  # id -> (fullest raw copy, its flight)
         self.renamed: set[int] = set()
@@ -161,8 +163,8 @@ class _Joiner:
         for raw in records:
             self.seen = True
             craft = integer(mapping(raw.get("spacecraft")).get("id"))
-            if craft not in self.craft:
-                craft = self.listed.get(raw["id"])  # older data: no spacecraft, but a catalog one lists it
+            if craft not in self.craft:  # older data: no spacecraft, but a catalog one lists it
+                craft = self.listed[raw["id"]][0] if raw["id"] in self.listed else None
             if craft is None:
                 self.outside += 1
                 continue
@@ -170,7 +172,11 @@ class _Joiner:
 
     def flight(self, raw: dict[str, Any], craft: int) -> CrewedFlight:
         ident = raw["id"]
-        (model,) = self.norm.flights([raw], owner=craft, name=self.craft[craft].name)
+        given = self.listed.get(ident)
+        if given is not None and given[0] == craft:
+            model = given[1]
+        else:
+            (model,) = self.norm.flights([raw], owner=craft, name=self.craft[craft].name)
         label = model.mission or (model.launch_name or "").rpartition(" | ")[2] or f"flight {ident}"
         crews = {phase: self.crew(raw, ident, phase) for phase in PHASES}
         if any(c is None for c in crews.values()):
@@ -266,8 +272,7 @@ class _Joiner:
         if self.seen and self.stations:
             _warn_ids("stations", [s for s in sorted(self.stations) if s not in at_station],
                       "no docking event of a catalog spacecraft at them in the flights data")
-        missing = tuple((c, f) for f, c in sorted(self.listed.items(), key=lambda i: (i[1], i[0]))
-                        if f not in self.flights) if self.seen else ()
+        missing = tuple(sorted((c, f) for f, (c, _) in self.listed.items() if f not in self.flights)) if self.seen else ()
         _warn_ids("flights", [f"{f} (spacecraft {c})" for c, f in missing],
                   "listed on a spacecraft but absent from the flights data; shown without crew or dockings")
         return Crewed(
