@@ -72,7 +72,7 @@ def update_worker(page, old: str) -> None:
 def search(page, url: str, words: str):
     """The result names search.html shows for words."""
     page.goto(url + "search.html")
-    page.get_by_label("Name, mission, serial number or configuration").fill(words)
+    page.get_by_label("Name, mission, person, serial number or configuration").fill(words)
     return page.locator("#search-results .result-name")
 
 
@@ -129,7 +129,7 @@ def test_visited_pages_and_search_work_offline(page, served):
         page.goto(served + "spacecraft/craft-2.html")
         expect(page.locator("h1")).to_have_text("Craft 2")
         page.goto(served + "search.html")
-        page.get_by_label("Name, mission, serial number or configuration").fill("craft 5")
+        page.get_by_label("Name, mission, person, serial number or configuration").fill("craft 5")
         expect(page.locator("#search-results .result-name")).to_have_text(["Craft 5"])
         with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED|ERR_FAILED"):
             page.goto(served + "spacecraft/craft-3.html")  # never visited: not there offline
@@ -146,7 +146,7 @@ def test_from_file_nothing_is_registered_and_nothing_breaks(page, site):
     page.goto((site / "index.html").as_uri())
     assert page.evaluate("window.registered") == 0
     page.goto((site / "search.html").as_uri())
-    page.get_by_label("Name, mission, serial number or configuration").fill("craft 5")
+    page.get_by_label("Name, mission, person, serial number or configuration").fill("craft 5")
     expect(page.locator("#search-results .result-name")).to_have_text(["Craft 5"])
     assert page.evaluate("window.registered") == 0
 

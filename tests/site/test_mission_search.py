@@ -156,7 +156,7 @@ def page(page):
 def search(page, root: str, query: str) -> list[str]:
     """The names the search page lists for a query typed into its box, in order."""
     page.goto(root + "search.html")
-    box = page.get_by_label("Name, mission, serial number or configuration")
+    box = page.get_by_label("Name, mission, person, serial number or configuration")
     box.fill(query)
     expect(page.locator("#search-count")).not_to_have_text("Loading the catalog…")
     return page.locator("#search-results .result-name").all_text_contents()
@@ -189,7 +189,7 @@ def test_designators_callsigns_and_destinations_find_the_right_spacecraft(page, 
 def test_q_is_read_as_search(page, root):
     page.goto(root + "search.html?q=endeavour")
     expect(page.locator("#search-count")).to_have_text("2 spacecraft match.")  # Endeavour, and Discovery's description
-    expect(page.get_by_label("Name, mission, serial number or configuration")).to_have_value("endeavour")
+    expect(page.get_by_label("Name, mission, person, serial number or configuration")).to_have_value("endeavour")
     assert page.locator("#search-results .result-name").all_text_contents()[0] == "Space Shuttle Endeavour"
     page.goto(root + "search.html?q=endeavour&search=liberty")  # search wins, as the form writes it
     assert page.locator("#search-results .result-name").all_text_contents() == ["Mercury No.11"]

@@ -235,7 +235,7 @@ def expected(catalog, *, where=lambda c: True, ordering: str = "") -> list[str]:
 
 def test_typing_a_partial_latin_query_lists_the_match(page, root):
     page.goto(root + "search.html")
-    page.get_by_label("Name, mission, serial number or configuration").fill("dragon endeav")
+    page.get_by_label("Name, mission, person, serial number or configuration").fill("dragon endeav")
     assert names(page) == ["Crew Dragon Endeavour"]
     expect(page.locator("#search-count")).to_have_text("1 spacecraft matches.")
     assert query(page) == "?search=dragon+endeav"
@@ -243,7 +243,7 @@ def test_typing_a_partial_latin_query_lists_the_match(page, root):
 
 def test_cyrillic_query_finds_cyrillic_name(page, root):
     page.goto(root + "search.html")
-    box = page.get_by_label("Name, mission, serial number or configuration")
+    box = page.get_by_label("Name, mission, person, serial number or configuration")
     for text in ("Союз", "СОЮЗ мс", "юз", "мс-25", "755"):
         box.fill(text)
         assert names(page) == ["Союз МС-25"], text
@@ -251,7 +251,7 @@ def test_cyrillic_query_finds_cyrillic_name(page, root):
 
 def test_search_ignores_case_and_accents(page, file_root):
     page.goto(file_root + "search.html")
-    box = page.get_by_label("Name, mission, serial number or configuration")
+    box = page.get_by_label("Name, mission, person, serial number or configuration")
     for text in ("hermes", "HERMÈS", "Hérmes 1", "spaceplane"):
         box.fill(text)
         assert names(page) == ["Hermès 1"], text
@@ -259,7 +259,7 @@ def test_search_ignores_case_and_accents(page, file_root):
 
 def test_search_matches_serial_number_and_configuration_name(page, file_root, catalog):
     page.goto(file_root + "search.html")
-    box = page.get_by_label("Name, mission, serial number or configuration")
+    box = page.get_by_label("Name, mission, person, serial number or configuration")
     box.fill("c206")
     assert names(page) == ["Crew Dragon Endeavour"]
     box.fill("sn-125")  # "sn" appears only in serial numbers
@@ -335,7 +335,7 @@ def test_choosing_an_ordering_reorders_and_goes_into_the_url(page, file_root, ca
 
 def test_a_linked_query_sets_every_control(page, root, catalog):
     page.goto(root + "search.html?search=CRAFT&agency=63&in_space=true&is_placeholder=false&ordering=-flights_count")
-    expect(page.get_by_label("Name, mission, serial number or configuration")).to_have_value("CRAFT")
+    expect(page.get_by_label("Name, mission, person, serial number or configuration")).to_have_value("CRAFT")
     expect(page.get_by_label("Agency", exact=True)).to_have_value("63")
     expect(page.get_by_label("In space", exact=True)).to_have_value("true")
     expect(page.get_by_label("Placeholder", exact=True)).to_have_value("false")
@@ -359,18 +359,18 @@ def test_an_unknown_filter_value_matches_nothing_and_says_so(page, file_root):
 
 def test_following_a_result_and_coming_back(page, root):
     page.goto(root + "search.html")
-    page.get_by_label("Name, mission, serial number or configuration").fill("endeavour")
+    page.get_by_label("Name, mission, person, serial number or configuration").fill("endeavour")
     page.get_by_role("link", name="Crew Dragon Endeavour").click()
     expect(page.locator("h1")).to_have_text("Crew Dragon Endeavour")
     assert page.url.endswith("/spacecraft/crew-dragon-endeavour.html")
     page.go_back()
-    expect(page.get_by_label("Name, mission, serial number or configuration")).to_have_value("endeavour")
+    expect(page.get_by_label("Name, mission, person, serial number or configuration")).to_have_value("endeavour")
     assert names(page) == ["Crew Dragon Endeavour"]
 
 
 def test_back_button_walks_through_committed_states(page, file_root):
     page.goto(file_root + "search.html")
-    box = page.get_by_label("Name, mission, serial number or configuration")
+    box = page.get_by_label("Name, mission, person, serial number or configuration")
     box.press_sequentially("hermès")  # one history entry for the whole word, not one per key
     page.get_by_label("Status", exact=True).select_option("2")
     assert query(page) == "?search=herm%C3%A8s&status=2"
@@ -421,7 +421,7 @@ def test_result_without_any_image_shows_a_placeholder(page, file_root):
 
 def test_results_are_reachable_by_keyboard_with_visible_focus(page, file_root):
     page.goto(file_root + "search.html?search=endeavour")
-    page.get_by_label("Name, mission, serial number or configuration").focus()
+    page.get_by_label("Name, mission, person, serial number or configuration").focus()
     for _ in range(20):  # the box, its button, the filters (ten), the order, clear, ranges, the view
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('result-link')"):
@@ -437,5 +437,5 @@ def test_result_count_is_announced_politely(page, file_root):
     page.goto(file_root + "search.html")
     status = page.get_by_role("status")
     expect(status).to_have_attribute("aria-live", "polite")
-    page.get_by_label("Name, mission, serial number or configuration").fill("craft 12")
+    page.get_by_label("Name, mission, person, serial number or configuration").fill("craft 12")
     expect(status).to_have_text("12 spacecraft match.")  # 012, 112, 120-129

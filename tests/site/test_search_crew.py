@@ -141,11 +141,11 @@ def test_a_persons_name_finds_them_and_the_spacecraft_they_flew(page, root):
 
 def test_typing_a_first_name_lists_everyone_of_that_name_and_their_spacecraft(page, file_root):
     page.goto(file_root + "search.html")
-    page.get_by_label("Name, mission, serial number or configuration").fill("yuri")
+    page.get_by_label("Name, mission, person, serial number or configuration").fill("yuri")
     expect(page.locator("#search-count")).to_have_text(count(2))
     assert sorted(names(page)) == ["Soyuz Ferry", "Vostok Capsule"]
     assert [o[0] for o in others(page)] == ["Yuri Gagarin", "Yuri Malenchenko"]
-    page.get_by_label("Name, mission, serial number or configuration").fill("valentina")  # the canary: one of three
+    page.get_by_label("Name, mission, person, serial number or configuration").fill("valentina")  # the canary: one of three
     expect(page.locator("#search-count")).to_have_text(count(1))
     assert names(page) == ["Soyuz Ferry"]
     assert [o[0] for o in others(page)] == ["Valentina Tereshkova"]

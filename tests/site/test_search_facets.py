@@ -54,7 +54,7 @@ def test_each_facet_value_counts_the_matches_it_would_give_with_the_other_filter
 def test_facet_counts_follow_the_controls_and_the_text(page, file_root, catalog):  # noqa: F811
     page.goto(file_root + "search.html")
     page.get_by_label("Agency", exact=True).select_option("121")
-    page.get_by_label("Name, mission, serial number or configuration").fill("craft")
+    page.get_by_label("Name, mission, person, serial number or configuration").fill("craft")
     crafts = [c for c in catalog.spacecraft if "craft" in c.name.lower()]
     statuses = option_texts(page, "Status")
     for g in catalog.statuses:

@@ -149,7 +149,7 @@ def test_while_parts_load_the_page_says_how_many_it_searched(page, server, catal
         expect(count).to_have_text(f"{len(in_first)} spacecraft match so far ({searched} of 133 searched; the rest is loading).")
         expect(count).to_have_attribute("aria-busy", "true")
         assert names(page) == in_first[:50]
-        page.get_by_label("Name, mission, serial number or configuration").fill("союз")
+        page.get_by_label("Name, mission, person, serial number or configuration").fill("союз")
         expect(count).to_have_text(f"No match so far ({searched} of 133 searched; the rest is loading).")
     finally:
         server.release()
