@@ -8,7 +8,11 @@ freighter docked at Mir; one whose flight gives no crew list (crew unknown) and 
 flights data at all. Each test also asks for what must not be found (its canary)."""
 from __future__ import annotations
 
+import functools
 import json
+import threading
+import time
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -238,3 +242,48 @@ def test_a_linked_crew_or_docking_range_lists_exactly_the_spacecraft_in_it(page,
     assert names(page) == want
     key, value = params.split("&")[0].split("=")
     assert page.locator(f"[name='{key}']").input_value() == value  # the range shows what the URL asked
+
+
+# ---- Nothing shown moves when the people and the results come in ----
+
+SHIFTS = """window.shifted = 0; new PerformanceObserver(list => {
+  for (const entry of list.getEntries()) window.shifted += entry.value;  // no input here: every shift counts
+}).observe({type: "layout-shift", buffered: true});"""
+OLD_PLACE = """document.addEventListener("readystatechange", () => {  // parsed, before the deferred scripts run:
+  if (document.readyState !== "interactive") return;  // the section above the results' area, as it was
+  const area = document.querySelector(".search-area");
+  area.parentNode.insertBefore(document.getElementById("search-others"), area);
+});"""
+
+
+class SlowIndexHandler(QuietHandler):
+    """The site, its search index 0.4 s late: it arrives after the first paint, as a large catalog's does."""
+
+    def do_GET(self) -> None:
+        if "search-index" in self.path:
+            time.sleep(0.4)
+        super().do_GET()
+
+
+@pytest.mark.parametrize("where", ["as built", "canary: above the results' area"])
+def test_the_people_section_appears_without_moving_the_results(browser, site, where):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SlowIndexHandler, directory=str(site)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(viewport={"width": 412, "height": 823}, is_mobile=True)
+    try:
+        tab = context.new_page()
+        tab.add_init_script(SHIFTS + ("" if where == "as built" else OLD_PLACE))
+        tab.goto(f"http://127.0.0.1:{server.server_address[1]}/search.html?search=gagarin")
+        expect(tab.locator("#search-count")).to_have_text(count(1))
+        assert others(tab) == [("Yuri Gagarin", "astronauts/yuri-gagarin.html", "astronaut")]
+        tab.wait_for_timeout(300)  # layout-shift entries are reported after the frame that shifts
+        shifted = tab.evaluate("window.shifted")
+        if where == "as built":
+            assert shifted < 0.01, shifted  # Lighthouse's CLS target is 0.1; nothing should move at all
+        else:
+            assert shifted > 0.02, shifted  # the measure sees the shift the old place made (0.045)
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
