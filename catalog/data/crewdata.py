@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -42,14 +42,29 @@ from .crew import (
 )
 from .models import Spacecraft
 from .normalize import Normalizer, _instant, http_url, integer, iso_date, mapping, text
-from .snapshot import iter_records
+from .snapshot import iter_located, read_at
 
 log = logging.getLogger(__name__)
 
 SHOWN_IDS = 10  # ids named in a warning about several records; the rest counted
 
 
-def read_source(name: str, path: Path | None) -> tuple[Source, list[dict[str, Any]]]:
+class Records:
+    """An endpoint's records as read_source() found them: by id, the last copy of each, read from the
+    file again each time they are iterated. Only their offsets are held: at 100,000 spacecraft the
+    flights file is 190,000 records, about a gigabyte as Python objects all at once."""
+
+    def __init__(self, path: Path, offsets: list[int]) -> None:
+        self.path, self.offsets = path, offsets
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return read_at(self.path, self.offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+
+def read_source(name: str, path: Path | None) -> tuple[Source, Records | list[dict[str, Any]]]:
     """An endpoint's Source and its records (deduplicated by id, the last copy kept, sorted by id)."""
     if path is None or not path.is_file():
         return Source(name, False, None), []
@@ -59,21 +74,21 @@ def read_source(name: str, path: Path | None) -> tuple[Source, list[dict[str, An
     except (OSError, ValueError, AttributeError, RecursionError):
         log.warning("ignoring %s: it is not a data file of the catalog (bad first line)", path)
         return Source(name, False, None), []
-    records: dict[int, dict[str, Any]] = {}
+    records: dict[int, int] = {}  # id -> the offset of its last copy
     repeated = 0
-    for raw in iter_records(path):
+    for at, raw in iter_located(path):
         ident = integer(raw.get("id")) if isinstance(raw, dict) else None
         if ident is None:
             log.warning("%s: skipping a %s record without an integer id", path, name)
             continue
         repeated += ident in records
-        records[ident] = raw
+        records[ident] = at
     if repeated:
         log.info("%s: %d %s records repeated (kept once)", path, repeated, name)
     when = iso_date(meta.get("fetched_at"))
     count = integer(meta.get("count"))
     partial = bool(meta.get("pending")) or (count is not None and count > len(records) and name == "stations")
-    return Source(name, True, when, partial), [records[k] for k in sorted(records)]
+    return Source(name, True, when, partial), Records(path, [records[k] for k in sorted(records)])
 
 
 def read(flights_file: Path | None, stations_file: Path | None, spacecraft: Sequence[Spacecraft],
@@ -90,12 +105,14 @@ def join(flights: Iterable[dict[str, Any]], stations: Iterable[dict[str, Any]], 
     """Normalize raw flights and stations (deduplicated by id) and join them to the catalog's spacecraft."""
     joiner = _Joiner(spacecraft, normalizer)
     joiner.add_stations(_unique(stations))
-    joiner.add_flights(_unique(flights))
+    joiner.add_flights(_unique(flights))  # read_source's Records as they are: unique and sorted already
     return joiner.crewed(flights_source, stations_source)
 
 
-def _unique(records: Iterable[Any]) -> list[dict[str, Any]]:
+def _unique(records: Iterable[Any]) -> Iterable[dict[str, Any]]:
     """Records by id, the last copy of each kept (paging repeats records), sorted by id."""
+    if isinstance(records, Records):
+        return records
     found = {raw["id"]: raw for raw in records if isinstance(raw, dict) and integer(raw.get("id")) is not None}
     return [found[k] for k in sorted(found)]
 
@@ -134,7 +151,7 @@ class _Joiner:
 
     # --- Stations ---------------------------------------------------------------------------------
 
-    def add_stations(self, records: list[dict[str, Any]]) -> None:
+    def add_stations(self, records: Iterable[dict[str, Any]]) -> None:
         for raw in records:
             station = self.station(raw)
             self.stations[station.id] = station
@@ -159,7 +176,7 @@ class _Joiner:
 
     # --- Flights ----------------------------------------------------------------------------------
 
-    def add_flights(self, records: list[dict[str, Any]]) -> None:
+    def add_flights(self, records: Iterable[dict[str, Any]]) -> None:
         for raw in records:
             self.seen = True
             craft = integer(mapping(raw.get("spacecraft")).get("id"))

@@ -61,28 +61,52 @@ def read_meta(path: Path) -> FetchMeta:
 
 def iter_records(path: Path) -> Iterator[Any]:
     """Yield the raw records of a data file; a line that is not JSON is skipped with a warning."""
+    for _, record in iter_located(path):
+        yield record
+
+
+def iter_located(path: Path) -> Iterator[tuple[int, Any]]:
+    """Yield each raw record of a data file with the byte offset of its line, from which read_at()
+    reads it again; a line that is not JSON is skipped with a warning (once: read_at never meets it)."""
+    with path.open("rb") as src:
+        offset = len(src.readline())
+        for number, line in enumerate(src, start=2):
+            at, offset = offset, offset + len(line)
+            if line.strip():
+                record = _parse(line, path, number)
+                if record is not _SKIPPED:
+                    yield at, record
+
+
+def read_at(path: Path, offsets: Iterable[int]) -> Iterator[Any]:
+    """The records at these offsets of a data file (each one iter_located() gave), in that order:
+    a caller that keeps offsets instead of records holds a few bytes a record, not the record."""
+    with path.open("rb") as src:
+        for at in offsets:
+            src.seek(at)
+            yield _parse(src.readline(), path, 0)
+
+
+_SKIPPED = object()
+
+
+def _parse(line: bytes, path: Path, number: int) -> Any:
+    """One line's record, or _SKIPPED (with a warning naming the file and line)."""
     import orjson  # not for a build with nothing to do
 
-    with path.open("rb") as src:
-        src.readline()
-        for number, line in enumerate(src, start=2):
-            if not line.strip():
-                continue
-            try:
-                yield orjson.loads(line)  # several times quicker than json on these records
-            except ValueError:
-                # What orjson refuses and json reads: bytes that are not UTF-8 (read as U+FFFD, as
-                # before), NaN and Infinity. Else the line is not JSON at all. (Integers beyond 64
-                # bits orjson reads as floats: no LL2 id or count comes near.)
-                try:
-                    record = json.loads(line.decode("utf-8", errors="replace"))
-                except ValueError:
-                    log.warning("%s line %d is not valid JSON; record skipped", path, number)
-                    continue
-                except RecursionError:  # json recurses per level; orjson refused it past 1024 levels
-                    log.warning("%s line %d is JSON nested too deeply to read; record skipped", path, number)
-                    continue
-                yield record
+    try:
+        return orjson.loads(line)  # several times quicker than json on these records
+    except ValueError:
+        # What orjson refuses and json reads: bytes that are not UTF-8 (read as U+FFFD, as
+        # before), NaN and Infinity. Else the line is not JSON at all. (Integers beyond 64
+        # bits orjson reads as floats: no LL2 id or count comes near.)
+        try:
+            return json.loads(line.decode("utf-8", errors="replace"))
+        except ValueError:
+            log.warning("%s line %d is not valid JSON; record skipped", path, number)
+        except RecursionError:  # json recurses per level; orjson refused it past 1024 levels
+            log.warning("%s line %d is JSON nested too deeply to read; record skipped", path, number)
+        return _SKIPPED
 
 
 def freshness(caches: CacheLayout, names: Iterable[str]) -> tuple[str, ...]:

@@ -184,6 +184,22 @@ def test_paging_duplicates_are_kept_once(tmp_path):
     assert source.text == "crew and docking data as of 2026-11-20"
 
 
+def test_records_are_read_again_from_the_file_last_copy_by_id_and_a_bad_line_warned_once(tmp_path, caplog):
+    caplog.set_level(logging.WARNING)
+    cache = tmp_path / "cache"
+    write_endpoint(cache, "flights", [crewed_flight(9, 8, launch=[astronaut(1)]), crewed_flight(6, 8, launch=None),
+                                      crewed_flight(9, 8, launch=[astronaut(2)])])
+    path = CacheLayout(cache).endpoint_data("flights")
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join([*lines[:2], b"{not json\n", *lines[2:]]))  # a damaged line after the first record
+    source, records = crewdata.read_source("flights", path)
+    first = [(r["id"], r["launch_crew"] and r["launch_crew"][0]["astronaut"]["id"]) for r in records]
+    assert first == [(6, None), (9, 2)]  # sorted by id, the last copy of 9
+    assert [(r["id"]) for r in records] == [6, 9]  # read again: the same
+    assert len(records) == 2 and source.fetched
+    assert len([w for w in warnings(caplog) if "is not valid JSON" in w]) == 1  # the canary: it is seen
+
+
 def test_slugs_never_take_a_site_file_name_and_stay_unique():
     crew = crew_of([spacecraft(8)], [crewed_flight(6, 8, launch=[astronaut(1, "Index"), astronaut(2, "Page 2", seat=2),
                                                                  astronaut(3, "index", seat=3)])],
