@@ -14,7 +14,15 @@ from playwright.sync_api import expect
 
 
 class _PagesHandler(SimpleHTTPRequestHandler):
-    """Files as GitHub Pages serves them: each may be kept by the browser's HTTP cache ten minutes."""
+    """Files as GitHub Pages serves them: each may be kept by the browser's HTTP cache ten minutes.
+
+    Pages revalidates by ETag, which follows the content; this handler knows only Last-Modified, to the
+    second, and would answer "304 Not Modified" for a file rebuilt in the same second as the copy the
+    browser has (a new sw.js then never installed: one run in eight). So it answers every request in full."""
+
+    def send_head(self):  # noqa: ANN201 - the stdlib's signature
+        del self.headers["If-Modified-Since"]
+        return super().send_head()
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "max-age=600")
@@ -66,7 +74,11 @@ def update_worker(page, old: str) -> None:
         if page.evaluate(done, old):
             return
         page.wait_for_timeout(100)
-    pytest.fail(f"no new service worker replaced version {old} within 20 s")
+    state = page.evaluate("""() => navigator.serviceWorker.getRegistration().then(r => caches.keys().then(names => ({
+        installing: r && r.installing && r.installing.state, waiting: r && r.waiting && r.waiting.state,
+        active: r && r.active && r.active.state, controlled: !!navigator.serviceWorker.controller,
+        same: !!r && navigator.serviceWorker.controller === r.active, caches: names})))""")
+    pytest.fail(f"no new service worker replaced version {old} within 20 s: {state}")
 
 
 def search(page, url: str, words: str):
