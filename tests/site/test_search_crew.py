@@ -257,11 +257,11 @@ OLD_PLACE = """document.addEventListener("readystatechange", () => {  // parsed,
 
 
 class SlowIndexHandler(QuietHandler):
-    """The site, its search index 0.4 s late: it arrives after the first paint, as a large catalog's does."""
+    """The site, its search index 1 s late: it arrives after the first paint, as a large catalog's does."""
 
     def do_GET(self) -> None:
         if "search-index" in self.path:
-            time.sleep(0.4)
+            time.sleep(1.0)
         super().do_GET()
 
 
