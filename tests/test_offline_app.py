@@ -1,15 +1,12 @@
 """The installable app: manifest.webmanifest and the service worker (catalog/site/offline.py), in Chromium."""
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 
 import pytest
-from base import build_site, fleet, parse, serving
+from base import build_site, fleet, parse, serving, static_server
 from playwright.sync_api import expect
 
 
@@ -32,17 +29,9 @@ class _PagesHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
 def like_github_pages(folder):
     """Serve folder on loopback with GitHub Pages' max-age=600; yield its root URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_PagesHandler, directory=str(folder)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return static_server(folder, _PagesHandler)
 
 
 def controlled(page, url: str) -> None:

@@ -26,7 +26,6 @@ from ..files import Writer
 from .seo import xml_text
 from .urls import Urls, path_for
 
-PAGE_SIZE = CHANGES_PAGE_SIZE  # events per page of changes.html, unless the config says (changes_page_size)
 FEED_SIZE = 50  # the most recent events in changes.xml
 LATEST = 8  # on the home page
 TAG = "tag:spacecraft-catalog,2026:"  # the feed's id and its entries' ids start with it
@@ -198,7 +197,7 @@ class Changes:
     def label(self, date: str) -> str:
         return f"{date[:10]}, {date[11:16]} UTC" if date[:10] in self._shared_days else date[:10]
 
-    def pages(self, size: int = PAGE_SIZE) -> list[ChangesPage]:
+    def pages(self, size: int = CHANGES_PAGE_SIZE) -> list[ChangesPage]:
         """changes.html, then changes-2.html... newest first, `size` events a page, each under its fetch's date."""
         chunks = [self.events[n:n + size] for n in range(0, len(self.events), size)] or [()]
         total = len(chunks)

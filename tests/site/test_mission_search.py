@@ -9,14 +9,11 @@ Columbia flew it; Discovery's description names STS-134, which Endeavour flew; A
 """
 from __future__ import annotations
 
-import functools
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import base as rec
 import pytest
-from base import build_site
+from base import build_site, static_server
 from playwright.sync_api import expect
 from test_search import QuietHandler
 
@@ -134,12 +131,8 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def http_root(site):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with static_server(site, QuietHandler) as url:
+        yield url
 
 
 @pytest.fixture(params=["file", "http"])

@@ -8,16 +8,13 @@ freighter docked at Mir; one whose flight gives no crew list (crew unknown) and 
 flights data at all. Each test also asks for what must not be found (its canary)."""
 from __future__ import annotations
 
-import functools
 import json
-import threading
 import time
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from base import astronaut, build_site, crewed_flight, docking_event, spacecraft, station, write_endpoint
+from base import astronaut, build_site, crewed_flight, docking_event, spacecraft, static_server, station, write_endpoint
 from playwright.sync_api import expect
 from test_search import QuietHandler, names  # noqa: F401 - the handler serves the site
 
@@ -61,16 +58,8 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def http_root(site):
-    import functools
-    import threading
-    from http.server import ThreadingHTTPServer
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with static_server(site, QuietHandler) as url:
+        yield url
 
 
 @pytest.fixture(params=["file", "http"])
@@ -267,17 +256,15 @@ class SlowIndexHandler(QuietHandler):
 
 @pytest.mark.parametrize("where", ["as built", "canary: above the results' area"])
 def test_the_people_section_appears_without_moving_the_results(browser, site, where):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SlowIndexHandler, directory=str(site)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     context = browser.new_context(viewport={"width": 412, "height": 823}, is_mobile=True)
     try:
         tab = context.new_page()
         tab.add_init_script(SHIFTS + ("" if where == "as built" else OLD_PLACE))
-        tab.goto(f"http://127.0.0.1:{server.server_address[1]}/search.html?search=gagarin")
-        expect(tab.locator("#search-count")).to_have_text(count(1))
-        assert others(tab) == [("Yuri Gagarin", "astronauts/yuri-gagarin.html", "astronaut")]
-        tab.wait_for_timeout(300)  # layout-shift entries are reported after the frame that shifts
+        with static_server(site, SlowIndexHandler) as url:
+            tab.goto(url + "search.html?search=gagarin")
+            expect(tab.locator("#search-count")).to_have_text(count(1))
+            assert others(tab) == [("Yuri Gagarin", "astronauts/yuri-gagarin.html", "astronaut")]
+            tab.wait_for_timeout(300)  # layout-shift entries are reported after the frame that shifts
         shifted = tab.evaluate("window.shifted")
         if where == "as built":
             assert shifted < 0.01, shifted  # Lighthouse's CLS target is 0.1; nothing should move at all
@@ -285,5 +272,3 @@ def test_the_people_section_appears_without_moving_the_results(browser, site, wh
             assert shifted > 0.02, shifted  # the measure sees the shift the old place made (0.045)
     finally:
         context.close()
-        server.shutdown()
-        server.server_close()
