@@ -75,7 +75,7 @@ def _build(options: BuildOptions) -> BuildReport:
     from .site import content, offline, search_index, seo
     from .site.changes import Changes
     from .site.cite import Citer
-    from .site.exports import Exports
+    from .site.exports import Exports, KeptExports, exports_key
     from .site.licenses import licensed_only
     from .site.plan import plan, site_info
     from .site.urls import NAV, OWN_STEMS, Urls
@@ -125,7 +125,9 @@ def _build(options: BuildOptions) -> BuildReport:
         #    then the outputs made from what is written; the new tree replaces the old site only
         #    when complete. Under --debug each output is stamped with the time it was done.
         writer = SiteWriter(options.out, rewrite=options.force)
-        exports = Exports(catalog, urls, options.title)  # CSV, JSON and datapackage.json, from the models
+        # CSV, JSON, SQLite and datapackage.json, from the models; or the last build's, made from the same inputs.
+        kept = KeptExports(caches.exports, exports_key(gathered.key, urls, options.title)) if gathered.key else None
+        exports = Exports(catalog, urls, options.title, kept=kept)
         alongside = [
             Output("search index", search_index.publisher(catalog, images.pictures), anywhere=True),
             Output("static files", lambda w: copy_static(w, static)),
@@ -137,7 +139,7 @@ def _build(options: BuildOptions) -> BuildReport:
         ]
         if options.exports:  # Every record's BibTeX and CSL-JSON in two files: a page carries only its text citation.
             alongside.append(Output("citation files", Citer(urls, site.data_as_of, options.title).publisher(catalog), anywhere=True))
-        if gathered.keep:
+        if gathered.keep:  # a fresh catalog, or one the plan derived new values for (site/derived.py)
             alongside.append(Output("gathered catalog (cache)", gathered.keep, anywhere=True))
         after = [
             Output("sitemap and robots.txt", lambda w: write_each(w, seo.site_files(w.new, urls))),

@@ -93,6 +93,11 @@ class CacheLayout(NamedTuple):
         return self.root / "catalog.pickle"
 
     @property
+    def exports(self) -> Path:
+        """The exports of the last build, for the next build of the same inputs (site/exports.py KeptExports)."""
+        return self.root / "exports"
+
+    @property
     def compiled_templates(self) -> Path:
         return self.root / "templates"
 

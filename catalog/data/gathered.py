@@ -22,6 +22,7 @@ import pickle
 import re
 import sys
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -51,7 +52,21 @@ def key(data_digest: str, reserved: re.Pattern[str] | None = None) -> str:
 
 class Gathered(NamedTuple):
     catalog: Catalog
-    keep: Callable[[Writer], None] | None  # the job that keeps a freshly gathered catalog in the cache
+    # The job that keeps the catalog in the cache (None: no cache). It saves a freshly gathered catalog, and
+    # one read from the cache when the site derived a value for it that was not kept (site/derived.py).
+    save: Callable[[Writer], None] | None = None
+    fresh: bool = True
+    key: str | None = None  # what the catalog is made from (key()), for what is derived from it and kept (None: no cache)
+
+    @property
+    def keep(self) -> Callable[[Writer], None] | None:
+        """The job to run beside the render workers, when there is one: it keeps the catalog as it is when
+        the job runs, so after the pages are planned, with what the site derived for them."""
+        save = self.save
+        if save is None:
+            return None
+        fresh, derived = self.fresh, self.catalog.derived
+        return lambda writer: save(writer) if fresh or derived.made else None
 
 
 def gather(data_file: Path, *, caches: CacheLayout, data_digest: str, warned: list[str],
@@ -60,7 +75,7 @@ def gather(data_file: Path, *, caches: CacheLayout, data_digest: str, warned: li
     `data_digest` covers all three): from the last build's copy in the cache when the data and the
     code are the same (its warnings said again), else read, normalized and grouped.
 
-    A catalog gathered afresh comes with the job that keeps it in the cache, which the build runs
+    The catalog comes with the job that keeps it in the cache (Gathered.keep), which the build runs
     while the workers render (pickling 100,000 records takes a second). `warned` is the list the
     build's warning log fills: the new warnings of a fresh gathering are kept with the catalog.
     `reserved`: the file stems the site writes itself in each section folder, which no slug may take.
@@ -74,13 +89,18 @@ def gather(data_file: Path, *, caches: CacheLayout, data_digest: str, warned: li
             for message in warnings:
                 log.warning("%s", message)
             log.debug("gathered catalog read from %s", kept)
-            return Gathered(catalog, None)
+            assert kept is not None  # found in it
+            return Gathered(catalog, partial(save_job, kept, wanted, catalog, warnings), fresh=False, key=wanted)
         before = len(warned)
         catalog = gather_afresh(data_file, reserved)
     if not kept or not catalog.spacecraft:
-        return Gathered(catalog, None)
-    warnings = warned[before:]
-    return Gathered(catalog, lambda writer: save(kept, wanted, catalog, warnings))
+        return Gathered(catalog)
+    return Gathered(catalog, partial(save_job, kept, wanted, catalog, warned[before:]), key=wanted)
+
+
+def save_job(path: Path, key_: str, catalog: Catalog, warnings: list[str], writer: Writer) -> None:
+    """Gathered.save: keep the catalog (the writer is not needed: the cache is not the site)."""
+    save(path, key_, catalog, warnings)
 
 
 def gather_afresh(data_file: Path, reserved: re.Pattern[str] | None) -> Catalog:

@@ -4,10 +4,21 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from .crew import NO_CREW, Crewed
 from .models import Agency, Configuration, FetchMeta, Group, Spacecraft, Status
+
+
+class Derived(dict[str, Any]):
+    """What the site works out from a catalog alone (site/derived.py), pickled with it. `made`: a value
+    was made in this process rather than loaded; never pickled, so a loaded catalog starts False."""
+
+    made = False
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, Any]]]:
+        return (Derived, (dict(self),))
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +31,8 @@ class Catalog:
     statuses: tuple[Group, ...]
     meta: FetchMeta
     crew: Crewed = NO_CREW  # flights, crews, dockings, stations and people (data/crew.py)
+    # The quality checks, statistics... the site derives from the records, kept with them (site/derived.py).
+    derived: Derived = field(default_factory=Derived, compare=False, repr=False)
 
     @property
     def in_space(self) -> tuple[Spacecraft, ...]:

@@ -16,7 +16,6 @@ parent's `absorb()`, which still refuses two pages at one path.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -25,14 +24,8 @@ from typing import Any
 
 from ..config import MARKER
 from ..errors import CatalogError
-from ..files import atomic_write, exchange, named, write_all
+from ..files import atomic_write, exchange, fingerprint, named, write_all
 from .lock import building, remove_tree, retired
-
-
-def fingerprint(data: bytes) -> str:
-    """What the manifest keeps of a file's content: SHA-256 (hardware-assisted on most CPUs, twice
-    BLAKE2b's speed here), cut to 96 bits, plenty to notice that a page changed."""
-    return hashlib.sha256(data).hexdigest()[:24]
 
 
 class SiteWriter:

@@ -26,7 +26,7 @@ from ..site.plan import SPACECRAFT_PAGE, Page, SiteInfo
 from ..site.urls import NAV, ORDERINGS, Urls, index_path, path_for, root_of
 from . import svg
 from .fragments import Fragments
-from .templates import PageTemplates
+from .templates import COMPILED_PATTERN, Compiler, PageTemplates, escape_output
 
 
 def duration_text(value: Duration | None) -> str:
@@ -63,8 +63,8 @@ def make_env(templates: Path = TEMPLATES, *, compiled: Path | None = None, theme
         compiled.mkdir(parents=True, exist_ok=True)
         # Keyed by each template's name and file, and checked against its source's checksum: a theme's
         # base.html and the built-in one never share a compiled template (tests/render/test_theme.py).
-        cache = jinja2.FileSystemBytecodeCache(str(compiled))
-    return jinja2.Environment(
+        cache = jinja2.FileSystemBytecodeCache(str(compiled), COMPILED_PATTERN)
+    env = jinja2.Environment(
         loader=template_loader(templates, theme),
         bytecode_cache=cache,
         autoescape=True,
@@ -74,6 +74,9 @@ def make_env(templates: Path = TEMPLATES, *, compiled: Path | None = None, theme
         keep_trailing_newline=True,
         auto_reload=False,  # templates do not change during a build: no stat() per page
     )
+    env.code_generator_class = Compiler  # prints values through escape_output (render/templates.py)
+    env.escape_output = escape_output  # type: ignore[attr-defined]
+    return env
 
 
 KEYED = frozenset({SPACECRAFT_PAGE})  # the page kinds with a render key: one per record, each made of its own values

@@ -21,6 +21,7 @@ from . import quality, search_index
 from .changes import Changes
 from .content import MarkdownPage
 from .crewpages import craft_crew, no_crew_of
+from .derived import derived
 from .exports import CSV_SAFETY, TABLES, TERMS, Dataset, ExportFile, source_url
 from .paging import paged
 from .seo import Head, Seo
@@ -150,7 +151,8 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
     yield page(HOME, Urls.home, "home.html", {
         "catalog": catalog, "in_space": catalog.in_space,
         "top_configurations": biggest(catalog.configurations), "top_agencies": biggest(catalog.agencies),
-        "changes": changes, "most_flown": most_flown(catalog, STRIP), "recently_changed": recently_changed(catalog, changes),
+        "changes": changes, "most_flown": derived(catalog, "most flown", partial(most_flown, limit=STRIP)),
+        "recently_changed": recently_changed(catalog, changes),
     })
     yield from list_pages(SPACECRAFT, catalog.spacecraft, seo, list_size)
     own_history, no_history = changes.by_craft, changes.default  # most spacecraft share the one with no event
@@ -168,7 +170,7 @@ def plan(catalog: Catalog, pages: list[MarkdownPage], seo: Seo, changes: Changes
                            {"group": group, "crafts": crafts, "section": section, "pager": pager}, group)
     index = search_index.view(catalog)
     yield page(SEARCH, Urls.search, "search.html", {"catalog": catalog, "index": index})
-    yield page(STATS, Urls.stats, "stats.html", {"stats": compute_stats(catalog)})
+    yield page(STATS, Urls.stats, "stats.html", {"stats": derived(catalog, "stats", compute_stats)})
     yield page(COMPARE, Urls.compare, "compare.html", {"index": index})
     credited = image_credits(catalog)
     for chunk, pager in paged(credited, credits_size, Urls.credits_page):
@@ -206,7 +208,8 @@ def crew_pages(catalog: Catalog, seo: Seo, list_size: int = LIST_PAGE_SIZE) -> I
         path = path_for(person)
         yield Page(ASTRONAUT, path, "astronaut.html", {"person": person, **shared}, Head(seo, path))
     stations = sorted(crew.stations.values(), key=lambda s: (s.name.casefold(), s.id))
-    yield Page(STATION_LIST, Urls.stations_index, "stations.html", {"stations": stations, "occupancy": occupancy(catalog), **shared},
+    yield Page(STATION_LIST, Urls.stations_index, "stations.html",
+               {"stations": stations, "occupancy": derived(catalog, "occupancy", occupancy), **shared},
                Head(seo, Urls.stations_index))
     for station in stations:
         path = path_for(station)
@@ -219,7 +222,7 @@ QUALITY_PAGE_SIZE = 100  # records on each of a long check's own pages (~10 elem
 
 def quality_pages(catalog: Catalog, page: Callable[..., Page]) -> Iterator[Page]:
     """quality.html (every check, its count and first records), and the own pages of a longer check."""
-    found = quality.checks(catalog)  # once per build
+    found = derived(catalog, "quality checks", quality.checks)  # kept with the gathered catalog
     yield page(QUALITY, Urls.quality, "quality.html", {"checks": found, "preview": QUALITY_PREVIEW,
                                                        "crew_source": catalog.crew.flights_source})
     for check in found:

@@ -3,10 +3,11 @@ that changes it fails here rather than slowing or breaking every page in silence
 from __future__ import annotations
 
 import jinja2
+import markupsafe
 import pytest
 
 from catalog.render import make_env
-from catalog.render.templates import PageTemplates
+from catalog.render.templates import PageTemplates, escape_output
 
 
 @pytest.fixture
@@ -55,3 +56,59 @@ def test_filters_skip_context_call_and_globals_do_not(templates, monkeypatch):
     assert calls == []
     assert templates.render("call.html", {"n": 3}) == "6"
     assert len(calls) == 1
+
+
+class Shown:
+    """An object a template prints through str()."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __str__(self):
+        return self.text
+
+
+class OwnHtml(Shown):
+    """One that says its own HTML."""
+
+    def __html__(self):
+        return "<em>own html</em>"
+
+
+class Tagged(markupsafe.Markup):
+    pass
+
+
+class Named(str):
+    pass
+
+
+VALUES = ["", "Soyuz TMA-12", "<b>R&D</b> \"quoted\" 'single'", "Ã©ÃŸ → 𝕏", markupsafe.Markup("<i>kept</i>"),
+          Tagged("<i>tagged</i>"), Named("<named>"), 0, 12_345, -1.5, None, True, Shown("<plain>"),
+          OwnHtml("x"), ["<list>"]]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=repr)
+def test_escape_output_is_markupsafes_escape(value):
+    ours, theirs = escape_output(value), markupsafe.escape(value)
+    assert ours == theirs
+    assert isinstance(ours, markupsafe.Markup)
+
+
+def test_pages_print_their_values_through_escape_output(tmp_path, monkeypatch):
+    (tmp_path / "page.html").write_text("{{ text }}|{{ safe }}|{{ n }}{% macro m(v) %}[{{ v }}]{% endmacro %}|{{ m(text) }}")
+    env = make_env(tmp_path)
+    source = env.compile(env.loader.get_source(env, "page.html")[0], "page.html", raw=True)
+    assert "environment.escape_output(" in source
+    assert "escape(" not in source.replace("escape_output(", "")
+    page = env.get_template("page.html")
+    assert page.render(text="<a&b>", safe=markupsafe.Markup("<br>"), n=3) == "&lt;a&amp;b&gt;|<br>|3|[&lt;a&amp;b&gt;]"
+    # The canary: what the page prints goes through the environment's escape_output, none other.
+    monkeypatch.setattr(env, "escape_output", lambda value: markupsafe.Markup("X"))
+    assert env.get_template("page.html").render(text="t", safe="s", n=1).startswith("X|X|X")
+
+
+def test_templates_without_autoescape_print_plain_strings(tmp_path):
+    (tmp_path / "page.txt").write_text("{{ text }}{% autoescape false %}/{{ text }}{% endautoescape %}")
+    env = make_env(tmp_path)
+    assert env.get_template("page.txt").render(text="<a>") == "&lt;a&gt;/<a>"
