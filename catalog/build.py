@@ -69,7 +69,7 @@ def _build(options: BuildOptions) -> BuildReport:
     from .files import Output, remove_stale_temps
     from .images import prepare
     from .output.download import site_zip
-    from .output.parallel import render_pages
+    from .output.parallel import gc_off, render_pages
     from .output.writer import SiteWriter
     from .render import Renderer
     from .site import content, offline, search_index, seo
@@ -156,10 +156,11 @@ def _build(options: BuildOptions) -> BuildReport:
             render_pages(writer, renderer, planned, alongside=alongside, workers=options.workers,
                          min_pages=options.parallel_threshold)
             log.debug("pages written: %d files so far", writer.written)
-            for output in after:
-                output.run(writer)
-            count = writer.pages()
-            written = writer.commit(warned.summary(inputs.digest(), records=len(catalog.spacecraft), pages=count))
+            with gc_off():
+                for output in after:
+                    output.run(writer)
+                count = writer.pages()
+                written = writer.commit(warned.summary(inputs.digest(), records=len(catalog.spacecraft), pages=count))
         except BaseException:
             writer.abort()
             raise
