@@ -66,7 +66,7 @@ def _build(options: BuildOptions) -> BuildReport:
     # ---- The lazy-import boundary: Jinja, Markdown, Pillow and the models load from here on. ----
     from .data import history
     from .data.gathered import gather
-    from .files import Output, remove_stale_temps
+    from .files import KeptFiles, Output, kept_job, remove_stale_temps
     from .images import prepare
     from .output.download import site_zip
     from .output.parallel import gc_off, render_pages
@@ -75,7 +75,8 @@ def _build(options: BuildOptions) -> BuildReport:
     from .site import content, offline, search_index, seo
     from .site.changes import Changes
     from .site.cite import Citer
-    from .site.exports import Exports, KeptExports, exports_key
+    from .site.derived import kept_files
+    from .site.exports import Exports
     from .site.licenses import licensed_only
     from .site.plan import plan, site_info
     from .site.urls import NAV, OWN_STEMS, Urls
@@ -125,11 +126,17 @@ def _build(options: BuildOptions) -> BuildReport:
         #    then the outputs made from what is written; the new tree replaces the old site only
         #    when complete. Under --debug each output is stamped with the time it was done.
         writer = SiteWriter(options.out, rewrite=options.force)
-        # CSV, JSON, SQLite and datapackage.json, from the models; or the last build's, made from the same inputs.
-        kept = KeptExports(caches.exports, exports_key(gathered.key, urls, options.title)) if gathered.key else None
-        exports = Exports(catalog, urls, options.title, kept=kept)
+        # What is made from the data alone is linked in from the cache when the last build made it from the
+        # same inputs (a template edit, --force): the exports, the search index, the citation files.
+        def kept(name: str, *inputs: object) -> KeptFiles | None:
+            return kept_files(caches.kept(name) if caches.exists() else None, gathered.key, name, *inputs)
+
+        # CSV, JSON, SQLite and datapackage.json, from the models.
+        exports = Exports(catalog, urls, options.title, kept=kept("exports", urls.base_url, options.title))
         alongside = [
-            Output("search index", search_index.publisher(catalog, images.pictures), anywhere=True),
+            Output("search index", kept_job(kept("search index", search_index.thumbnails_key(images.pictures)),
+                                            lambda: search_index.files(catalog, pictures=images.pictures).items()),
+                   anywhere=True),
             Output("static files", lambda w: copy_static(w, static)),
             Output("thumbnails", images.publish),
             # The exports, then the data page, which shows each file's size and SHA-256.
@@ -138,7 +145,9 @@ def _build(options: BuildOptions) -> BuildReport:
             Output("history", changes.publisher(urls, options.title)),  # changes.json and the Atom feed changes.xml
         ]
         if options.exports:  # Every record's BibTeX and CSL-JSON in two files: a page carries only its text citation.
-            alongside.append(Output("citation files", Citer(urls, site.data_as_of, options.title).publisher(catalog), anywhere=True))
+            citer = Citer(urls, site.data_as_of, options.title)
+            alongside.append(Output("citation files", kept_job(kept("citations", urls.base_url, options.title),
+                                                               lambda: citer.files(catalog).items()), anywhere=True))
         if gathered.keep:  # a fresh catalog, or one the plan derived new values for (site/derived.py)
             alongside.append(Output("gathered catalog (cache)", gathered.keep, anywhere=True))
         after = [

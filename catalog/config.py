@@ -92,10 +92,10 @@ class CacheLayout(NamedTuple):
         """The gathered catalog of the last build (data/gathered.py)."""
         return self.root / "catalog.pickle"
 
-    @property
-    def exports(self) -> Path:
-        """The exports of the last build, for the next build of the same inputs (site/exports.py KeptExports)."""
-        return self.root / "exports"
+    def kept(self, name: str) -> Path:
+        """Files of the last build kept for the next build of the same inputs: "exports", "search index"
+        (files.KeptFiles, site/derived.py)."""
+        return self.root / "kept" / name
 
     @property
     def compiled_templates(self) -> Path:

@@ -12,7 +12,6 @@ source of both formats.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import NamedTuple
 
 import orjson
@@ -20,7 +19,6 @@ import orjson
 from ..config import DEFAULT_TITLE
 from ..data.groups import Catalog
 from ..data.models import Configuration, Spacecraft
-from ..files import Writer
 from .exports import Dataset
 from .urls import Urls, path_for, quote_path
 
@@ -85,13 +83,6 @@ class Citer:
                 Urls.citations_csl: orjson.dumps([csl(c) for c in citations],
                                                  option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)}
 
-    def publisher(self, catalog: Catalog) -> Callable[[Writer], None]:
-        """The job that writes the citation files."""
-        def publish(writer: Writer) -> None:
-            for path, data in self.files(catalog).items():
-                writer.write(path, data)
-
-        return publish
 
 
 def _as_of(date: str | None) -> str:

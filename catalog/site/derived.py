@@ -1,4 +1,5 @@
-"""What the site works out from the catalog alone, kept with the gathered catalog between builds.
+"""What the site works out from the catalog alone, kept between builds: values with the gathered
+catalog, files in the cache.
 
 The data-quality checks, the statistics, the stations' occupancy and the most flown spacecraft
 depend on nothing but the records; worked out before the pages are handed to the render
@@ -16,11 +17,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..data.groups import Catalog
+from ..files import KeptFiles
 
 T = TypeVar("T")
 SITE_STAGE = Path(__file__).resolve().parent
@@ -47,3 +50,19 @@ def derived(catalog: Catalog, name: str, make: Callable[[Catalog], T]) -> T:
     value = kept[key] = make(catalog)
     kept.made = True
     return value
+
+
+def kept_files(cache: Path | None, data_key: str | None, name: str, *inputs: Any) -> KeptFiles | None:
+    """Where the files of one output are kept for the next build (files.KeptFiles), under a key made of
+    what they are made from: the gathered catalog's key (the data, the data code, Python), this stage's
+    code, the libraries that write their bytes, and the output's own `inputs` (a base URL, a title, the
+    thumbnails...). None when there is no cache."""
+    if cache is None or data_key is None:
+        return None
+    import sqlite3
+
+    import orjson
+
+    parts = (data_key, code_digest(), sqlite3.sqlite_version, orjson.__version__, name, *inputs)
+    key = hashlib.sha256(json.dumps(parts, default=repr).encode()).hexdigest()[:32]
+    return KeptFiles(cache, key)

@@ -49,11 +49,8 @@ import hashlib
 import itertools
 import json
 import logging
-import os
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
-from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
@@ -63,7 +60,7 @@ from ..config import DEFAULT_TITLE
 from ..data.crew import PHASES
 from ..data.groups import Catalog
 from ..data.models import Agency, Configuration, Duration, FetchMeta, Flight, Group, Image, Spacecraft
-from ..files import Writer, fingerprint
+from ..files import KeptFiles, Writer
 from . import database, figures
 from .urls import Urls, path_for, quote_path
 
@@ -439,7 +436,7 @@ class Exports:
     """Every export of one catalog, each made on first use and kept: the data page reads the main
     files' sizes and digests, `publish` writes every file."""
 
-    def __init__(self, catalog: Catalog, urls: Urls, title: str = DEFAULT_TITLE, *, kept: KeptExports | None = None) -> None:
+    def __init__(self, catalog: Catalog, urls: Urls, title: str = DEFAULT_TITLE, *, kept: KeptFiles | None = None) -> None:
         self.catalog = catalog
         self.urls = urls
         self.title = title  # the site's, in datapackage.json and the data page's JSON-LD
@@ -679,15 +676,12 @@ class Exports:
         """Write every export through the site writer (a build job: it runs while workers render),
         then let go of the files' bytes: `files`, what the data page shows of them, stays.
 
-        With `kept` (the cache), a build whose data, code, base URL and title are those of the build that
-        kept them links the kept files in instead of making them again (a template edit, --force).
+        With `kept` (the cache: files.KeptFiles, keyed by site/derived.py kept_files()), a build whose data, code, base
+        URL and title are those of the build that kept them links the kept files in instead of making
+        them again (a template edit, --force), and cuts each record's JSON from spacecraft.json.
         """
-        if self.kept is not None:
-            found = self.kept.load()
-            if found is not None:
-                self.__dict__["files"] = found.publish(writer)  # what the data page shows
-                log.debug("exports: kept from the last build with these inputs")
-                return
+        if self.kept is not None and self._publish_kept(writer, self.kept):
+            return
         files = self.files  # made now, while the bytes are here
         log.debug("exports: %d main files, %d bytes", len(files), sum(f.size for f in files))
         keeping = self.kept.keeping() if self.kept is not None else None
@@ -702,125 +696,34 @@ class Exports:
             writer.write(Urls.record(craft), b"".join((view[start:end], newline)))
         view.release()
         log.debug("exports written: %d files", len(self.main) + len(spans))
-        if keeping is not None:
-            keeping.finish(files, [(Urls.record(craft), start, end) for craft, start, end in spans])
+        if keeping is not None:  # the records' files are not kept: each is a slice of spacecraft.json
+            keeping.finish({"records": [(Urls.record(craft), start, end) for craft, start, end in spans],
+                            "shown": [list(f) for f in files]})
         for name in ("main", "records", "spacecraft_lines", "by_id"):
             self.__dict__.pop(name, None)  # cached_property keeps its value in the instance's __dict__
 
-
-class KeptExports(NamedTuple):
-    """The exports of the last build, in the cache: every file but the records' (each a slice of
-    spacecraft.json), a manifest of their digests, and what the data page shows of them.
-
-    Making the exports is a second of CPU at 10,000 records (benchmarks/README.md); they depend only
-    on the gathered catalog, the site code, the base URL and the title, which `key` covers
-    (`exports_key`), so a build of the same data after a template edit links these in. Anything wrong
-    with them (another key, a file missing or changed since: a hard link shared with a site that was
-    edited in place) means making them again.
-    """
-
-    folder: Path  # CacheLayout.exports
-    key: str
-
-    def load(self) -> _Kept | None:
-        manifest_file = self.folder / "manifest.json"
+    def _publish_kept(self, writer: Writer, kept: KeptFiles) -> bool:
+        found = kept.load()
+        if found is None:
+            return False
+        files, extra = found
         try:
-            manifest = json.loads(manifest_file.read_bytes())
-            if manifest.get("key") != self.key:
-                return None
-            files = [(str(path), self.folder / str(name), str(digest)) for path, name, digest in manifest["files"]]
-            for _, source, digest in files:  # 40 MB at 10,000 records: hashed in about 30 ms
-                if fingerprint(source.read_bytes()) != digest:
-                    return None
-            records = [(str(path), int(start), int(end)) for path, start, end in manifest["records"]]
-            shown = tuple(ExportFile(*entry) for entry in manifest["shown"])
-        except (OSError, ValueError, TypeError, KeyError) as exc:
-            log.debug("exports not kept: %s", exc)
-            return None
-        return _Kept(files, records, shown)
-
-    def keeping(self) -> _Keeping:
-        """Keep the exports being made: each file as it is written, then the manifest."""
-        return _Keeping(self)
-
-
-class _Keeping:
-    """Exports kept as they are made, in a new folder that takes the old one's place at the end; a
-    failure leaves the old one (the site does not depend on it: the next build makes them again)."""
-
-    def __init__(self, kept: KeptExports) -> None:
-        self.kept, self.listed = kept, list[tuple[str, str, str]]()
-        self.new: Path | None = kept.folder.with_name(f".{kept.folder.name}.{os.getpid()}.new")
-        try:
-            shutil.rmtree(self.new, ignore_errors=True)
-            self.new.mkdir(parents=True)
-        except OSError as exc:
-            self.failed(exc)
-
-    def add(self, path: str, data: bytes) -> None:
-        if self.new is None:
-            return
-        name = f"{len(self.listed):05d}{path[path.rindex('.'):]}"
-        try:
-            (self.new / name).write_bytes(data)
-        except OSError as exc:
-            self.failed(exc)
-            return
-        self.listed.append((path, name, fingerprint(data)))
-
-    def finish(self, shown: tuple[ExportFile, ...], records: list[tuple[str, int, int]]) -> None:
-        if self.new is None:
-            return
-        folder = self.kept.folder
-        try:
-            (self.new / "manifest.json").write_bytes(orjson.dumps({
-                "key": self.kept.key, "files": self.listed, "records": records, "shown": [list(f) for f in shown]}))
-            old = folder.with_name(f".{folder.name}.{os.getpid()}.old")
-            if folder.exists():
-                os.rename(folder, old)
-            try:
-                os.rename(self.new, folder)
-            except OSError:
-                os.rename(old, folder)  # the last kept ones stay
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        except OSError as exc:
-            self.failed(exc)
-
-    def failed(self, exc: OSError) -> None:
-        log.warning("could not keep the exports in %s: %s", self.kept.folder, exc.strerror or exc)
-        if self.new is not None:
-            shutil.rmtree(self.new, ignore_errors=True)
-        self.new = None
-
-
-class _Kept(NamedTuple):
-    files: list[tuple[str, Path, str]]  # site path, file in the cache, digest
-    records: list[tuple[str, int, int]]  # each record's path and its slice of spacecraft.json
-    shown: tuple[ExportFile, ...]
-
-    def publish(self, writer: Writer) -> tuple[ExportFile, ...]:
+            records = [(str(path), int(start), int(end)) for path, start, end in extra["records"]]
+            shown = tuple(ExportFile(*entry) for entry in extra["shown"])
+        except (TypeError, ValueError, KeyError):
+            return False
         everything = b""
-        for path, source, digest in self.files:
+        for path, source, digest in files:
             writer.copy(path, source, digest)
             if path == Urls.spacecraft_json:
                 everything = source.read_bytes()
         view, newline = memoryview(everything), b"\n"
-        for path, start, end in self.records:
+        for path, start, end in records:
             writer.write(path, b"".join((view[start:end], newline)))
         view.release()
-        return self.shown
-
-
-def exports_key(data_key: str, urls: Urls, title: str) -> str:
-    """What the exports are made from: the gathered catalog's key (data, data code, Python), the site
-    code (site/derived.py), the base URL, the title, and the libraries that write their bytes."""
-    import sqlite3
-
-    from .derived import code_digest
-
-    parts = (data_key, code_digest(), urls.base_url, title, sqlite3.sqlite_version, orjson.__version__)
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+        self.__dict__["files"] = shown  # what the data page shows
+        log.debug("exports: kept from the last build with these inputs")
+        return True
 
 
 def _image_cells(image: Image | None) -> tuple[str | None, ...]:

@@ -87,7 +87,6 @@ from typing import Any, NamedTuple
 
 from ..data.groups import Catalog
 from ..data.models import Spacecraft
-from ..files import Writer
 from . import figures
 from .urls import Urls, path_for
 
@@ -311,9 +310,22 @@ def split(index: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return head, [{"version": VERSION, "part": k, "rows": chunk} for k, chunk in zip(numbers, chunks, strict=True)]
 
 
-def files(catalog: Catalog, *, thumbnail: Thumbnailer | None = None) -> dict[str, bytes]:
-    """The index files to publish, by site path: the whole JSON, the head and its parts."""
-    return files_of(build_index(catalog, thumbnail=thumbnail))
+def files(catalog: Catalog, *, thumbnail: Thumbnailer | None = None,
+          pictures: Mapping[str, Any] | None = None) -> dict[str, bytes]:
+    """The index files to publish, by site path: the whole JSON, the head and its parts; each spacecraft's
+    thumbnail from `thumbnail`, else from the pictures (catalog/images: Image.key -> Picture)."""
+    return files_of(build_index(catalog, thumbnail=thumbnail or thumbnail_from(pictures)))
+
+
+def thumbnails_key(pictures: Mapping[str, Any] | None) -> str:
+    """What the index takes from the pictures, for the key of the kept index (site/derived.py): each
+    image's thumbnail."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for key in sorted(pictures or ()):
+        h.update(f"{key}\t{pictures[key].pick('thumb').webp}\n".encode())  # type: ignore[index]
+    return h.hexdigest()
 
 
 def files_of(index: dict[str, Any]) -> dict[str, bytes]:
@@ -323,12 +335,3 @@ def files_of(index: dict[str, Any]) -> dict[str, bytes]:
     for part in parts:
         out[Urls.search_index_part(part["part"])] = to_js(to_json(part), PART_GLOBAL)
     return out
-
-
-def publisher(catalog: Catalog, pictures: Mapping[str, Any] | None) -> Callable[[Writer], None]:
-    """The job that writes the index files through the site writer (while the workers render)."""
-    def publish(writer: Writer) -> None:
-        for path, data in files(catalog, thumbnail=thumbnail_from(pictures)).items():
-            writer.write(path, data)
-
-    return publish

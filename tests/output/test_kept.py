@@ -1,6 +1,6 @@
 """What a build works out from the data alone is kept in the cache and used again by the next build of
 the same data: the quality checks, statistics and occupancy (site/derived.py, pickled with the
-gathered catalog) and the exports (site/exports.py KeptExports). Each kept value gives the site a
+gathered catalog) and the files of the exports, the search index and the citations (files.KeptFiles). Each kept value gives the site a
 build that makes everything afresh makes, byte for byte, and anything that could change it (other
 data, other code, another base URL, a kept file edited since) makes it again."""
 from __future__ import annotations
@@ -121,7 +121,7 @@ def test_a_rebuild_of_the_same_data_links_the_kept_exports_in(tmp_path, debug):
     build(options(tmp_path, "second", force=True))
     assert not exports_made(debug)
     same_site(tmp_path / "first", tmp_path / "second")
-    kept = CacheLayout(tmp_path / "cache").exports
+    kept = CacheLayout(tmp_path / "cache").kept("exports")
     site_csv = tmp_path / "second" / "data" / "spacecraft.csv"
     assert any(os.path.samefile(site_csv, f) for f in kept.iterdir())  # linked, not copied
     assert len(list((tmp_path / "second" / "spacecraft").glob("*.json"))) == N  # cut from spacecraft.json
@@ -157,7 +157,7 @@ def test_another_base_url_or_title_makes_the_exports_again(tmp_path, debug, chan
 def test_a_cache_that_cannot_keep_the_exports_only_warns(tmp_path, debug, monkeypatch):
     write_data(tmp_path / "cache", fleet(N))
     build(options(tmp_path, "first"))
-    kept = CacheLayout(tmp_path / "cache").exports
+    kept = CacheLayout(tmp_path / "cache").kept("exports")
     before = {path.name: path.read_bytes() for path in kept.iterdir()}
     rename = os.rename
 
@@ -170,8 +170,45 @@ def test_a_cache_that_cannot_keep_the_exports_only_warns(tmp_path, debug, monkey
     build(options(tmp_path, "second", base_url="https://example.org/"))
     assert exports_made(debug)
     assert (tmp_path / "second" / "data" / "spacecraft.csv").is_file()
-    warned = [r.getMessage() for r in debug.records if r.levelno == logging.WARNING and "exports" in r.getMessage()]
-    assert warned and warned[0].startswith(f"could not keep the exports in {kept}")
+    warned = [r.getMessage() for r in debug.records if r.levelno == logging.WARNING and "keep" in r.getMessage()]
+    assert warned == [f"could not keep files in {kept}: No space left on device"]
     assert not list(kept.parent.glob(".exports.*"))  # nothing left half made
     monkeypatch.undo()
     assert {path.name: path.read_bytes() for path in kept.iterdir()} == before  # the last kept ones stay
+
+
+def kept_copy(site, path, cache):
+    """Whether the site's file at path is one of the kept files (a hard link), not a file of its own."""
+    return any(os.path.samefile(site / path, f) for f in CacheLayout(cache).kept("").rglob("*") if f.is_file())
+
+
+@pytest.mark.parametrize("path", ["search-index.json", "data/catalog.bib"])
+def test_the_search_index_and_the_citation_files_are_kept_too(tmp_path, path):
+    records = fleet(N)
+    write_data(tmp_path / "cache", records)
+    build(options(tmp_path, "first"))
+    assert not kept_copy(tmp_path / "first", path, tmp_path / "cache")
+    build(options(tmp_path, "second", force=True))
+    assert kept_copy(tmp_path / "second", path, tmp_path / "cache")
+    same_site(tmp_path / "first", tmp_path / "second")
+    # The canary: a renamed spacecraft is in both files, which are made again, with the new name.
+    records[5] = {**records[5], "name": "Renamed Craft"}
+    write_data(tmp_path / "cache", records)
+    build(options(tmp_path, "third"))
+    assert not kept_copy(tmp_path / "third", path, tmp_path / "cache")
+    assert "Renamed Craft" in (tmp_path / "third" / path).read_text(encoding="utf-8")
+    write_data(tmp_path / "fresh-cache", records)
+    build(BuildOptions(out=tmp_path / "fresh", cache=tmp_path / "fresh-cache", workers=1))
+    assert (tmp_path / "third" / path).read_bytes() == (tmp_path / "fresh" / path).read_bytes()
+
+
+def test_the_kept_search_index_is_keyed_by_each_thumbnail():
+    from catalog.images.pictures import Picture, Rendition
+    from catalog.site.search_index import thumbnails_key
+
+    def pictures(path):
+        return {"img-1": Picture((Rendition(160, 120, path, "img/a-160.jpg"), Rendition(640, 480, "img/a.webp", "img/a.jpg")))}
+
+    assert thumbnails_key(pictures("img/a-160.webp")) == thumbnails_key(pictures("img/a-160.webp"))
+    assert thumbnails_key(pictures("img/a-160.webp")) != thumbnails_key(pictures("img/b-160.webp"))
+    assert thumbnails_key(pictures("img/a-160.webp")) != thumbnails_key({}) == thumbnails_key(None)
