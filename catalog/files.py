@@ -252,8 +252,12 @@ class KeepingFiles:
         self.kept, self.listed = kept, list[tuple[str, str, str]]()
         self.new: Path | None = kept.folder.with_name(f".{kept.folder.name}.{os.getpid()}.new")
         try:
-            shutil.rmtree(self.new, ignore_errors=True)
-            self.new.mkdir(parents=True)
+            self.new.parent.mkdir(parents=True, exist_ok=True)
+            for left in self.new.parent.glob(f".{kept.folder.name}.*"):  # what a killed build left half done
+                pid = left.name[len(kept.folder.name) + 2:].partition(".")[0]
+                if pid.isdigit() and (int(pid) == os.getpid() or not alive(int(pid))):
+                    shutil.rmtree(left, ignore_errors=True)
+            self.new.mkdir()
         except OSError as exc:
             self.failed(exc)
 

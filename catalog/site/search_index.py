@@ -99,7 +99,7 @@ PART_GLOBAL = "SPACECRAFT_INDEX_PART"
 # 2,500 rows is parsed, and taken in by the search page, in tasks of about 10 ms each, under
 # Lighthouse's 50 ms on its 4x throttled CPU (benchmarks/README.md, issue 23).
 FIRST_ROWS = 1000
-PART_ROWS = 2500
+PART_ROWS = 1000
 
 AGENCY_FIELDS = ("id", "name", "abbrev")
 CONFIGURATION_FIELDS = ("id", "name", "type", "agency", "url")

@@ -346,7 +346,9 @@ function start(data) {
     for (k = 0; k < n; k++) packed[k] = (top - scores[k]) * slots + k;
     packed.sort();
     var out = new Array(n);
-    for (k = 0; k < n; k++) out[k] = found[packed[k] % slots];
+    var sorted = new Array(n);
+    for (k = 0; k < n; k++) { out[k] = found[packed[k] % slots]; sorted[k] = scores[packed[k] % slots]; }
+    out.scores = sorted; // for merging the matches of a part that comes later (refresh)
     return out;
   }
   // Whether a person's folded name has every word of a query at the start of one of its words.
@@ -556,12 +558,30 @@ function start(data) {
   function refresh(from) {
     var state = last.state, before = results;
     var inOrder = !ranked(state) && (!state.ordering || state.ordering === "name");
-    last.found = inOrder ? merge(last.found, evaluate(state, from)) : evaluate(state);
+    if (inOrder) last.found = merge(last.found, evaluate(state, from));
+    else if (ranked(state)) last.found = mergeRanked(last.found, evaluate(state, from));
+    else last.found = evaluate(state);
     results = last.found.results;
     for (var k = 0; k < shown; k++) if (results[k] !== before[k]) { clear(); break; }
     render();
     if (complete) showCounts(last.found); // while parts load, the lists show no partial counts
     showCount();
+  }
+  // The best match first: the new rows' matches merged into the others by score. A row's score is its
+  // own, and ties keep the catalog's order, in which every row searched before comes first: the same
+  // list as searching every row again, without searching them again on each part (at 100,000 spacecraft
+  // that made each part's task grow with all the rows before it).
+  function mergeRanked(found, more) {
+    var a = found.results, b = more.results, sa = a.scores, sb = b.scores, out = [], scores = [], i = 0, j = 0;
+    while (i < a.length || j < b.length) {
+      if (j >= b.length || (i < a.length && sa[i] >= sb[j])) { out.push(a[i]); scores.push(sa[i++]); }
+      else { out.push(b[j]); scores.push(sb[j++]); }
+    }
+    out.scores = scores;
+    more.results = [];
+    found = merge(found, more);
+    found.results = out;
+    return found;
   }
   function merge(found, more) {
     for (var k = 0; k < more.results.length; k++) found.results.push(more.results[k]);

@@ -212,3 +212,19 @@ def test_the_kept_search_index_is_keyed_by_each_thumbnail():
     assert thumbnails_key(pictures("img/a-160.webp")) == thumbnails_key(pictures("img/a-160.webp"))
     assert thumbnails_key(pictures("img/a-160.webp")) != thumbnails_key(pictures("img/b-160.webp"))
     assert thumbnails_key(pictures("img/a-160.webp")) != thumbnails_key({}) == thumbnails_key(None)
+
+
+def test_what_a_killed_build_left_half_kept_is_cleaned(tmp_path):
+    write_data(tmp_path / "cache", fleet(N))
+    kept = CacheLayout(tmp_path / "cache").kept("exports")
+    kept.parent.mkdir(parents=True)
+    dead = 2 ** 22 + 7  # above the usual pid_max: no process has it
+    for suffix in ("new", "old"):
+        left = kept.with_name(f".exports.{dead}.{suffix}")
+        left.mkdir()
+        (left / "00000.csv").write_bytes(b"x" * 1000)
+    living = kept.with_name(f".exports.{os.getppid()}.new")  # the canary: a running build's folder stays
+    living.mkdir()
+    build(options(tmp_path, "site", base_url="https://example.org/"))
+    assert sorted(p.name for p in kept.parent.glob(".exports.*")) == [living.name]
+    assert (kept / "manifest.json").is_file()
