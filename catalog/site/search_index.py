@@ -96,8 +96,9 @@ JS_PATH = Urls.search_index_js
 JS_GLOBAL = "SPACECRAFT_INDEX"
 PART_GLOBAL = "SPACECRAFT_INDEX_PART"
 # Rows in the head and in each further part: the head shows the first results at once; a part of
-# 2,500 rows is parsed, and taken in by the search page, in tasks of about 10 ms each, under
-# Lighthouse's 50 ms on its 4x throttled CPU (benchmarks/README.md, issue 23).
+# 1,000 rows is parsed, and taken in by the search page, in tasks of 40-90 ms under Lighthouse's 4x
+# throttled CPU (with the crew data's missions and people a part of 2,500 took 100-220 ms, each
+# counted in the blocking time; benchmarks/README.md, issue 23).
 FIRST_ROWS = 1000
 PART_ROWS = 1000
 

@@ -1,7 +1,7 @@
 """Issue 23: the search index in parts, in Chromium from file:// and over HTTP.
 
 The fixture's 133 spacecraft are split into a head of 20 rows and parts of 25 (the real sizes are
-2,000 and 5,000), loaded after the first paint as a large catalog's are: results from every part
+1,000 and 1,000), loaded after the first paint as a large catalog's are: results from every part
 are found, the page says how much it searched while parts load, compare finds spacecraft in two
 parts, and an index of another version, or a missing part, is refused with a line saying why.
 """
