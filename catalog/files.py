@@ -226,16 +226,14 @@ class KeptFiles(NamedTuple):
             return None
         return files, manifest.get("extra")
 
-    def publish(self, writer: Writer) -> Any:
-        """Link the kept files into the site when they are there; return their extra, or None when not kept
-        (or kept without one: a maker that needs to tell keeps a non-null extra)."""
+    def publish(self, writer: Writer) -> bool:
+        """Link the kept files into the site when they are all there, as kept; return whether they were."""
         found = self.load()
         if found is None:
-            return None
-        files, extra = found
-        for path, source, digest in files:
+            return False
+        for path, source, digest in found[0]:
             writer.copy(path, source, digest)
-        return True if extra is None else extra
+        return True
 
     def keeping(self) -> KeepingFiles:
         """Keep files as they are made: add() each, then finish(extra)."""
@@ -307,7 +305,7 @@ def kept_job(kept: KeptFiles | None, make: Callable[[], Iterable[tuple[str, byte
     """The job that writes make()'s files through the writer: linked from `kept` when it holds them, else
     made, written and kept (None: no cache, always made)."""
     def publish(writer: Writer) -> None:
-        if kept is not None and kept.publish(writer) is not None:
+        if kept is not None and kept.publish(writer):
             logging.getLogger(__name__).debug("%s: kept from the last build with these inputs", kept.folder.name)
             return
         keeping = kept.keeping() if kept is not None else None

@@ -691,14 +691,11 @@ class Exports:
             if keeping is not None:
                 keeping.add(path, data)
         everything, spans = self.records
-        view, newline = memoryview(everything), b"\n"
-        for craft, start, end in spans:
-            writer.write(Urls.record(craft), b"".join((view[start:end], newline)))
-        view.release()
+        records = [(Urls.record(craft), start, end) for craft, start, end in spans]
+        _write_records(writer, everything, records)
         log.debug("exports written: %d files", len(self.main) + len(spans))
         if keeping is not None:  # the records' files are not kept: each is a slice of spacecraft.json
-            keeping.finish({"records": [(Urls.record(craft), start, end) for craft, start, end in spans],
-                            "shown": [list(f) for f in files]})
+            keeping.finish({"records": records, "shown": [list(f) for f in files]})
         for name in ("main", "records", "spacecraft_lines", "by_id"):
             self.__dict__.pop(name, None)  # cached_property keeps its value in the instance's __dict__
 
@@ -712,18 +709,23 @@ class Exports:
             shown = tuple(ExportFile(*entry) for entry in extra["shown"])
         except (TypeError, ValueError, KeyError):
             return False
-        everything = b""
+        everything = next((source for path, source, _ in files if path == Urls.spacecraft_json), None)
+        if everything is None:
+            return False
         for path, source, digest in files:
             writer.copy(path, source, digest)
-            if path == Urls.spacecraft_json:
-                everything = source.read_bytes()
-        view, newline = memoryview(everything), b"\n"
-        for path, start, end in records:
-            writer.write(path, b"".join((view[start:end], newline)))
-        view.release()
+        _write_records(writer, everything.read_bytes(), records)
         self.__dict__["files"] = shown  # what the data page shows
         log.debug("exports: kept from the last build with these inputs")
         return True
+
+
+def _write_records(writer: Writer, everything: bytes, records: list[tuple[str, int, int]]) -> None:
+    """Each record's JSON file: its line of spacecraft.json (a slice of `everything`), newline-ended."""
+    view, newline = memoryview(everything), b"\n"
+    for path, start, end in records:
+        writer.write(path, b"".join((view[start:end], newline)))
+    view.release()
 
 
 def _image_cells(image: Image | None) -> tuple[str | None, ...]:

@@ -79,6 +79,7 @@ through the templates' ``index`` view).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -321,8 +322,6 @@ def files(catalog: Catalog, *, thumbnail: Thumbnailer | None = None,
 def thumbnails_key(pictures: Mapping[str, Any] | None) -> str:
     """What the index takes from the pictures, for the key of the kept index (site/derived.py): each
     image's thumbnail."""
-    import hashlib
-
     h = hashlib.sha256()
     for key in sorted(pictures or ()):
         h.update(f"{key}\t{pictures[key].pick('thumb').webp}\n".encode())  # type: ignore[index]
