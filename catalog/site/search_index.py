@@ -96,12 +96,13 @@ JSON_PATH = Urls.search_index_json
 JS_PATH = Urls.search_index_js
 JS_GLOBAL = "SPACECRAFT_INDEX"
 PART_GLOBAL = "SPACECRAFT_INDEX_PART"
-# Rows in the head and in each further part: the head shows the first results at once; a part of
-# 1,000 rows is parsed, and taken in by the search page, in tasks of 40-90 ms under Lighthouse's 4x
-# throttled CPU (with the crew data's missions and people a part of 2,500 took 100-220 ms, each
-# counted in the blocking time; benchmarks/README.md, issue 23).
+# Rows in the head and in each further part: the head shows the first results at once; a part is
+# parsed in one task (its script) and taken in by the page in slices of a few ms (index.js). A part
+# of 1,000 rows took 1-11 ms to parse here at 100,000 spacecraft (with the crew data), which
+# Lighthouse's 4x slower phone makes up to 45 ms, near the 50 ms from which a task counts as
+# blocking; 500 rows keep it well under (benchmarks/README.md, issue 23).
 FIRST_ROWS = 1000
-PART_ROWS = 1000
+PART_ROWS = 500
 
 AGENCY_FIELDS = ("id", "name", "abbrev")
 CONFIGURATION_FIELDS = ("id", "name", "type", "agency", "url")

@@ -1,7 +1,8 @@
 // compare.html: two to four spacecraft (?ids=1,2, their LL2 ids) or configurations (?configs=6,10)
 // side by side, from the search index (catalog/site/search_index.py), which index.js loads in
 // parts after the first paint with <script src>, so that it works from file:// as from a server.
-// Only the spacecraft compared (or those of the configurations compared) are kept as parts arrive.
+// Only the spacecraft compared (or those of the configurations compared) are kept as parts arrive,
+// and parts stop loading once every spacecraft asked for is found.
 (function () {
   "use strict";
   var root = document.getElementById("compare");
@@ -30,6 +31,7 @@
   function figure(key, c) { return escape(SpacecraftIndex.figureCell(key, c[key], c.figure_sources)); }
 
   var configs, agencies, statuses, crafts = [], fields, needed;
+  if (!ids.length) { show(); return; } // nothing asked for: no index to load
   root.setAttribute("aria-busy", "true");
   SpacecraftIndex.load(root, {
     head: function (head) {
@@ -47,6 +49,9 @@
       for (var k = 0; k < rows.length; k++) if (needed(rows[k])) crafts.push(record(fields, rows[k]));
       if (loaded < total) status.textContent = "Loading the catalog: " + grouped(loaded) + " of " + grouped(total) + " spacecraft…";
     },
+    // Spacecraft by id: once all are found the rest of the index is not loaded (configurations
+    // need every part: their spacecraft are in all of them).
+    enough: function () { return kind === "ids" && crafts.length >= ids.length; },
     done: show,
     fail: function (reason) {
       root.removeAttribute("aria-busy");

@@ -94,7 +94,10 @@ function start(data) {
   // The people and stations (search-index.js: astronauts, stations), as results of their own.
   var people = data.astronauts || { fields: ["id", "name", "url"], rows: [] };
   var places = data.stations || { fields: ["id", "name", "url"], rows: [] };
-  var personName = column(people, "name"), personFolded = personName.map(fold), personUrl = column(people, "url");
+  // A person's name is folded on first use (at 100,000 spacecraft the head names 12,000 people, and
+  // folding them all took 10-15 ms of the task that starts the page).
+  var personName = column(people, "name"), personUrl = column(people, "url"), personFolds = new Array(personName.length);
+  function personFolded(k) { var f = personFolds[k]; return f === undefined ? (personFolds[k] = fold(personName[k])) : f; }
   var stationName = column(places, "name"), stationFolded = stationName.map(fold), stationUrl = column(places, "url");
   ids.station = column(places, "id");
   // One string per spacecraft, fields separated by spaces: a query word is a substring of it.
@@ -263,28 +266,36 @@ function start(data) {
 
   // Take in a part's rows: their columns, facet values and folded text. Orderings are sorted again
   // on their next use (after the last part, in idle time).
-  var NONE = [];
+  var NONE = [], LISTS = { missions: true, crew: true, stations: true }; // an empty list of these is NONE
   function add(rows) {
     var from = N, f;
     fields.forEach(function (name, at) {
-      var values = col[name];
-      for (var r = 0; r < rows.length; r++) values.push(rows[r][at]);
+      var values = col[name], r, v;
+      if (!LISTS[name]) for (r = 0; r < rows.length; r++) values.push(rows[r][at]);
+      else for (r = 0; r < rows.length; r++) values.push((v = rows[r][at]) && !v.length ? NONE : v);
     });
     N += rows.length;
+    // Each text is made flat in one piece (join): "a" + "b" + ... leaves a tree of strings that all
+    // live as long as the text does, and at 100,000 spacecraft the collector's pauses, which copy
+    // what lives, were the page's longest tasks.
     for (var i = from; i < N; i++) {
-      haystack[i] = " " + fold(col.name[i]) + " " + (col.serial[i] ? fold(col.serial[i]) : "") + " " +
-        configFolded[col.configuration[i]] + " ";
+      haystack[i] = [" ", fold(col.name[i]), " ", col.serial[i] ? fold(col.serial[i]) : "", " ",
+        configFolded[col.configuration[i]], " "].join("");
       var missions = col.missions[i], terms = col.terms[i], described = col.words[i];
       // The crew's names and the stations docked at are searched as the flights' words are.
       // (Loops, not map/concat/join: this runs for every row as the parts load, most rows have none.)
       var aboard = col.crew[i] || NONE, visited = col.stations[i] || NONE, crewText = "", k;
-      for (k = 0; k < aboard.length; k++) crewText += (k ? " | " : "") + personFolded[aboard[k]];
+      for (k = 0; k < aboard.length; k++) crewText += (k ? " | " : "") + personFolded(aboard[k]);
       for (k = 0; k < visited.length; k++) crewText += (crewText ? " | " : "") + stationFolded[visited[k]];
       col.crewed.push(col.crew[i] === null || col.crew[i] === undefined ? null : aboard.length ? 1 : 0);
       col.crew_count.push(col.crewed[i] === null ? null : aboard.length);
-      flightText[i] = missions.length || terms || crewText
-        ? " " + missions.map(fold).join(" | ") + " | " + fold(terms) + " | " + crewText + " " : " ";
-      wordText[i] = described ? " " + fold(described) + " " : " ";
+      if (missions.length || terms || crewText) {
+        var text = [" "];
+        for (k = 0; k < missions.length; k++) text.push(k ? " | " : "", fold(missions[k]));
+        text.push(" | ", fold(terms), " | ", crewText, " ");
+        flightText[i] = text.join("");
+      } else flightText[i] = " ";
+      wordText[i] = described ? [" ", fold(described), " "].join("") : " ";
       for (f = 0; f < FACETS.length; f++) if (!MULTI[FACETS[f]]) facetCol[f][i] = facetOf(FACETS[f], i);
     }
     orders = {};
@@ -359,7 +370,7 @@ function start(data) {
   // The first of spacecraft i's crew whose name has every word of the query (position in the astronauts table), or -1.
   function personOf(i, query) {
     var aboard = col.crew[i] || [];
-    for (var k = 0; k < aboard.length; k++) if (named(personFolded[aboard[k]], query)) return aboard[k];
+    for (var k = 0; k < aboard.length; k++) if (named(personFolded(aboard[k]), query)) return aboard[k];
     return -1;
   }
   // The first mission of spacecraft i a query names (its phrase, else one of its words), for its result.
@@ -503,7 +514,7 @@ function start(data) {
       if (n <= OTHERS) html += '<li><a href="' + escape(url) + '">' + escape(name) + '</a> <span class="result-kind">' + kind + "</span></li>";
     }
     if (query.words.length) {
-      for (k = 0; k < personFolded.length; k++) if (named(personFolded[k], query)) add(personUrl[k], personName[k], "astronaut");
+      for (k = 0; k < personName.length; k++) if (named(personFolded(k), query)) add(personUrl[k], personName[k], "astronaut");
       for (k = 0; k < stationFolded.length; k++) if (named(stationFolded[k], query)) add(stationUrl[k], stationName[k], "space station");
     }
     if (othersList.innerHTML !== html) othersList.innerHTML = html;
@@ -511,11 +522,13 @@ function start(data) {
     document.getElementById("search-others-more").textContent = n > OTHERS ? "and " + grouped(n - OTHERS) + " more: add a word to narrow them." : "";
   }
 
-  var results = [], shown = 0, pages = 1, table = false, picked = [], shownQuery = parse("");
+  // results: what the last search found; onScreen: the list the results shown were taken from.
+  var results = [], onScreen = [], shown = 0, pages = 1, table = false, picked = [], shownQuery = parse("");
   var last = null; // the state searched and what it found: { state, found }
 
   // Show the results up to `pages` pages of PAGE, after those shown already.
   function render() {
+    onScreen = results;
     var end = Math.min(results.length, pages * PAGE), html = "";
     for (var k = shown; k < end; k++) html += table ? row(results[k]) : item(results[k]);
     if (html) (table ? tbody : list).insertAdjacentHTML("beforeend", html);
@@ -536,6 +549,10 @@ function start(data) {
 
   function run(state) {
     last = { state: state, found: evaluate(state) };
+    sortedAt = paintedAt = performance.now();
+    behind = false;
+    clearTimeout(paintTimer);
+    paintTimer = 0;
     results = last.found.results;
     shownQuery = parse(state.search);
     showOthers(shownQuery);
@@ -553,16 +570,34 @@ function start(data) {
   }
 
   // After a part came in: search its rows too. In the catalog's order they come after every row
-  // searched so far, so only they are searched and what is shown stays; another order, or the best
-  // match first, searches again, and what is shown stays if it still leads the results.
+  // searched so far, so only they are searched and what is shown stays; the best match first merges
+  // their matches in; another order sorts and searches every row again, so while parts load that is
+  // done at most once every RESORT ms (rows come in slices of 100, many a second), and once more at
+  // the end (behind: rows came in since). What is shown stays if it still leads the results.
+  var RESORT = 1000, sortedAt = -Infinity, behind = false;
   function refresh(from) {
-    var state = last.state, before = results;
+    var state = last.state;
     var inOrder = !ranked(state) && (!state.ordering || state.ordering === "name");
     if (inOrder) last.found = merge(last.found, evaluate(state, from));
     else if (ranked(state)) last.found = mergeRanked(last.found, evaluate(state, from));
-    else last.found = evaluate(state);
+    else if (!complete && performance.now() - sortedAt < RESORT) { behind = true; return; }
+    else { last.found = evaluate(state); sortedAt = performance.now(); behind = false; }
     results = last.found.results;
-    for (var k = 0; k < shown; k++) if (results[k] !== before[k]) { clear(); break; }
+    // While parts load, the page is painted again at most every PAINT ms: each new status line or
+    // result lays the page out again, and rows come in a slice at a time.
+    if (!complete && !failure && performance.now() - paintedAt < PAINT) {
+      if (!paintTimer) paintTimer = setTimeout(paint, PAINT);
+      return;
+    }
+    paint();
+  }
+  var PAINT = 1000, paintedAt = -Infinity, paintTimer = 0;
+  // Show what the last search found: the results shown stay if they still lead it.
+  function paint() {
+    clearTimeout(paintTimer);
+    paintTimer = 0;
+    paintedAt = performance.now();
+    for (var k = 0; k < shown; k++) if (results[k] !== onScreen[k]) { clear(); break; }
     render();
     if (complete) showCounts(last.found); // while parts load, the lists show no partial counts
     showCount();
@@ -573,6 +608,7 @@ function start(data) {
   // that made each part's task grow with all the rows before it).
   function mergeRanked(found, more) {
     var a = found.results, b = more.results, sa = a.scores, sb = b.scores, out = [], scores = [], i = 0, j = 0;
+    if (!b.length) return merge(found, more); // most slices add no match: the list stays as it is
     while (i < a.length || j < b.length) {
       if (j >= b.length || (i < a.length && sa[i] >= sb[j])) { out.push(a[i]); scores.push(sa[i++]); }
       else { out.push(b[j]); scores.push(sb[j++]); }
@@ -742,14 +778,14 @@ function start(data) {
     },
     done: function () {
       complete = true;
-      showCounts(last.found);
-      showCount();
+      if (behind) refresh(N); else paint();
       if (N < WARM_BELOW) warm();
       window.spacecraftSearch = { run: run, matches: matches, evaluate: evaluate, fold: fold, size: N }; // benchmarks, debugging
       if (window.performance && performance.mark) performance.mark("search-ready");
     },
     fail: function (reason) {
       failure = reason;
+      if (behind) { sortedAt = -Infinity; refresh(N); } else paint();
       showCounts(last.found); // the counts of what was searched, which the status line says is not all
       showCount();
     }

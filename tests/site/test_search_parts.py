@@ -184,7 +184,84 @@ def test_the_best_matches_come_first_across_parts(page, parted, whole, search): 
     assert any(name in head for name in once) and any(name not in head for name in once)
 
 
+@pytest.mark.parametrize("ordering", ["-flights_count", "status__name"])
+def test_an_order_chosen_while_parts_load_sorts_every_part(page, parted, whole, ordering):  # noqa: F811
+    # Another order than the catalog's sorts every row again, which while parts load is done at most once a
+    # second (search.js RESORT) and once more after the last part: the final list is the whole index's.
+    count = page.locator("#search-count")
+    page.goto(whole.as_uri() + f"/search.html?ordering={ordering}&view=table")
+    expect(count).to_have_text("All 133 spacecraft.")
+    rows = page.locator("#search-rows th a")
+    once = rows.all_text_contents()
+    page.goto(parted.as_uri() + f"/search.html?ordering={ordering}&view=table")
+    expect(count).to_have_text("All 133 spacecraft.")
+    assert rows.all_text_contents() == once
+    head = {row[1] for row in part_rows(parted, 1)}
+    assert any(name not in head for name in once[:50])  # rows of later parts lead it: sorted again at the end
+
+
+# ---- Rows in slices ----
+
+@pytest.fixture(scope="module")
+def big_part(tmp_path_factory) -> Path:
+    """The fixture records with one part larger than the slice index.js hands over at a time (100 rows)."""
+    root = tmp_path_factory.mktemp("big-part")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "FIRST_ROWS", 20)
+        patch.setattr(index_module, "PART_ROWS", 113)
+        patch.setattr(index_module, "AFTER_PAINT_FROM", 1)
+        build_site(root / "site", root / "cache", records=fixture_records())
+    return root / "site"
+
+
+# Loads the index with a page's callbacks that take 5 ms a slice (the search page's work on a slow phone),
+# recording each slice's size and whether it came in the same task as the slice before it (a microtask
+# queued by one slice runs before the next task, never inside the same one).
+TAKE_SLOWLY = """
+el => new Promise(resolve => {
+  const slices = [], sameTask = [];
+  let pending = false;
+  SpacecraftIndex.load(el, {
+    head: () => {},
+    rows: rows => {
+      slices.push(rows.length);
+      sameTask.push(pending);
+      pending = true;
+      queueMicrotask(() => { pending = false; });
+      const until = performance.now() + 5;
+      while (performance.now() < until) { /* the work of a slow page */ }
+    },
+    done: () => resolve({ slices, sameTask }),
+    fail: reason => resolve({ reason })
+  });
+})
+"""
+
+
+def test_a_part_is_taken_in_slices_in_tasks_of_their_own(page, big_part):  # noqa: F811
+    # At 100,000 spacecraft taking a part of 1,000 rows in at once was a task of 15-60 ms (four times that
+    # on a phone), blocking the page; index.js hands rows over 100 at a time and lets other tasks run.
+    page.goto(big_part.as_uri() + "/compare.html")
+    got = page.evaluate(TAKE_SLOWLY, page.locator("#compare").element_handle())
+    assert got["slices"] == [20, 100, 13]
+    assert got["sameTask"] == [False, False, False]
+
+
 # ---- Compare ----
+
+def test_compare_loads_no_index_when_nothing_is_asked_for(page, root, parted):  # noqa: F811
+    page.goto(root + "compare.html")
+    expect(page.locator("#compare-status")).to_have_text("Pick two to four spacecraft to compare.")
+    assert page.evaluate("document.querySelectorAll('script[src*=\"search-index\"]').length") == 0
+    assert page.locator("#compare").get_attribute("aria-busy") is None
+
+
+def test_compare_stops_loading_once_it_has_what_it_compares(page, root, parted):  # noqa: F811
+    first, second = part_rows(parted, 1)[0], part_rows(parted, 2)[0]
+    page.goto(root + f"compare.html?ids={first[0]},{second[0]}")
+    expect(page.locator("#compare-status")).to_have_text("Comparing 2 spacecraft.")
+    loaded = page.evaluate("[...document.querySelectorAll('script[src*=\"search-index\"]')].map(s => s.src.split('/').pop())")
+    assert loaded == ["search-index.js", "search-index.2.js"]  # not parts 3 to 6
 
 def test_compare_finds_spacecraft_in_two_parts(page, root, parted):  # noqa: F811
     first, last = part_rows(parted, 1)[0], part_rows(parted, PARTS)[-1]
