@@ -21,13 +21,14 @@ Files (format version 4, VERSION; compact JSON, no spaces, UTF-8, keys sorted):
      "stopwords":      ["a", "an", "and", ...],
      "spacecraft":     {"fields": [...SPACECRAFT_FIELDS], "rows": [[...], ...]}}
 
-- ``search-index.js``, the head the pages load first: ``window.SPACECRAFT_INDEX = {...};`` with
+- ``search-index.js``, the head the pages load first: ``window.SPACECRAFT_INDEX = '{...}';`` (the
+  JSON as a string, keys sorted: the pages read the version at its end before parsing it) with
   the same lookup tables and thumbnails, the spacecraft ``fields`` and the first ``FIRST_ROWS``
   rows, and two more keys: ``total``, the number of spacecraft in the whole index, and ``parts``,
   the site paths of the further parts in order (``["search-index.2.js", ...]``; empty when the
   head holds every row, as in a catalog under ``FIRST_ROWS`` spacecraft).
-- ``search-index.K.js`` (K = 2, 3, ...): ``window.SPACECRAFT_INDEX_PART = {"part": K, "rows":
-  [...], "version": 4};``, the next ``PART_ROWS`` rows of the spacecraft table. The head's rows
+- ``search-index.K.js`` (K = 2, 3, ...): ``window.SPACECRAFT_INDEX_PART = '{"part":K,"rows":
+  [...],"version":6}';``, the next ``PART_ROWS`` rows of the spacecraft table. The head's rows
   then each part's, in order, are the whole file's rows.
 
 Rows:
@@ -73,7 +74,8 @@ Rows:
 Versions: 2 added ``known_license`` and later a configuration's ``url``; 3 split what the pages
 load into the head and its parts (``search-index.json`` kept its shape); 4 added ``missions``,
 ``terms`` and ``words``, and the head's ``stopwords`` (the words a query needs not find); 5 added the
-``astronauts`` and ``stations`` tables and ``crew``, ``stations`` and ``docking_count`` (issue 26). The pages refuse an
+``astronauts`` and ``stations`` tables and ``crew``, ``stations`` and ``docking_count`` (issue 26); 6 gave the
+scripts' JSON as text (``window.SPACECRAFT_INDEX = '{...}'``), which the search page's worker parses. The pages refuse an
 index of another version than the build that wrote them (the version reaches them from here,
 through the templates' ``index`` view).
 """
@@ -91,7 +93,7 @@ from ..data.models import Spacecraft
 from . import figures
 from .urls import Urls, path_for
 
-VERSION = 5
+VERSION = 6
 JSON_PATH = Urls.search_index_json
 JS_PATH = Urls.search_index_js
 JS_GLOBAL = "SPACECRAFT_INDEX"
@@ -288,18 +290,19 @@ def to_json(index: dict[str, Any]) -> bytes:
 
 
 def to_js(data: bytes, name: str = JS_GLOBAL) -> bytes:
-    """Wrap the JSON bytes in a script that assigns them to a global, loadable from file://.
+    """Wrap the JSON bytes in a script that assigns them, as text, to a global: loadable from file://.
 
-    The JSON goes in as a string for JSON.parse(): V8 reads a string and JSON far quicker than the
-    same data as a JavaScript literal, which it compiles (and caches as code) on the page's thread.
+    The JSON goes in as a string: the page's thread only scans it (V8 compiles the same data as a
+    JavaScript literal, and caches it as code), and the search page hands the text to its worker,
+    which parses it there (static/js/index.js).
     """
     text = data.replace(b"\\", b"\\\\").replace(b"'", b"\\'")
-    return b"window." + name.encode() + b" = JSON.parse('" + text + b"');\n"
+    return b"window." + name.encode() + b" = '" + text + b"';\n"
 
 
 def from_js(script: bytes) -> Any:
     """The data of a script written by to_js() (for tests and benchmarks)."""
-    text = script[script.index(b"JSON.parse('") + 12:script.rindex(b"');")]
+    text = script[script.index(b" = '") + 4:script.rindex(b"';")]
     return json.loads(text.replace(b"\\'", b"'").replace(b"\\\\", b"\\"))
 
 

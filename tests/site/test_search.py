@@ -75,7 +75,7 @@ def test_index_has_one_row_per_spacecraft_in_catalog_order(catalog):
     rows = rows_as_dicts(index)
     assert [r["id"] for r in rows] == [c.id for c in catalog.spacecraft]
     assert index["spacecraft"]["fields"] == list(search.SPACECRAFT_FIELDS)
-    assert index["version"] == 5
+    assert index["version"] == 6
 
 
 def test_index_rows_resolve_through_lookup_tables(catalog):
@@ -138,7 +138,8 @@ def test_json_and_js_files_carry_the_same_data_compactly(catalog):
     data = json.loads(files["search-index.json"])
     assert data == search.build_index(catalog)
     js = files["search-index.js"]
-    assert js.startswith(b"window.SPACECRAFT_INDEX = JSON.parse('") and js.endswith(b"');\n")
+    assert js.startswith(b"window.SPACECRAFT_INDEX = '{") and js.endswith(b"}';\n")  # the JSON as text
+    assert js.endswith(f'"version":{search.VERSION}}}\';\n'.encode())  # where index.js reads it unparsed
     assert search.from_js(js) == {**data, "total": 133, "parts": []}  # a small catalog: one part
     assert "Союз МС-25" in js.decode()  # UTF-8, not \u escapes
     assert b", " not in files["search-index.json"] and b": " not in files["search-index.json"]

@@ -200,6 +200,34 @@ def test_an_order_chosen_while_parts_load_sorts_every_part(page, parted, whole, 
     assert any(name not in head for name in once[:50])  # rows of later parts lead it: sorted again at the end
 
 
+# ---- The worker ----
+
+def test_a_large_catalog_is_searched_in_a_worker(page, root, catalog):  # noqa: F811
+    # The page's thread only shows answers: the index is parsed and searched in a worker made from a blob
+    # (from file:// too), so that neither the parts coming in nor a search of 100,000 rows blocks the page.
+    page.goto(root + "search.html?search=craft")
+    want = [c.name for c in catalog.spacecraft if c.name.startswith("Craft")]
+    expect(page.locator("#search-count")).to_have_text(f"{len(want)} spacecraft match.")
+    assert [w.url.split(":")[0] for w in page.workers] == ["blob"]
+    assert page.evaluate("window.SPACECRAFT_INDEX === null && window.SPACECRAFT_INDEX_PART === null")
+    page.get_by_label("Name, mission, person, serial number or configuration").fill("союз")
+    expect(page.locator("#search-count")).to_have_text("1 spacecraft matches.")
+    assert names(page) == ["Союз МС-25"]
+
+
+def test_without_workers_the_page_searches_by_itself(browser, parted, catalog):  # noqa: F811
+    context = browser.new_context()
+    context.add_init_script("delete window.Worker;")  # a browser that has no workers (or refuses this one)
+    try:
+        page = context.new_page()
+        page.goto(parted.as_uri() + "/search.html?search=craft")
+        want = [c.name for c in catalog.spacecraft if c.name.startswith("Craft")]
+        expect(page.locator("#search-count")).to_have_text(f"{len(want)} spacecraft match.")
+        assert names(page) == want[:50] and page.workers == []
+    finally:
+        context.close()
+
+
 # ---- Rows in slices ----
 
 @pytest.fixture(scope="module")
