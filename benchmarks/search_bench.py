@@ -14,7 +14,10 @@ queries typed key by key, for filter and order changes, and for the page's start
 included; for 100 rows of text it is a fraction of a millisecond.
 
 The page's option lists come from a 1,000-record build: synth.py's world (configurations,
-agencies, statuses) is the same at every N, so the lists match the swapped-in index.
+agencies, statuses) is the same at every N, so the lists match the swapped-in index. Such a page
+has its index with it, so it searches in the page itself, and these figures are the engine's work
+per keystroke; a site of 2,000 spacecraft or more does that work in a worker (static/js/search.js),
+off the page's thread, which then only inserts the answer.
 """
 from __future__ import annotations
 
