@@ -3,9 +3,7 @@
 code is catalog/cli.py. Run with --help for the options."""
 from __future__ import annotations
 
-import sys
-
-from catalog.cli import main
+from catalog.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main(prog="build.py"))
+    run(prog="build.py")

@@ -202,6 +202,30 @@ def parse_args(argv: list[str] | None = None, *, prog: str | None = None) -> arg
     return args
 
 
+def run(prog: str | None = None) -> None:
+    """The command's entry point (`spacecraft-catalog`, `python build.py`): main(), then exit at once.
+
+    A build leaves the gathered catalog in memory, millions of objects that an ordinary exit frees
+    one by one before the process ends (0.2 s at 10,000 records, about 2 s at 100,000; nothing is
+    written then). Everything the build writes is closed and renamed before main() returns, so the
+    process flushes its streams and logging and ends with os._exit. Tests call main() and keep the
+    ordinary exit.
+    """
+    try:
+        code = main(prog=prog)
+    except SystemExit as exc:  # argparse's --help and usage errors
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        if exc.code is not None and not isinstance(exc.code, int):
+            print(exc.code, file=sys.stderr)
+    except KeyboardInterrupt:  # during the serve loop or before the build started
+        code = 130
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe: nothing more can be said anyway
+            stream.flush()
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
     """Run the command line (argv: the arguments, sys.argv[1:] by default); return the exit status."""
     argv = sys.argv[1:] if argv is None else argv
