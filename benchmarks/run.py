@@ -90,6 +90,10 @@ class Row:
 
 
 HUGO: str | None = None  # the Hugo binary, when installed (main() looks it up)
+# The builds run as an installed command does: with Python's compiled modules cached (pip compiles them
+# at install; a clone's first run writes __pycache__). Some containers set PYTHONDONTWRITEBYTECODE, which
+# makes every run compile the project's modules from source again (30-60 ms a build measured here).
+BUILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 BASE_URL: str | None = None  # --base-url for every build: canonical links, Open Graph tags, sitemap
 
 
@@ -104,7 +108,7 @@ def run_build(cache: Path, out: Path, *, quiet: bool = True) -> Run:
     os.sync()  # the last build's gigabyte still being written back would compete with this one's
     with err.open("wb") as sink:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=sink)
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=BUILD_ENV, stdout=subprocess.DEVNULL, stderr=sink)
         total = peak = 0.0
         while True:  # sample the memory of the build and its workers together until it exits
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
