@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from sys import intern
 from typing import Any
 
 from . import weburl
@@ -69,11 +70,21 @@ def shown(value: Any, limit: int = 100) -> str:
 
 
 def text(value: Any) -> str | None:
-    """Return a stripped string, or None for null, non-strings and empty strings."""
+    """Return a stripped string, or None for null, non-strings and empty strings.
+
+    A short one is interned: the data repeats the same few names thousands of times (a landing place,
+    a role, a station, an orbit: 389,000 strings of which 162,000 differ at 10,000 records), and one
+    object for each keeps the catalog a quarter smaller in memory and in its pickle (data/gathered.py),
+    which stores a shared object once."""
     if not isinstance(value, str):
         return None
     value = value.strip()
-    return value or None
+    if len(value) <= SHARED_TEXT:
+        return intern(value) if value else None
+    return value
+
+
+SHARED_TEXT = 40  # characters: names and labels, not descriptions
 
 
 def http_url(value: Any) -> str | None:
@@ -149,7 +160,7 @@ def iso_date(value: Any) -> str | None:
         date.fromisoformat(value[:10])  # 2026-02-31 is no day
     except ValueError:
         return None
-    return value[:10]
+    return intern(value[:10])  # as text(): a date is shared by many flights and events
 
 
 _AUTO_PREFIX = re.compile(r"^\[AUTO\]\s*", re.IGNORECASE)
@@ -457,7 +468,7 @@ def _landing_text(landing: dict[str, Any]) -> str | None:
     success = landing.get("success")
     outcome = {True: "Landed", False: "Landing failed"}.get(success) if isinstance(success, bool) else None
     parts = [p for p in (outcome, where) if p]
-    return " — ".join(parts) or None
+    return intern(" — ".join(parts)) if parts else None  # a few values, on every flight (text())
 
 
 def normalize_all(records: Iterable[Any], *, reserved: re.Pattern[str] | None = None,
