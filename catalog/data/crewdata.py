@@ -138,6 +138,7 @@ class _Joiner:
         self.listed = {f.id: (c.id, f) for c in spacecraft for f in (c.flights or ())}
         self.flights: dict[int, CrewedFlight] = {}
         self.astronauts: dict[int, tuple[dict[str, Any], int]] = {}  # id -> (fullest raw copy, its flight)
+        self.fullness: dict[int, int] = {}  # id -> how many values that copy gives (_fullness)
         self.renamed: set[int] = set()
         self.seats: list[Seat] = []
         self.dockings: dict[int, DockingEvent] = {}
@@ -232,11 +233,14 @@ class _Joiner:
         kept = self.astronauts.get(ident)
         if kept is None:
             self.astronauts[ident] = (raw, flight)
+            self.fullness[ident] = _fullness(raw)
             return
         if text(kept[0].get("name")) != text(raw.get("name")) and text(raw.get("name")):
             self.renamed.add(ident)
-        if _fullness(raw) > _fullness(kept[0]):
+        fullness = _fullness(raw)
+        if fullness > self.fullness[ident]:
             self.astronauts[ident] = (raw, flight)
+            self.fullness[ident] = fullness
 
     def person_name(self, ident: int) -> str:
         return text(self.astronauts[ident][0].get("name")) or ""
