@@ -206,17 +206,18 @@ def run(prog: str | None = None) -> None:
     """The command's entry point (`spacecraft-catalog`, `python build.py`): main(), then exit at once.
 
     A build leaves the gathered catalog in memory, millions of objects that an ordinary exit frees
-    one by one before the process ends (0.2 s at 10,000 records, about 2 s at 100,000; nothing is
-    written then). Everything the build writes is closed and renamed before main() returns, so the
-    process flushes its streams and logging and ends with os._exit. Tests call main() and keep the
-    ordinary exit.
+    one by one before the process ends (0.2 s at 10,000 records; nothing is written then). Everything
+    the build writes is closed and renamed before main() returns, so the process flushes its streams
+    and logging and ends with os._exit. Tests call main() and keep the ordinary exit.
     """
     try:
         code = main(prog=prog)
-    except SystemExit as exc:  # argparse's --help and usage errors
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
-        if exc.code is not None and not isinstance(exc.code, int):
+    except SystemExit as exc:  # argparse's --help and usage errors; what Python does with the others
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
             print(exc.code, file=sys.stderr)
+            code = 1
     except KeyboardInterrupt:  # during the serve loop or before the build started
         code = 130
     logging.shutdown()

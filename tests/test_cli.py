@@ -1,6 +1,7 @@
 """build.py end to end, as a user runs it: fetch from a fake LL2, rebuild offline, fail cleanly."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -218,3 +219,20 @@ def test_fetch_limits_at_the_ends_of_their_range_are_taken():
     for wait, retries in (("0", "0"), ("86400", "20"), ("2.5", "3")):
         args = parse_args(["--max-wait", wait, "--retries", retries])
         assert (args.max_wait, args.retries) == (float(wait), int(retries))
+
+
+def test_the_command_says_everything_before_its_fast_exit(tmp_path):
+    # The command ends with os._exit (cli.run): what it printed must be flushed first. With output to a
+    # pipe and no PYTHONUNBUFFERED (which this machine sets), stdout is block-buffered: an unflushed
+    # --version line or summary would be lost, and the exit status must still be the build's.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    version = run("--version", cwd=tmp_path, env=env)
+    assert (version.returncode, version.stdout.startswith("spacecraft-catalog "), version.stderr) == (0, True, "")
+    cache = tmp_path / "cache"
+    write_data(cache, fleet(3))
+    done = run("--cache", str(cache), "--out", str(tmp_path / "site"), cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "built " in done.stderr and "for 3 spacecraft into " in done.stderr, done.stderr
+    assert (tmp_path / "site" / "index.html").is_file()
+    usage = run("--no-such-option", cwd=tmp_path, env=env)
+    assert usage.returncode == 2 and "unrecognized arguments: --no-such-option" in usage.stderr
