@@ -245,6 +245,21 @@ def build_site(out: Path, cache: Path, *, records: list[dict[str, Any]] | None =
                               **(settings or {})))
 
 
+def build_parted(out: Path, cache: Path, records: list[dict[str, Any]], *, first: int, part: int) -> Path:
+    """Build a site whose search index comes in parts (`first` rows in the head, `part` in each further
+    one) and is loaded after the first paint, as a large catalog's is; return the site folder."""
+    import pytest
+
+    from catalog.site import search_index
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "FIRST_ROWS", first)
+        patch.setattr(search_index, "PART_ROWS", part)
+        patch.setattr(search_index, "AFTER_PAINT_FROM", 1)
+        build_site(out, cache, records=records)
+    return out
+
+
 FIXTURE_HOSTILE = '</script><script>alert("x")</script> & <b>"bold"</b>'  # the name of spacecraft 50
 
 

@@ -6,11 +6,11 @@ fill in as the parts arrive (static/js/index.js reads them, for search.js and co
 browser refuses ``fetch()`` of a local file, and a worker, under file://: scripts are what loads
 there. For anyone else the whole index is one JSON file too.
 
-Files (format version 4, VERSION; compact JSON, no spaces, UTF-8, keys sorted):
+Files (format version VERSION, 6 now; compact JSON, no spaces, UTF-8, keys sorted):
 
 - ``search-index.json``: the whole index, for reuse (the pages do not read it)::
 
-    {"version": 4,
+    {"version": 6,
      "agencies":       {"fields": ["id", "name", "abbrev"], "rows": [[121, "SpaceX", "SpX"], ...]},
      "configurations": {"fields": ["id", "name", "type", "agency", "url"],
                         "rows": [[6, "Crew Dragon 2", "Capsule", 0, "configurations/crew-dragon-2.html"], ...]},

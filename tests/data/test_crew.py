@@ -91,6 +91,19 @@ def test_the_same_person_on_several_flights_is_one_astronaut_with_both_flights()
     assert [f.id for f in crew.flights_of(168)] == [7, 6]  # by launch
 
 
+def test_a_person_is_their_fullest_copy_whichever_flight_brings_it():
+    # Flights embed the person; some copies give less. The copy with the most values is kept, and a
+    # sparser one on a later flight does not replace it.
+    sparse = dict(born=None, agency=None, nationality=[])
+    crew = crew_of([spacecraft(8)], [
+        crewed_flight(6, 8, net="2008-10-12T07:01:00Z", launch=[astronaut(168, "Oleg Kononenko", **sparse)]),
+        crewed_flight(7, 8, net="2012-12-19T12:12:00Z", launch=[astronaut(168, "Oleg Kononenko")]),
+        crewed_flight(9, 8, net="2018-12-03T11:31:52Z", launch=[astronaut(168, "Oleg Kononenko", **sparse)])])
+    person = crew.astronauts[168]
+    assert (person.born, person.agency is not None, person.nationality) == ("1964-06-21", True, ("Russian",))
+    assert [f.id for f in crew.flights_of(168)] == [6, 7, 9]
+
+
 def test_a_person_who_landed_on_another_spacecraft_than_they_launched_on():
     crew = crew_of([spacecraft(8), spacecraft(9)], [
         crewed_flight(6, 8, launch=[astronaut(5, "Swapped")], onboard=[], landing=[]),

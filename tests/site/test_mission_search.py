@@ -13,7 +13,7 @@ from pathlib import Path
 
 import base as rec
 import pytest
-from base import build_site, static_server
+from base import build_parted, build_site, static_server
 from playwright.sync_api import expect
 from test_search import QuietHandler
 
@@ -249,11 +249,7 @@ def test_on_a_wide_screen_the_filters_show_without_a_disclosure(browser, root):
 def parted(tmp_path_factory) -> Path:
     """The same records with an index in parts of three rows, loaded after the first paint."""
     root = tmp_path_factory.mktemp("mission-search-parted")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search_index, "FIRST_ROWS", 3)
-        patch.setattr(search_index, "PART_ROWS", 3)
-        patch.setattr(search_index, "AFTER_PAINT_FROM", 1)
-        build_site(root / "site", root / "cache", records=records())
+    build_parted(root / "site", root / "cache", records(), first=3, part=3)
     assert (root / "site" / "search-index.4.js").exists()  # Columbia (4th by name) is in part 2, Soyuz in part 4
     return root / "site"
 

@@ -16,7 +16,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from base import build_site
+from base import build_parted, build_site
 from playwright.sync_api import expect
 from test_search import QuietHandler, catalog, fixture_records, names, page  # noqa: F401 - fixtures
 
@@ -32,12 +32,7 @@ PARTS = 1 + -(-(133 - FIRST_ROWS) // PART_ROWS)  # the head and five parts
 def parted(tmp_path_factory) -> Path:
     """A build of the fixture records whose index comes in parts, after the first paint."""
     root = tmp_path_factory.mktemp("parted")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(index_module, "FIRST_ROWS", FIRST_ROWS)
-        patch.setattr(index_module, "PART_ROWS", PART_ROWS)
-        patch.setattr(index_module, "AFTER_PAINT_FROM", 1)
-        build_site(root / "site", root / "cache", records=fixture_records())
-    return root / "site"
+    return build_parted(root / "site", root / "cache", fixture_records(), first=FIRST_ROWS, part=PART_ROWS)
 
 
 class Server:
@@ -234,12 +229,7 @@ def test_without_workers_the_page_searches_by_itself(browser, parted, catalog): 
 def big_part(tmp_path_factory) -> Path:
     """The fixture records with one part larger than the slice index.js hands over at a time (100 rows)."""
     root = tmp_path_factory.mktemp("big-part")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(index_module, "FIRST_ROWS", 20)
-        patch.setattr(index_module, "PART_ROWS", 113)
-        patch.setattr(index_module, "AFTER_PAINT_FROM", 1)
-        build_site(root / "site", root / "cache", records=fixture_records())
-    return root / "site"
+    return build_parted(root / "site", root / "cache", fixture_records(), first=20, part=113)
 
 
 # Loads the index with a page's callbacks that take 5 ms a slice (the search page's work on a slow phone),
