@@ -25,6 +25,12 @@ five yields, each passed up through the block's, the child's and the base templa
 (about 140 a page). `Compiler` yields the run as one joined string instead, as Jinja itself does
 in a buffered frame (a macro, a `set` block): the same pieces, escaped the same way, joined in the
 same order; about a sixth of a detail page's render time (benchmarks/README.md).
+
+And a call in a template (`{{ facts(view.launch) }}`) goes through `Context.call`, which looks at
+what it calls (does it take the context?) and drops the loop's and block's variables it was handed
+before calling it. A macro takes neither, so `Compiler` calls a Macro directly and anything else
+through `Context.call` as Jinja does (tests/render/test_templates.py renders every kind of call both
+ways): 8 % of a flight page's render, which calls three macros.
 """
 from __future__ import annotations
 
@@ -34,7 +40,7 @@ from typing import Any
 import jinja2
 import markupsafe
 from jinja2 import nodes
-from jinja2.compiler import CodeGenerator
+from jinja2.compiler import CodeGenerator, optimizeconst
 
 _escape_inner: Callable[[str], str] | None
 try:  # MarkupSafe 3's C escaper of a str (the Python fallback has the same function)
@@ -97,6 +103,25 @@ class Compiler(CodeGenerator):
         self.outdent()
         self.writeline("))")
 
+    @optimizeconst
+    def visit_Call(self, node: Any, frame: Any, forward_caller: bool = False) -> None:  # noqa: N802 - Jinja's visitor name
+        """A call of a macro (`{{ facts(view.launch) }}`) goes to the macro itself; anything else, as in
+        Jinja, through `context.call`, which looks at what it calls first (pass_context...) and takes the
+        loop's and block's variables for it, none of which a Macro uses: a quarter of the cost of a call."""
+        if forward_caller or self.environment.is_async or self.environment.sandboxed:
+            super().visit_Call(node, frame, forward_caller=forward_caller)
+            return
+        self.write("(_jm(*()")  # `f(*(), a, b=c)`: signature() writes each argument after a comma
+        self.signature(node, frame)
+        self.write(") if (_jm := ")
+        self.visit(node.node, frame)
+        self.write(").__class__ is Macro else context.call(_jm")
+        extra = {"_loop_vars": "_loop_vars"} if frame.loop_frame else {}
+        if frame.block_frame:
+            extra["_block_vars"] = "_block_vars"
+        self.signature(node, frame, extra or None)
+        self.write("))")
+
     def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
         if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
             self.write("environment.escape_output(")
@@ -106,7 +131,7 @@ class Compiler(CodeGenerator):
         super()._output_child_pre(node, frame, finalize)
 
 
-COMPILED_PATTERN = "__jinja2_joined_output_%s.cache"  # compiled templates of Compiler; never those of Jinja's own
+COMPILED_PATTERN = "__jinja2_direct_macros_%s.cache"  # compiled templates of Compiler; never those of Jinja's own
 
 
 class PageTemplates:
@@ -135,7 +160,12 @@ class PageTemplates:
                 template.globals = dict(template.globals)
 
     def render(self, name: str, context: dict[str, Any], **extra: Any) -> str:
-        return self.get(name).render(context, **extra)
+        page = self._pages.get(name)
+        if page is not None:
+            return page.render(context, **extra)
+        text = self.get(name).render(context, **extra)
+        self._flatten()  # the templates its first render loaded (base.html, _partials.html...)
+        return text
 
     def module(self, name: str, values: dict[str, Any]) -> Any:
         """The macros of template `name`, with `values` (e.g. root) defined for them."""

@@ -211,7 +211,8 @@ def _roles(seats: list[Seat]) -> str:
 def _time_aboard(cf: CrewedFlight, person: int) -> str:
     """The flight's time when the person flew all of it (launched and landed on it, or the data cannot
     tell); else why it is not known."""
-    phases = {phase for phase in PHASES if any(s.astronaut == person for s in cf.crew(phase) or ())}
+    phases = {s.phase for seats in (cf.launch_crew, cf.onboard_crew, cf.landing_crew) if seats
+              for s in seats if s.astronaut == person}
     landed = cf.landing_crew
     if "launch" in phases and (landed is None or "landing" in phases):
         return shown_duration(cf.flight)

@@ -407,9 +407,10 @@ def docking_check(craft: Spacecraft, crew: Crewed) -> Check:
 
 def docked_check(craft: Spacecraft, events: Sequence[DockingEvent]) -> Check:
     """docking_check of the events given (a spacecraft page has its own in its context: render keys)."""
-    counted = tuple(e.id for e in events if e.seconds is not None)
-    left = tuple(e.id for e in events if e.seconds is None)
-    computed = sum(e.seconds or 0 for e in events) if counted else None
+    times = [(e.id, e.seconds) for e in events]  # each event's dates parsed once
+    counted = tuple(i for i, s in times if s is not None)
+    left = tuple(i for i, s in times if s is None)
+    computed = sum(s for _, s in times if s is not None) if counted else None
     return Check("time_docked", craft.time_docked.seconds if craft.time_docked else None, computed, counted, left)
 
 
@@ -421,8 +422,8 @@ def in_space_check(craft: Spacecraft, crew: Crewed) -> Check:
 def flown_check(craft: Spacecraft, crewed: Sequence[CrewedFlight]) -> Check:
     """in_space_check of the flights given (a spacecraft page has its own in its context: render keys)."""
     flights = [f.flight for f in crewed]
-    times = [(f.id, flight_seconds(f)) for f in flights if not f.ends_before_launch] + [
-        (f.id, None) for f in flights if f.ends_before_launch]
+    times = [(f.id, flight_seconds(f)) for f in flights if not f.ends_before_launch]
+    times += [(f.id, None) for f in flights if f.ends_before_launch]
     counted = tuple(i for i, s in times if s is not None)
     computed = sum(s for _, s in times if s is not None) if counted else None
     return Check("time_in_space", craft.time_in_space.seconds if craft.time_in_space else None, computed, counted,

@@ -152,8 +152,46 @@ def test_templates_pages_import_macros_from_get_flat_globals_too(templates, tmp_
     (tmp_path / "_plain.html").write_text("{% macro em(x) %}<em>{{ x }}</em>{% endmacro %}")
     (tmp_path / "uses.html").write_text('{% from "_plain.html" import em %}{{ em(name) }}')
     assert templates.render("uses.html", {"name": "<Vostok>"}) == "<em>&lt;Vostok&gt;</em>"
-    imported = templates.env.get_template("_plain.html")
-    assert type(imported.globals) is not dict  # loaded by the render, after the page: as Jinja made it
-    templates.get("page.html")  # the next page loaded flattens what the first render imported
-    assert type(imported.globals) is dict
+    imported = templates.env.get_template("_plain.html")  # loaded by that render (Jinja makes a ChainMap)...
+    assert type(imported.globals) is dict  # ...and flattened after it
     assert templates.render("uses.html", {"name": "Soyuz"}) == "<em>Soyuz</em>"
+
+
+def test_a_macro_is_called_directly_and_renders_as_through_context_call(tmp_path, monkeypatch):
+    # Every way a template calls something: a macro with positional, keyword and default arguments,
+    # extra positional and keyword ones, a macro given a caller, calls inside a loop and a block, one
+    # macro's output as another's argument, and a global function that takes the context (which must
+    # still see the loop's variable through Context.call) and a plain one.
+    (tmp_path / "_macros.html").write_text(
+        '{% macro link(path, label="home", root="") %}<a href="{{ root }}{{ path }}">{{ label }}</a>{% endmacro %}'
+        "{% macro all() %}{{ varargs|join(',') }};{{ kwargs|dictsort|join(',') }}{% endmacro %}")
+    (tmp_path / "base.html").write_text("{% block main %}{% endblock %}")
+    (tmp_path / "page.html").write_text(
+        '{% extends "base.html" %}{% from "_macros.html" import link, all %}'
+        "{% macro box(title) %}<div>{{ title }}:{{ caller(1) }}</div>{% endmacro %}"
+        "{% block main %}{{ link('a.html') }}{{ link('b.html', 'B & b', root='../') }}{{ all(1, 2, x=3) }}"
+        "{% for item in items %}{% set shown = item ~ '!' %}{{ link(item, label=shown) }}{{ seen() }}{% endfor %}"
+        "{% call(n) box(link('c.html')) %}<b>{{ n }}{{ title }}</b>{% endcall %}{{ plain('<x>') }}{% endblock %}")
+
+    @jinja2.pass_context
+    def seen(context):
+        return context.get("shown", "-")
+
+    values = {"items": ["x<y", "z"], "title": "<T>"}
+    ours = make_env(tmp_path)
+    theirs = jinja2.Environment(loader=jinja2.FileSystemLoader(tmp_path), autoescape=True, undefined=ours.undefined)
+    for env in (ours, theirs):
+        env.globals.update(seen=seen, plain=lambda text: text.upper())
+    expected = theirs.get_template("page.html").render(values)
+    assert "x&lt;y!" in expected and "<b>1&lt;T&gt;</b>" in expected and "1,2;(&#39;x&#39;, 3)" in expected
+    calls = []
+    original = jinja2.runtime.Context.call
+
+    def counting(self, *args, **kwargs):
+        calls.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.runtime.Context, "call", counting)
+    assert ours.get_template("page.html").render(values) == expected
+    # The canary: only what is not a macro went through Context.call (seen twice, plain once, caller once).
+    assert sorted(getattr(c, "__name__", type(c).__name__) for c in calls) == ["<lambda>", "Macro", "seen", "seen"]
