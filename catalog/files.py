@@ -185,15 +185,15 @@ class Output(NamedTuple):
     """One kind of output of a build, by name: `publish(writer)` writes its files."""
 
     name: str
-    publish: Callable[[Writer], None]
+    publish: Callable[[Writer], str | None]  # a str: what it did instead of writing ("... not written")
     # May run in a render worker (output/parallel.py) rather than in the parent: it only writes files,
     # and leaves nothing that the parent reads afterwards.
     anywhere: bool = False
 
     def run(self, writer: Writer) -> None:
         """Publish, then stamp the time under --debug (where a slow build spends it)."""
-        self.publish(writer)
-        logging.getLogger("catalog.build").debug("%s written", self.name)
+        said = self.publish(writer)
+        logging.getLogger("catalog.build").debug("%s", said if isinstance(said, str) else f"{self.name} written")
 
 
 class KeptFiles(NamedTuple):

@@ -59,14 +59,22 @@ class Gathered(NamedTuple):
     key: str | None = None  # what the catalog is made from (key()), for what is derived from it and kept (None: no cache)
 
     @property
-    def keep(self) -> Callable[[Writer], None] | None:
+    def keep(self) -> Callable[[Writer], str | None] | None:
         """The job to run beside the render workers, when there is one: it keeps the catalog as it is when
-        the job runs, so after the pages are planned, with what the site derived for them."""
+        the job runs, so after the pages are planned, with what the site derived for them; it says so
+        when there was nothing new to keep."""
         save = self.save
         if save is None:
             return None
         fresh, derived = self.fresh, self.catalog.derived
-        return lambda writer: save(writer) if fresh or derived.made else None
+
+        def keep(writer: Writer) -> str | None:
+            if not (fresh or derived.made):
+                return "gathered catalog (cache): unchanged, not written again"
+            save(writer)
+            return None
+
+        return keep
 
 
 def gather(data_file: Path, *, caches: CacheLayout, data_digest: str, warned: list[str],

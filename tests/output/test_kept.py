@@ -228,3 +228,20 @@ def test_what_a_killed_build_left_half_kept_is_cleaned(tmp_path):
     build(options(tmp_path, "site", base_url="https://example.org/"))
     assert sorted(p.name for p in kept.parent.glob(".exports.*")) == [living.name]
     assert (kept / "manifest.json").is_file()
+
+
+def test_debug_says_whether_the_gathered_catalog_was_kept_again(tmp_path, caplog):
+    # A build from the kept catalog, with nothing new derived for it, writes no new copy and says so,
+    # rather than stamping "written" for a file it left alone.
+    write_data(tmp_path / "cache", fleet(N))
+    kept = CacheLayout(tmp_path / "cache").gathered
+    with caplog.at_level(logging.DEBUG, logger="catalog"):
+        build(options(tmp_path, "first"))
+    assert "gathered catalog (cache) written" in caplog.messages
+    written = kept.stat().st_mtime_ns
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="catalog"):
+        build(options(tmp_path, "second"))
+    assert "gathered catalog (cache): unchanged, not written again" in caplog.messages
+    assert "gathered catalog (cache) written" not in caplog.messages
+    assert kept.stat().st_mtime_ns == written
