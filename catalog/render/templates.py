@@ -107,7 +107,9 @@ class Compiler(CodeGenerator):
     def visit_Call(self, node: Any, frame: Any, forward_caller: bool = False) -> None:  # noqa: N802 - Jinja's visitor name
         """A call of a macro (`{{ facts(view.launch) }}`) goes to the macro itself; anything else, as in
         Jinja, through `context.call`, which looks at what it calls first (pass_context...) and takes the
-        loop's and block's variables for it, none of which a Macro uses: a quarter of the cost of a call."""
+        loop's and block's variables for it, none of which a Macro uses: a quarter of the cost of a call.
+        (Context.call also turns a StopIteration raised by what it calls into an undefined value; a macro
+        runs the template's own code, which raises none.)"""
         if forward_caller or self.environment.is_async or self.environment.sandboxed:
             super().visit_Call(node, frame, forward_caller=forward_caller)
             return
