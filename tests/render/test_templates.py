@@ -22,6 +22,20 @@ def templates(tmp_path):
     return PageTemplates(env)
 
 
+@pytest.fixture
+def context_calls(monkeypatch):
+    """What each render from now on calls through jinja2's Context.call, in order."""
+    calls = []
+    original = jinja2.runtime.Context.call
+
+    def counting(self, *args, **kwargs):
+        calls.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.runtime.Context, "call", counting)
+    return calls
+
+
 def test_a_page_renders_the_same_with_its_globals_flattened(templates):
     plain = templates.env.get_template("page.html").render(name="Soyuz", n=2)
     assert templates.render("page.html", {"name": "Soyuz", "n": 2}) == plain == "Hello, Soyuz #4"
@@ -41,17 +55,10 @@ def test_a_module_binds_its_macros_to_the_values_given(templates):
     assert str(templates.module("_macros.html", {"root": ""}).link("search.html")) == '<a href="search.html">x</a>'
 
 
-def test_filters_skip_context_call_and_globals_do_not(templates, monkeypatch):
+def test_filters_skip_context_call_and_globals_do_not(templates, context_calls):
     # Why the helpers are filters (catalog/render/__init__.py): a global function goes through
     # Context.call on every use, a filter is called directly.
-    calls = []
-    original = jinja2.runtime.Context.call
-
-    def counting(self, *args, **kwargs):
-        calls.append(args[0])
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(jinja2.runtime.Context, "call", counting)
+    calls = context_calls
     assert templates.render("page.html", {"name": "Soyuz", "n": 3}) == "Hello, Soyuz #6"
     assert calls == []
     assert templates.render("call.html", {"n": 3}) == "6"
@@ -157,7 +164,7 @@ def test_templates_pages_import_macros_from_get_flat_globals_too(templates, tmp_
     assert templates.render("uses.html", {"name": "Soyuz"}) == "<em>Soyuz</em>"
 
 
-def test_a_macro_is_called_directly_and_renders_as_through_context_call(tmp_path, monkeypatch):
+def test_a_macro_is_called_directly_and_renders_as_through_context_call(tmp_path, request):
     # Every way a template calls something: a macro with positional, keyword and default arguments,
     # extra positional and keyword ones, a macro given a caller, calls inside a loop and a block, one
     # macro's output as another's argument, and a global function that takes the context (which must
@@ -184,14 +191,7 @@ def test_a_macro_is_called_directly_and_renders_as_through_context_call(tmp_path
         env.globals.update(seen=seen, plain=lambda text: text.upper())
     expected = theirs.get_template("page.html").render(values)
     assert "x&lt;y!" in expected and "<b>1&lt;T&gt;</b>" in expected and "1,2;(&#39;x&#39;, 3)" in expected
-    calls = []
-    original = jinja2.runtime.Context.call
-
-    def counting(self, *args, **kwargs):
-        calls.append(args[0])
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(jinja2.runtime.Context, "call", counting)
+    calls = request.getfixturevalue("context_calls")  # counted from here, after the stock render above
     assert ours.get_template("page.html").render(values) == expected
     # The canary: only what is not a macro went through Context.call (seen twice, plain once, caller once).
     assert sorted(getattr(c, "__name__", type(c).__name__) for c in calls) == ["<lambda>", "Macro", "seen", "seen"]
